@@ -1,0 +1,25 @@
+"""The exercise model every hocvuso part shares: content, submissions, stores, one scoring truth, i18n.
+
+Notebooks and widgets import only the names below.
+"""
+from ._env import is_grading
+from ._errors import (AnswersInvalid, ContentError, GradingError, HocvusoError, StoreError,
+                      SubmissionCorrupt, SubmissionError, SubmissionNotFound)
+from ._i18n import DEFAULT_LOCALE, LOCALES, get_locale, gettext, ngettext, set_locale, translator
+from ._inbox import (InboxKey, InboxScenario, describe_link, load_competences, load_flags, load_fraud_forms,
+                     load_inbox, message_feedback, score_inbox)
+from ._score import ItemScore, Score, score
+from ._store import FileStore, MemoryStore, SqlStore, SubmissionStore, default_store
+from ._submission import SCHEMA_VERSION, Learner, Submission
+from ._text import escape, normalize_text
+from ._exercises import load_exercise
+
+__all__ = [
+    "DEFAULT_LOCALE", "LOCALES", "SCHEMA_VERSION",
+    "AnswersInvalid", "ContentError", "FileStore", "GradingError", "HocvusoError", "InboxKey", "InboxScenario",
+    "ItemScore", "Learner", "MemoryStore", "Score", "SqlStore", "StoreError", "Submission", "SubmissionCorrupt",
+    "SubmissionError", "SubmissionNotFound", "SubmissionStore",
+    "default_store", "describe_link", "escape", "get_locale", "gettext", "is_grading", "load_competences",
+    "load_exercise", "load_flags", "load_fraud_forms", "load_inbox", "message_feedback", "ngettext",
+    "normalize_text", "score", "score_inbox", "set_locale", "translator",
+]

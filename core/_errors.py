@@ -1,0 +1,59 @@
+"""Errors raised by hocvuso, one root and a small documented tree.
+
+* HocvusoError                – root: catch this to catch everything hocvuso raises on purpose
+  * ContentError             – a content file (scenario, message, flag list …) is missing or invalid;
+                               the message names the file, the field and the fix
+  * SubmissionError
+    * SubmissionNotFound     – the learner has not submitted this task yet (0 points when grading)
+    * SubmissionCorrupt      – a submission file or row cannot be read, or its shape is wrong
+    * AnswersInvalid         – the answers refer to items or choices the scenario does not have
+  * StoreError               – the store itself failed (database unreachable, disk full …)
+  * GradingError             – a grade could not be computed for a reason that is not the learner's
+
+Developer-facing text is plain English; what a learner sees is translated elsewhere.
+"""
+from __future__ import annotations
+
+
+class HocvusoError(Exception):
+    """Root of every error hocvuso raises on purpose."""
+
+
+class ContentError(HocvusoError):
+    """A content file is missing or does not follow its schema.
+
+    The message always names the file and the field, so a teacher who added a scenario
+    knows exactly what to correct.
+    """
+
+    def __init__(self, message: str, *, path: object = None, field: str | None = None) -> None:
+        self.path = path
+        self.field = field
+        where = f"{path}" if path is not None else "content"
+        if field:
+            where += f", field {field!r}"
+        super().__init__(f"{where}: {message}")
+
+
+class SubmissionError(HocvusoError):
+    """A submission could not be found or read."""
+
+
+class SubmissionNotFound(SubmissionError):
+    """The learner has not submitted this task (yet)."""
+
+
+class SubmissionCorrupt(SubmissionError):
+    """A stored submission exists but cannot be trusted: unreadable, hand-edited or of an unknown version."""
+
+
+class AnswersInvalid(SubmissionError):
+    """The answers name messages, fields or choices that the scenario does not have."""
+
+
+class StoreError(HocvusoError):
+    """The submission store failed for a reason outside the learner's control."""
+
+
+class GradingError(HocvusoError):
+    """A grade could not be computed (wrong scenario, unknown exercise kind …)."""

@@ -1,0 +1,84 @@
+"""Learner-facing strings through gettext catalogues, Vietnamese by default, English beside it.
+
+Source strings (msgids) are English. `locales/vi/LC_MESSAGES/hocvuso.po` holds the Vietnamese
+translations; English needs no catalogue. The .po files are read with Babel and compiled to
+gettext catalogues in memory when first needed, so no binary .mo file lives in the repository
+and an edited .po takes effect at the next start.
+
+Content (messages, flags, procedures) is translated in its own data files, not here.
+"""
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+import os
+from functools import lru_cache
+from importlib import resources
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+DOMAIN = "hocvuso"
+LOCALES: tuple[str, ...] = ("vi", "en")
+DEFAULT_LOCALE = "vi"
+
+_current = os.environ.get("HOCVUSO_LOCALE", DEFAULT_LOCALE)
+
+
+def check_locale(locale: str) -> str:
+    """Return `locale` if hocvuso speaks it, else raise ValueError naming the choices."""
+    if locale not in LOCALES:
+        msg = f"unknown locale {locale!r}; choose one of {', '.join(LOCALES)}"
+        raise ValueError(msg)
+    return locale
+
+
+def set_locale(locale: str) -> None:
+    """Set the default locale for this process (a widget may still choose its own)."""
+    global _current
+    _current = check_locale(locale)
+
+
+def get_locale() -> str:
+    """The process's default locale."""
+    return _current if _current in LOCALES else DEFAULT_LOCALE
+
+
+@lru_cache(maxsize=None)
+def translations(locale: str) -> _gettext.NullTranslations:
+    """The compiled gettext catalogue for `locale` (English: the msgids themselves)."""
+    check_locale(locale)
+    po = resources.files("hocvuso.core").joinpath("locales", locale, "LC_MESSAGES", f"{DOMAIN}.po")
+    if not po.is_file():
+        return _gettext.NullTranslations()
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=locale, domain=DOMAIN)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return _gettext.GNUTranslations(buf)
+
+
+def gettext(message: str, locale: str | None = None) -> str:
+    """Translate `message` into `locale` (default: the process locale)."""
+    return translations(locale or get_locale()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int, locale: str | None = None) -> str:
+    """Translate a message that depends on a count."""
+    return translations(locale or get_locale()).ngettext(singular, plural, n)
+
+
+def translator(locale: str | None = None):
+    """Return a `_` function bound to `locale`, for code that renders a whole view in one language."""
+    chosen = check_locale(locale or get_locale())
+
+    def _(message: str) -> str:
+        return gettext(message, chosen)
+
+    return _
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it yet (gettext convention)."""
+    return message
