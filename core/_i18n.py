@@ -1,7 +1,7 @@
 """Learner-facing strings through gettext catalogues, Vietnamese by default, English beside it.
 
-Source strings (msgids) are English. `locales/vi/LC_MESSAGES/hocvuso.po` holds the Vietnamese
-translations; English needs no catalogue. The .po files are read with Babel and compiled to
+Source strings (msgids) are English. `locales/vi/LC_MESSAGES/*.po` hold the Vietnamese
+translations (one file per part of hocvuso, merged into one catalogue); English needs none. The .po files are read with Babel and compiled to
 gettext catalogues in memory when first needed, so no binary .mo file lives in the repository
 and an edited .po takes effect at the next start.
 
@@ -48,11 +48,21 @@ def get_locale() -> str:
 def translations(locale: str) -> _gettext.NullTranslations:
     """The compiled gettext catalogue for `locale` (English: the msgids themselves)."""
     check_locale(locale)
-    po = resources.files("hocvuso.core").joinpath("locales", locale, "LC_MESSAGES", f"{DOMAIN}.po")
-    if not po.is_file():
+    folder = resources.files("hocvuso.core").joinpath("locales", locale, "LC_MESSAGES")
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".po")), key=lambda f: f.name) \
+        if folder.is_dir() else []
+    if not files:
         return _gettext.NullTranslations()
-    with po.open("rb") as fh:
-        catalog = read_po(fh, locale=locale, domain=DOMAIN)
+    catalog = None
+    for po in files:
+        with po.open("rb") as fh:
+            part = read_po(fh, locale=locale, domain=DOMAIN)
+        if catalog is None:
+            catalog = part
+            continue
+        for message in part:
+            if message.id:
+                catalog[message.id] = message
     buf = io.BytesIO()
     write_mo(buf, catalog)
     buf.seek(0)

@@ -1,1 +1,7 @@
-"""stub"""
+"""The simulations learners use: phone mock-ups and forms, as Jupyter widgets.
+
+Notebooks import only the names below.
+"""
+from ._inbox import ScamInbox
+
+__all__ = ["ScamInbox"]

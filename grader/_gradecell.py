@@ -1,0 +1,54 @@
+"""The grade cell's helper: read the persisted submission, score it, return nbgrader's partial credit.
+
+nbgrader re-executes the notebook in a fresh kernel, so the grade comes from the submission the
+widget saved beside the notebook — never from live widget state. nbgrader's rule for a grade cell
+is: an error gives 0, a numeric result is partial credit, and *no output gives full marks*. So
+under nbgrader this helper fails closed: a missing, unreadable or mismatched submission raises.
+Live in JupyterLab or Voilà, a missing submission shows a quiet "not submitted yet" instead.
+"""
+from __future__ import annotations
+
+from hocvuso.core import (GradingError, SubmissionCorrupt, SubmissionNotFound, SubmissionStore,
+                          default_store, escape, gettext, is_grading, load_exercise, score)
+from hocvuso.core._i18n import N_
+
+_NOT_SUBMITTED = N_("Not submitted yet: do the exercise above and your score will appear here.")
+_UNREADABLE = N_("Your saved answers could not be read. Please do the exercise again.")
+
+
+def grade(task_id: str, *, scenario: str, out_of: float, store: SubmissionStore | None = None) -> float | None:
+    """Score `task_id`'s saved submission to `scenario`, rescaled to `out_of` points.
+
+    Returns a plain float (nbgrader reads it as partial credit). Under nbgrader, raises
+    SubmissionNotFound / SubmissionCorrupt / GradingError so that the cell scores 0; elsewhere a
+    missing or unreadable submission displays a short note and returns None.
+    """
+    if out_of <= 0:
+        raise ValueError("out_of must be the grade cell's points, a number above 0")
+    store = store or default_store()
+    try:
+        submission = store.load(task_id)
+    except SubmissionNotFound:
+        if is_grading():
+            raise
+        _show_note(_NOT_SUBMITTED)
+        return None
+    except SubmissionCorrupt:
+        if is_grading():
+            raise
+        _show_note(_UNREADABLE)
+        return None
+    scenario_obj, key = load_exercise(scenario)
+    if submission.scenario_id != scenario or submission.kind != scenario_obj.kind:
+        msg = (f"the saved answers for task {task_id!r} are for {submission.kind} {submission.scenario_id!r}, "
+               f"but this task is {scenario_obj.kind} {scenario!r}; the file was edited or copied from another task")
+        raise GradingError(msg)
+    result = score(scenario_obj, key, submission.answers)
+    return float(result.scaled(out_of))
+
+
+def _show_note(message: str) -> None:
+    from IPython.display import HTML, display
+
+    text = escape(gettext(message))
+    display(HTML(f'<p class="hv-grade-note" role="status" style="color:#555;font-style:italic">{text}</p>'))

@@ -1,0 +1,4 @@
+"""`python -m hocvuso` is the `hocvuso` command."""
+from .cli import main
+
+main()

@@ -1,0 +1,29 @@
+"""The bundled lessons: where they are and which ones exist.
+
+Lessons are nbgrader *source* notebooks in `notebooks/ASSIGNMENT/*.ipynb`, shipped inside the
+package (`hocvuso.notebooks`) so that `hocvuso serve` works from a plain `pip install`.
+"""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+
+def notebooks_root() -> Path:
+    """Folder holding the bundled assignments."""
+    return Path(str(resources.files("hocvuso.notebooks")))
+
+
+def lesson_notebooks() -> list[Path]:
+    """Every bundled lesson notebook, sorted by assignment name."""
+    root = notebooks_root()
+    return sorted(p for p in root.glob("*/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def find_lesson(name: str) -> Path:
+    """The notebook of assignment `name`; raise LookupError listing the lessons that exist."""
+    for path in lesson_notebooks():
+        if path.parent.name == name or path.stem == name:
+            return path
+    known = ", ".join(p.parent.name for p in lesson_notebooks()) or "none"
+    raise LookupError(f"no lesson {name!r}; bundled lessons: {known}")
