@@ -604,7 +604,7 @@ def _gender(value: str) -> str:
     raise ValueError(f"unknown gender {value!r}; use 'male'/'nam' or 'female'/'nữ'")
 
 
-def check_personal_id(value: str, *, birth_date: date | None = None, gender: str | None = None,
+def check_personal_id(value: str, *, birth_date: date | str | None = None, gender: str | None = None,
                       today: date | None = None) -> Result:
     """Check a 12-digit personal identification number (số định danh cá nhân / Căn cước).
 
@@ -612,8 +612,12 @@ def check_personal_id(value: str, *, birth_date: date | None = None, gender: str
     codes (unchanged by the 2025 merger); the 4th digit = century and gender (0/1 for 1900-1999
     male/female, 2/3 for 2000-2099, 4/5, 6/7, 8/9 for the next centuries) matching `birth_date` and
     `gender` ("male"/"nam", "female"/"nữ") when given; digits 5-6 = the birth year's last two digits;
-    the birth year it implies not after `today`. Returns (problems, `PersonalId` | None).
+    the birth year it implies not after `today`. `birth_date` may be a date or dd/mm/yyyy text (text
+    that is not a date is ignored here: `check_date` reports it on its own field).
+    Returns (problems, `PersonalId` | None).
     """
+    if isinstance(birth_date, str):
+        birth_date = parse_date(birth_date)[1]
     text = re.sub(r"\s+", "", normalize_text(value or ""))
     if not text:
         return (_problem("id.empty"),), None
