@@ -1,0 +1,71 @@
+"""`check_function`: the test cell of a coding task, readable by a student and parseable by a judge.
+
+In a test cell of an assignment (nbgrader source form) an author writes::
+
+    check_function("chuan_hoa_so_dien_thoai", [
+        (("0912 345 678",), "+84912345678"),
+    ### BEGIN HIDDEN TESTS
+        (("+84 91 234 5678",), "+84912345678"),
+    ### END HIDDEN TESTS
+    ], out_of=2)
+
+Live (a student's self-check, or stock `nbgrader autograde`) it calls the student's function on each
+case, prints a line per case and returns the partial credit. `hocvuso grade` never runs this cell in
+the student's process: it reads the cases from the judge's *source* notebook as literals, sends only
+the inputs into the sandbox and compares the returned values on the trusted side, so the expected
+outputs of hidden cases never meet student code. That is why cases must be plain literals.
+"""
+from __future__ import annotations
+
+import inspect
+import math
+from typing import Any, Sequence
+
+from hocvuso.core._i18n import gettext
+
+
+def same_value(got: Any, expected: Any, *, tolerance: float = 1e-9) -> bool:
+    """Strict equality of plain values: types must match (True is not 1), floats within `tolerance`.
+
+    Never calls a user-defined __eq__: values are compared by type and content only.
+    """
+    if isinstance(expected, bool) or isinstance(got, bool):
+        return type(got) is bool and type(expected) is bool and got is expected
+    if isinstance(expected, float) or isinstance(got, float):
+        if type(got) not in (int, float) or type(expected) not in (int, float):
+            return False
+        return math.isclose(float(got), float(expected), rel_tol=tolerance, abs_tol=tolerance)
+    if type(expected) in (list, tuple):
+        return (type(got) in (list, tuple) and len(got) == len(expected)
+                and all(same_value(g, e, tolerance=tolerance) for g, e in zip(got, expected)))
+    if type(expected) is dict:
+        return (type(got) is dict and set(got) == set(expected)
+                and all(same_value(got[k], expected[k], tolerance=tolerance) for k in expected))
+    if expected is None:
+        return got is None
+    return type(got) is type(expected) and got == expected
+
+
+def check_function(name: str, cases: Sequence[tuple[tuple, Any]], *, out_of: float, tolerance: float = 1e-9) -> float:
+    """Run the student's function `name` on each (args, expected) case; print a report; return partial credit."""
+    caller = inspect.currentframe().f_back
+    namespace = caller.f_globals if caller is not None else {}
+    function = namespace.get(name)
+    if not callable(function):
+        message = gettext("Function {name} is not defined yet: run the cell where you wrote it.").format(name=name)
+        raise NameError(message)
+    passed = 0
+    for args, expected in cases:
+        try:
+            got = function(*args)
+            ok = same_value(got, expected, tolerance=tolerance)
+            shown = repr(got)
+        except Exception as exc:  # the student's code may raise anything; report it as a failed case
+            ok, shown = False, f"{type(exc).__name__}: {exc}"
+        passed += ok
+        mark = "✓" if ok else "✗"
+        call = f"{name}({', '.join(repr(a) for a in args)})"
+        line = gettext("{mark} {call} gave {got}, expected {expected}").format(
+            mark=mark, call=call, got=shown, expected=repr(expected))
+        print(line)
+    return round(out_of * passed / len(cases), 2) if cases else 0.0

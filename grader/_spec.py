@@ -1,0 +1,236 @@
+"""What an assignment asks, read from the judge's course: grade items, hidden cases, locked cells.
+
+The source notebook (judge-only: it holds the hidden cases) and the release notebook (what students
+got) are parsed, never executed. Each grade cell becomes one item:
+
+* probe  – a `check_function(name, cases, out_of=…)` cell: the sandbox calls the student's function on
+           the inputs; the expected outputs stay here, on the judge's side;
+* widget – a `grade(task, scenario=…, out_of=…)` cell: scored from the saved answers file by the same
+           `score()` the lessons use, with no kernel at all;
+* manual – a cell nbgrader leaves to a human (a written answer): counted in the maximum, scored later.
+
+The release's locked cells give the checksums that tamper detection compares with.
+"""
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+import nbformat
+from nbgrader.utils import compute_checksum
+
+from hocvuso.core import load_exercise
+
+from ._errors import GraderError
+
+
+@dataclass(frozen=True)
+class ProbeCase:
+    """One input for a student's function and the value it must return."""
+
+    args: tuple
+    """Positional arguments, sent into the sandbox."""
+    expected: Any
+    """Expected return value; never leaves the judge's process."""
+    hidden: bool
+    """True when students never saw this case (removed from the release)."""
+
+
+@dataclass(frozen=True)
+class GradeItem:
+    """One grade cell of one notebook."""
+
+    notebook: str
+    """Notebook name (file stem)."""
+    grade_id: str
+    """nbgrader grade id of the cell."""
+    points: float
+    """Points of the cell."""
+    kind: Literal["probe", "widget", "manual"]
+    """How it is scored (see the module docstring)."""
+    function: str = ""
+    """probe: the student's function to call."""
+    cases: tuple[ProbeCase, ...] = ()
+    """probe: the cases, public and hidden."""
+    tolerance: float = 1e-9
+    """probe: float tolerance."""
+    task_id: str = ""
+    """widget: task whose saved answers are scored."""
+    scenario: str = ""
+    """widget: scenario the task must answer."""
+    competences: tuple[str, ...] = ()
+    """Circular 02/2025 codes this item assesses."""
+
+
+@dataclass(frozen=True)
+class NotebookSpec:
+    """One notebook of the assignment."""
+
+    name: str
+    """File stem, e.g. "lua-dao-tin-nhan"."""
+    locked: Mapping[str, str]
+    """grade_id -> nbgrader checksum of every locked cell in the release."""
+    cell_ids: frozenset[str]
+    """Every grade_id the release has (locked and answer cells)."""
+    items: tuple[GradeItem, ...]
+    """The grade cells, in notebook order."""
+
+    @property
+    def needs_execution(self) -> bool:
+        """Only probe items need the student's code to run."""
+        return any(i.kind == "probe" for i in self.items)
+
+
+@dataclass(frozen=True)
+class AssignmentSpec:
+    """Everything the grader needs to know about one assignment."""
+
+    name: str
+    notebooks: Mapping[str, NotebookSpec]
+    release_files: tuple[str, ...] = field(default=())
+    """Non-notebook files of the release (data files students need), relative paths."""
+
+    @property
+    def items(self) -> tuple[GradeItem, ...]:
+        return tuple(i for nb in self.notebooks.values() for i in nb.items)
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(i.points for i in self.items))
+
+
+def ensure_release(course: Path, assignment: str) -> Path:
+    """The release folder of `assignment`, generating it with nbgrader if it does not exist yet."""
+    release = course / "release" / assignment
+    source = course / "source" / assignment
+    if not source.is_dir():
+        known = ", ".join(sorted(p.name for p in (course / "source").glob("*") if p.is_dir())) or "none"
+        raise GraderError(f"no assignment {assignment!r} in {course / 'source'} (assignments there: {known}); "
+                          "create it with `hocvuso course init` or copy an nbgrader source folder there")
+    if not release.is_dir() or not list(release.glob("*.ipynb")):
+        done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
+                              cwd=course, capture_output=True, text=True)
+        if done.returncode != 0:
+            tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-8:])
+            raise GraderError(f"nbgrader generate_assignment {assignment} failed in {course}:\n{tail}")
+    return release
+
+
+def load_spec(course: Path, assignment: str) -> AssignmentSpec:
+    """Read the assignment's source and release into an AssignmentSpec; raise GraderError on a bad course."""
+    course = Path(course)
+    if not course.is_dir():
+        raise GraderError(f"course folder {course} does not exist; create one with `hocvuso course init {course}`")
+    release = ensure_release(course, assignment)
+    source = course / "source" / assignment
+    notebooks: dict[str, NotebookSpec] = {}
+    for release_path in sorted(release.glob("*.ipynb")):
+        source_path = source / release_path.name
+        if not source_path.is_file():
+            raise GraderError(f"{release_path} has no source notebook {source_path}; regenerate the release")
+        notebooks[release_path.stem] = _notebook_spec(source_path, release_path)
+    if not notebooks:
+        raise GraderError(f"assignment {assignment!r} has no notebook in {release}")
+    files = tuple(sorted(str(p.relative_to(release)) for p in release.rglob("*")
+                         if p.is_file() and p.suffix != ".ipynb" and ".ipynb_checkpoints" not in p.parts))
+    spec = AssignmentSpec(name=assignment, notebooks=notebooks, release_files=files)
+    if not spec.items:
+        raise GraderError(f"assignment {assignment!r} has no grade cell: nothing to grade")
+    return spec
+
+
+def _read(path: Path) -> nbformat.NotebookNode:
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception as exc:
+        raise GraderError(f"cannot read {path}: {exc}") from exc
+
+
+def _notebook_spec(source_path: Path, release_path: Path) -> NotebookSpec:
+    source_nb, release_nb = _read(source_path), _read(release_path)
+    released = {c.metadata["nbgrader"]["grade_id"]: c for c in release_nb.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id")}
+    locked = {gid: compute_checksum(c) for gid, c in released.items() if c.metadata["nbgrader"].get("locked")}
+    items = []
+    for cell in source_nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if not meta.get("grade"):
+            continue
+        gid = meta.get("grade_id")
+        if gid not in released:
+            raise GraderError(f"{source_path}: grade cell {gid!r} is missing from the release; regenerate it")
+        items.append(_grade_item(source_path, release_path.stem, cell, released[gid]))
+    return NotebookSpec(name=release_path.stem, locked=locked, cell_ids=frozenset(released), items=tuple(items))
+
+
+def _grade_item(path: Path, notebook: str, cell: Any, released_cell: Any) -> GradeItem:
+    meta = cell.metadata["nbgrader"]
+    gid, points = meta["grade_id"], float(meta.get("points", 0))
+    competences = tuple(cell.metadata.get("hocvuso", {}).get("competences", ()))
+    if cell.cell_type != "code" or meta.get("solution"):
+        return GradeItem(notebook=notebook, grade_id=gid, points=points, kind="manual", competences=competences)
+    call = _last_call(path, gid, cell.source)
+    name = call.func.id if isinstance(call.func, ast.Name) else call.func.attr
+    kwargs = {k.arg: k.value for k in call.keywords}
+    where = f"{path}, grade cell {gid!r}"
+    if name == "grade":
+        try:
+            task_id = ast.literal_eval(call.args[0])
+            scenario = ast.literal_eval(kwargs["scenario"])
+        except (IndexError, KeyError, ValueError) as exc:
+            raise GraderError(f"{where}: write grade(\"TASK\", scenario=\"SCENARIO\", out_of=N) with literal "
+                              "strings") from exc
+        try:
+            scenario_obj, _key = load_exercise(scenario)
+        except Exception as exc:
+            raise GraderError(f"{where}: {exc}") from exc
+        return GradeItem(notebook=notebook, grade_id=gid, points=points, kind="widget", task_id=task_id,
+                         scenario=scenario, competences=competences or scenario_obj.competences)
+    try:
+        function = ast.literal_eval(call.args[0])
+        cases = ast.literal_eval(call.args[1] if len(call.args) > 1 else kwargs["cases"])
+        tolerance = float(ast.literal_eval(kwargs["tolerance"])) if "tolerance" in kwargs else 1e-9
+        parsed = [(tuple(args), expected) for args, expected in cases]
+    except (IndexError, KeyError, ValueError, TypeError, SyntaxError) as exc:
+        raise GraderError(f"{where}: check_function needs a literal function name and a literal list of "
+                          "((args…), expected) cases") from exc
+    public = {repr(c) for c in _public_cases(released_cell.source)}
+    probe_cases = tuple(ProbeCase(args=a, expected=e, hidden=repr((a, e)) not in public) for a, e in parsed)
+    if not probe_cases:
+        raise GraderError(f"{where}: check_function has no cases")
+    return GradeItem(notebook=notebook, grade_id=gid, points=points, kind="probe", function=function,
+                     cases=probe_cases, tolerance=tolerance, competences=competences or ("3.4",))
+
+
+def _last_call(path: Path, gid: str, source: str) -> ast.Call:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise GraderError(f"{path}, grade cell {gid!r}: not valid Python ({exc.msg}, line {exc.lineno})") from exc
+    body = [n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))]
+    if (len(body) == 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Call)
+            and _call_name(body[0].value) in ("check_function", "grade")):
+        return body[0].value
+    raise GraderError(f"{path}, grade cell {gid!r}: hocvuso grade scores only cells that end in check_function(…) "
+                      "or grade(…) (imports allowed before), so that expected answers stay with the judge; "
+                      "rewrite the cell's asserts as check_function cases")
+
+
+def _call_name(call: ast.Call) -> str:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def _public_cases(release_source: str) -> list[tuple[tuple, Any]]:
+    try:
+        tree = ast.parse(release_source)
+        call = next(n.value for n in tree.body if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call))
+        kwargs = {k.arg: k.value for k in call.keywords}
+        cases = ast.literal_eval(call.args[1] if len(call.args) > 1 else kwargs["cases"])
+        return [(tuple(a), e) for a, e in cases]
+    except Exception:
+        return []
