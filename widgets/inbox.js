@@ -305,7 +305,7 @@ function render({ model, el }) {
     }
     box.appendChild(h("h4", { cls: "hv-inbox-fb-heading", text: S("why") }));
     box.appendChild(h("p", { cls: "hv-inbox-explanation", text: fb.explanation }));
-    box.appendChild(h("h4", { cls: "hv-inbox-fb-heading", text: S("action") }));
+    box.appendChild(h("h4", { cls: "hv-inbox-fb-heading", text: S("what_to_do") }));
     box.appendChild(h("p", { cls: "hv-inbox-action", text: fb.action }));
     panel.appendChild(box);
     return panel;
@@ -317,17 +317,21 @@ function render({ model, el }) {
     back.addEventListener("click", () => { const was = openId; openId = null; redraw({ focusKey: `open-${was}` }); });
     wrap.appendChild(back);
     const head = h("header", { cls: "hv-inbox-msg-head" });
-    head.appendChild(icon(m.channel));
-    const who = h("div", { cls: "hv-inbox-msg-who" });
-    who.appendChild(h("h3", { cls: "hv-inbox-msg-sender", text: m.sender, attrs: { tabindex: "-1", "data-key": "heading" } }));
-    const dl = h("dl", { cls: "hv-inbox-details" });
-    const row = (k, v, cls) => { dl.appendChild(h("dt", { text: k })); dl.appendChild(h("dd", { cls, text: v, attrs: { dir: "auto" } })); };
-    row(S("from"), m.sender, "hv-inbox-detail-sender");
+    const top = h("div", { cls: "hv-inbox-msg-top" });
+    top.appendChild(icon(m.channel));
+    top.appendChild(h("h3", { cls: "hv-inbox-msg-sender", text: m.sender, attrs: { tabindex: "-1", "data-key": "heading" } }));
+    head.appendChild(top);
+    const details = h("div", { cls: "hv-inbox-details" });
+    const row = (k, v, cls) => {
+      const line = h("p", { cls: "hv-inbox-detail" });
+      line.appendChild(h("span", { cls: "hv-inbox-detail-key", text: `${k} ` }));
+      line.appendChild(h("span", { cls: `hv-inbox-detail-value ${cls}`, text: v, attrs: { dir: "auto" } }));
+      details.appendChild(line);
+    };
     row(S("address"), m.address, "hv-inbox-address");
     row(S("time"), `${S(`channel_${m.channel}`)} · ${m.time}`, "hv-inbox-detail-time");
     if (m.subject) row(S("subject"), m.subject, "hv-inbox-subject");
-    who.appendChild(dl);
-    head.appendChild(who);
+    head.appendChild(details);
     wrap.appendChild(head);
     wrap.appendChild(body(m));
     wrap.appendChild(answerForm(m));

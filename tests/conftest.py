@@ -1,0 +1,125 @@
+"""Shared fixtures: a real Voilà server over a lesson, and the system Chromium for Playwright.
+
+Browser tests follow the verified recipe in reference/voila-notes.md §5: Debian's /usr/bin/chromium
+(never `playwright install`), IPC kernel transport (no TCP port race), one page at a time.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = REPO / "notebooks"
+ARTIFACTS = REPO / "test-artifacts"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """pytest-playwright launches the system Chromium with the recipe's flags."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture()
+def artifacts() -> Path:
+    """Folder for screenshots (git-ignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def find_free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class VoilaServer:
+    """A running Voilà over one lesson notebook."""
+
+    url: str
+    """Page URL of the notebook, e.g. http://127.0.0.1:PORT/"""
+    base: str
+    """Server root, e.g. http://127.0.0.1:PORT"""
+    db_url: str
+    """The classroom SqlStore the kernels write to (HOCVUSO_DB)."""
+    workdir: Path
+    """The temporary copy of the lesson folder (the kernels' cwd)."""
+    log: Path
+    """Server log file."""
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"voila exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+        with socket.socket() as sock:
+            sock.settimeout(0.5)
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"voila did not listen on port {port} within {timeout}s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., VoilaServer]]:
+    """Factory: `voila_server("lua-dao-tin-nhan/lua-dao-tin-nhan.ipynb")` serves that lesson.
+
+    Each notebook gets one server per test session, started in a temporary copy of its folder,
+    with HOCVUSO_DB pointing at a fresh SQLite file. All servers are stopped (whole process
+    group: the server and its kernels) at the end of the session.
+    """
+    started: dict[str, VoilaServer] = {}
+    procs: list[subprocess.Popen] = []
+
+    def start(notebook: str, *extra_args: str) -> VoilaServer:
+        key = "|".join((notebook, *extra_args))
+        if key in started:
+            return started[key]
+        source = NOTEBOOKS / notebook
+        tmp = tmp_path_factory.mktemp("voila")
+        workdir = tmp / source.parent.name
+        shutil.copytree(source.parent, workdir, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.hocvuso.json"))
+        db_url = f"sqlite:///{tmp / 'class.sqlite'}"
+        port = find_free_port()
+        log = tmp / "voila.log"
+        env = {**os.environ, "HOCVUSO_DB": db_url, "PYTHONUNBUFFERED": "1"}
+        env.pop("NBGRADER_EXECUTION", None)
+        cmd = [sys.executable, "-m", "voila", source.name, "--no-browser", f"--port={port}",
+               "--Voila.ip=127.0.0.1", "--KernelManager.transport=ipc", *extra_args]
+        with log.open("wb") as fh:
+            proc = subprocess.Popen(cmd, cwd=workdir, env=env, stdout=fh, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+        procs.append(proc)
+        _wait_for_port(port, proc, log)
+        base = f"http://127.0.0.1:{port}"
+        server = VoilaServer(url=f"{base}/", base=base, db_url=db_url, workdir=workdir, log=log)
+        started[key] = server
+        return server
+
+    yield start
+
+    for proc in procs:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            continue
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)

@@ -1,0 +1,236 @@
+"""The scam inbox in a real Chromium, served by a real Voilà, at a phone's 360 px.
+
+The story: a learner opens the lesson on a phone, opens a message, asks where its link really
+goes, calls it a scam, ticks the red flags, sends, reads the feedback — and the answer is in the
+classroom database. A second message is done with the keyboard only. Finally, the front end may
+not run code in the kernel.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+import urllib.request
+import uuid
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from hocvuso.core import SqlStore
+
+pytestmark = pytest.mark.browser
+
+LESSON = "lua-dao-tin-nhan/lua-dao-tin-nhan.ipynb"
+WIDTH, HEIGHT = 360, 740
+SCAM = "sms-vneid-sap-nhap"          # an SMS with a look-alike link to an .apk on a .top domain
+SAFE = "sms-ngan-hang-otp-that"      # a genuine bank OTP message
+
+
+@pytest.fixture(scope="module")
+def lesson_server(voila_server):
+    return voila_server(LESSON)
+
+
+@pytest.fixture()
+def phone(browser, lesson_server):
+    """A 360×740 page that can reach only the local Voilà; every other request is aborted and noted."""
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="vi-VN",
+                                  has_touch=True, service_workers="block")
+    blocked: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith("http://127.0.0.1"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.blocked = blocked  # type: ignore[attr-defined]
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+def full_screenshot(page: Page, path) -> None:
+    """Voilà scrolls inside #rendered_cells, so grow the viewport to the content for a full-page shot."""
+    height = page.evaluate("() => (document.querySelector('#rendered_cells') || document.scrollingElement).scrollHeight")
+    page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, int(height) + 20)})
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+
+
+def tab_to(page: Page, selector: str, *, key: str = "Tab", limit: int = 120) -> None:
+    """Press `key` until the focused element matches `selector` (keyboard-only navigation)."""
+    for _ in range(limit):
+        if page.evaluate("(sel) => !!document.activeElement && document.activeElement.matches(sel)", selector):
+            return
+        page.keyboard.press(key)
+    pytest.fail(f"pressed {key} {limit} times without reaching {selector}")
+
+
+def focus_is_visible(page: Page) -> bool:
+    return page.evaluate("() => { const s = getComputedStyle(document.activeElement);"
+                         " return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; }")
+
+
+def wait_for_row(db_url: str, message_id: str, timeout: float = 10) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for row in reversed(SqlStore(db_url).rows()):
+            answers = json.loads(row["payload"])["answers"]
+            if message_id in answers["messages"]:
+                return row
+        time.sleep(0.2)
+    pytest.fail(f"no submission row with an answer to {message_id!r} in {db_url}")
+
+
+def test_learner_spots_a_scam_on_a_phone(phone: Page, lesson_server, artifacts) -> None:
+    started = time.monotonic()
+    phone.goto(lesson_server.url, wait_until="domcontentloaded")
+    expect(phone.locator(".hv-inbox-item").first).to_be_visible(timeout=60_000)
+    load_seconds = time.monotonic() - started
+    full_screenshot(phone, artifacts / "inbox-360-list.png")
+
+    # The inbox looks like a phone inbox: channel, sender, time, preview, a "new" badge.
+    item = phone.locator(f'.hv-inbox-item[data-id="{SCAM}"]')
+    expect(item.locator(".hv-inbox-channel")).to_have_text("SMS")
+    expect(item.locator(".hv-inbox-badge-new")).to_be_visible()
+    for tap_target in phone.locator(".hv-inbox-item").all():
+        assert tap_target.bounding_box()["height"] >= 44
+
+    # Open it: sender, address, the body with a link that only *looks* like a link.
+    item.click()
+    message = phone.locator(f'.hv-inbox-message[data-id="{SCAM}"]')
+    expect(message.locator(".hv-inbox-address")).to_have_text("+84 329 417 058")
+    expect(message.locator(".hv-inbox-link")).to_have_text("vneid.gov.vn/capnhat")
+    assert phone.locator(".hv-inbox a[href]").count() == 0, "a message link must never be visitable"
+    expect(phone.locator(".hv-inbox-inspection")).to_have_count(0)  # nothing revealed before asking
+
+    # Inspect the link: the real address, its real domain highlighted, not .gov.vn, an .apk warning.
+    phone.locator(".hv-inbox-inspect").first.click()
+    expect(phone.locator(".hv-inbox-domain")).to_have_text("vneid-capnhat-diachi.top")
+    expect(phone.locator(".hv-inbox-url")).to_have_text("https://vneid-capnhat-diachi.top/vneid_v2.apk")
+    expect(phone.locator(".hv-inbox-gov-no")).to_be_visible()
+    expect(phone.locator(".hv-inbox-apk")).to_be_visible()
+    assert phone.evaluate("() => getComputedStyle(document.querySelector('.hv-inbox-domain')).fontWeight") >= "700"
+
+    # Verdict, red flags, send.
+    expect(phone.locator(".hv-inbox-feedback")).to_have_count(0)
+    phone.locator(".hv-inbox-verdict-scam").click()
+    expect(phone.locator(".hv-inbox-verdict-scam")).to_have_attribute("aria-pressed", "true")
+    for flag in ("lookalike-link", "app-outside-store", "impersonates-authority"):
+        phone.locator(f'.hv-inbox-flag[value="{flag}"]').check()
+    phone.locator(".hv-inbox-send").click()
+
+    feedback = phone.locator(".hv-inbox-feedback")
+    expect(feedback).to_be_visible()
+    expect(feedback.locator(".hv-inbox-headline")).to_contain_text("lừa đảo")
+    expect(feedback.locator(".hv-inbox-fb-hit")).to_have_count(3)
+    expect(feedback.locator(".hv-inbox-fb-missed").first).to_be_visible()
+    expect(feedback.locator(".hv-inbox-explanation")).not_to_be_empty()
+    expect(feedback.locator(".hv-inbox-action")).not_to_be_empty()
+    expect(phone.locator(".hv-inbox-status-ok")).to_be_visible()
+    expect(phone.locator(".hv-inbox-send")).to_have_count(0)  # a lesson answer is final
+
+    # The classroom database has it, scored.
+    row = wait_for_row(lesson_server.db_url, SCAM)
+    answers = json.loads(row["payload"])["answers"]
+    assert answers["messages"][SCAM] == {"verdict": "scam",
+                                         "flags": ["impersonates-authority", "app-outside-store", "lookalike-link"]} \
+        or set(answers["messages"][SCAM]["flags"]) == {"lookalike-link", "app-outside-store", "impersonates-authority"}
+    assert answers["inspected"] == {SCAM: [0]}
+    assert row["kind"] == "inbox" and row["task_id"] == "hop-thu" and row["points"] is not None
+
+    # Phone fit: nothing wider than the screen.
+    widths = phone.evaluate("""() => [document.scrollingElement.scrollWidth,
+        (document.querySelector('#rendered_cells') || document.body).scrollWidth,
+        document.querySelector('.hv-inbox').scrollWidth]""")
+    assert max(widths) <= WIDTH, f"horizontal scroll at {WIDTH}px: {widths}"
+    full_screenshot(phone, artifacts / "inbox-360.png")
+    assert not [u for u in phone.blocked if "capnhat" in u], "the scam link was requested"  # type: ignore[attr-defined]
+    assert load_seconds < 60
+
+
+def test_keyboard_only_answer(phone: Page, lesson_server, artifacts) -> None:
+    phone.goto(lesson_server.url, wait_until="domcontentloaded")
+    expect(phone.locator(".hv-inbox-item").first).to_be_visible(timeout=60_000)
+    phone.locator("body").click(position={"x": 5, "y": 5})  # start from the page, not from a control
+
+    tab_to(phone, f'.hv-inbox-open[data-id="{SAFE}"]')
+    assert focus_is_visible(phone)
+    phone.keyboard.press("Enter")
+    expect(phone.locator(f'.hv-inbox-message[data-id="{SAFE}"]')).to_be_visible()
+
+    tab_to(phone, ".hv-inbox-verdict-safe")
+    assert focus_is_visible(phone)
+    phone.keyboard.press("Space")
+    expect(phone.locator(".hv-inbox-verdict-safe")).to_have_attribute("aria-pressed", "true")
+    tab_to(phone, ".hv-inbox-flag")  # a checkbox toggles with Space, then toggles back
+    phone.keyboard.press("Space")
+    expect(phone.locator(".hv-inbox-flag").first).to_be_checked()
+    phone.keyboard.press("Space")
+    expect(phone.locator(".hv-inbox-flag").first).not_to_be_checked()
+    tab_to(phone, ".hv-inbox-send")
+    phone.keyboard.press("Enter")
+
+    expect(phone.locator(".hv-inbox-feedback")).to_be_visible()
+    expect(phone.locator(".hv-inbox-headline")).to_be_focused()  # focus follows to the feedback
+    row = wait_for_row(lesson_server.db_url, SAFE)
+    assert json.loads(row["payload"])["answers"]["messages"][SAFE] == {"verdict": "safe", "flags": []}
+
+    # Back to the list with the keyboard: the message now shows as answered.
+    tab_to(phone, ".hv-inbox-back", key="Shift+Tab")
+    phone.keyboard.press("Enter")
+    expect(phone.locator(f'.hv-inbox-item[data-id="{SAFE}"] .hv-inbox-badge-answered')).to_be_visible()
+    expect(phone.locator(f'.hv-inbox-open[data-id="{SAFE}"]')).to_be_focused()
+
+    # VI | EN toggle by keyboard re-renders in English.
+    tab_to(phone, ".hv-inbox-lang-en", key="Shift+Tab")
+    phone.keyboard.press("Enter")
+    expect(phone.locator(".hv-inbox-lang-en")).to_have_attribute("aria-pressed", "true")
+    expect(phone.locator(f'.hv-inbox-item[data-id="{SAFE}"] .hv-inbox-badge-answered')).to_contain_text("Answered")
+    full_screenshot(phone, artifacts / "inbox-360-en.png")
+
+
+def test_front_end_cannot_execute_code(lesson_server) -> None:
+    """Voilà must keep refusing execute_request from the browser (only comm messages pass)."""
+    import websocket
+
+    html = urllib.request.urlopen(lesson_server.url, timeout=60).read().decode("utf-8")
+    kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', html).group(1)
+    marker = lesson_server.workdir / f"pwned-{uuid.uuid4().hex}.txt"
+    ws_url = lesson_server.base.replace("http://", "ws://") + f"/api/kernels/{kernel_id}/channels"
+    ws = websocket.create_connection(ws_url, timeout=10)
+    try:
+        def request(msg_type: str, content: dict) -> str:
+            msg_id = uuid.uuid4().hex
+            ws.send(json.dumps({
+                "header": {"msg_id": msg_id, "msg_type": msg_type, "username": "attacker", "session": uuid.uuid4().hex,
+                           "date": "", "version": "5.3"},
+                "parent_header": {}, "metadata": {}, "content": content, "channel": "shell", "buffers": [],
+            }))
+            return msg_id
+
+        # The channel itself works: an allowed request is answered ...
+        info_id = request("kernel_info_request", {})
+        # ... but code sent from the browser is not run.
+        exec_id = request("execute_request", {
+            "code": f"open({str(marker)!r}, 'w').write('executed')", "silent": False, "store_history": False,
+            "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
+        replies: dict[str, list[str]] = {}
+        deadline = time.monotonic() + 4
+        ws.settimeout(0.5)
+        while time.monotonic() < deadline:
+            try:
+                msg = json.loads(ws.recv())
+            except websocket.WebSocketTimeoutException:
+                continue
+            parent = (msg.get("parent_header") or {}).get("msg_id")
+            replies.setdefault(parent, []).append(msg.get("msg_type") or msg["header"]["msg_type"])
+    finally:
+        ws.close()
+    assert "kernel_info_reply" in replies.get(info_id, []), f"the websocket did not answer at all: {replies}"
+    assert exec_id not in replies, f"the kernel answered an execute_request from the front end: {replies[exec_id]}"
+    assert not marker.exists(), "code sent by the front end ran in the kernel"
