@@ -91,6 +91,8 @@ class AssignmentSpec:
 
     name: str
     notebooks: Mapping[str, NotebookSpec]
+    release_dir: str = ""
+    """The release folder; its data files are copied over the student's before code runs."""
     release_files: tuple[str, ...] = field(default=())
     """Non-notebook files of the release (data files students need), relative paths."""
 
@@ -137,7 +139,7 @@ def load_spec(course: Path, assignment: str) -> AssignmentSpec:
         raise GraderError(f"assignment {assignment!r} has no notebook in {release}")
     files = tuple(sorted(str(p.relative_to(release)) for p in release.rglob("*")
                          if p.is_file() and p.suffix != ".ipynb" and ".ipynb_checkpoints" not in p.parts))
-    spec = AssignmentSpec(name=assignment, notebooks=notebooks, release_files=files)
+    spec = AssignmentSpec(name=assignment, notebooks=notebooks, release_dir=str(release), release_files=files)
     if not spec.items:
         raise GraderError(f"assignment {assignment!r} has no grade cell: nothing to grade")
     return spec

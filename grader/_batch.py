@@ -1,0 +1,279 @@
+"""A grading batch, top to bottom: spec → intake → (per student: read, integrity, widgets, sandbox, judge)
+→ journal → exports.
+
+`grade_one` is the whole story for one student and runs in any worker (a local thread or a Dask
+worker); `grade_batch` feeds students to workers, records each grade the moment it arrives, skips
+students a previous (interrupted) run already graded, and writes the exports at the end.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import queue
+import shutil
+import sys
+import time
+from collections import Counter
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import _export, _sandbox
+from ._errors import GraderError
+from ._intake import Candidate, NotebookProblem, discover, fingerprint, read_notebook
+from ._integrity import tampering
+from ._judge import ItemResult, Tampered, judge_manual, judge_probe, judge_widget
+from ._record import GradeRecord, Journal
+from ._spec import AssignmentSpec, NotebookSpec, load_spec
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """What a batch did."""
+
+    out: Path
+    counts: dict[str, int]
+    graded_now: int
+    already_graded: int
+    isolation: str
+    seconds: float
+
+
+def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Limits, slot: int, isolate: bool,
+              scratch: Path) -> GradeRecord:
+    """Grade one student's submission. Never raises for anything the submission contains."""
+    started = time.monotonic()
+
+    def done(status: str, score: float = 0.0, reason: str = "", items: Iterable[ItemResult] = (),
+             sha: str = "", isolation: str = "no code run") -> GradeRecord:
+        return GradeRecord(student_id=candidate.student_id, assignment=spec.name, score=round(score, 2),
+                           max_score=spec.max_score, status=status, reason=reason, sha256=sha,
+                           items=[asdict(i) for i in items], seconds=round(time.monotonic() - started, 3),
+                           isolation=isolation)
+
+    if candidate.status:
+        return done(candidate.status, reason=candidate.reason)
+    sha = fingerprint(list(candidate.notebooks.values()))
+    notebooks = {}
+    notes: list[str] = []
+    for name, nb_spec in spec.notebooks.items():
+        path = candidate.notebooks.get(name)
+        if path is None:
+            notes.append(f"{name}.ipynb was not handed in")
+            continue
+        try:
+            notebook = read_notebook(path)
+        except NotebookProblem as exc:
+            return done("invalid", reason=str(exc), sha=sha)
+        ids = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in notebook.cells}
+        if not ids & nb_spec.cell_ids:
+            return done("invalid", reason=f"{path.name} is not a notebook of assignment {spec.name} "
+                                          "(none of its cells belong to it)", sha=sha)
+        problem = tampering(notebook, nb_spec)
+        if problem:
+            return done("tampered", reason=problem, sha=sha)
+        notebooks[name] = notebook
+
+    results: dict[str, ItemResult] = {}
+    status, isolation = "ok", "no code run"
+    try:
+        for item in spec.items:
+            if item.kind == "widget" and item.notebook in notebooks:
+                results[item.grade_id] = judge_widget(item, candidate.notebooks[item.notebook].parent)
+            elif item.kind == "manual":
+                results[item.grade_id] = judge_manual(item)
+    except Tampered as exc:
+        return done("tampered", reason=str(exc), sha=sha)
+
+    for name, nb_spec in spec.notebooks.items():
+        if name not in notebooks or not nb_spec.needs_execution:
+            continue
+        isolation = "sandbox" if isolate else "none"
+        outcome = _execute(candidate, name, nb_spec, spec, limits=limits, slot=slot, isolate=isolate,
+                           scratch=scratch)
+        if outcome.state == "timeout":
+            status = "timeout"
+            notes.append(f"{name}: {outcome.detail}; cases not reached score 0")
+        elif outcome.state == "crashed":
+            status = "error"
+            notes.append(f"{name}: the notebook's process died ({outcome.detail}; out of memory, too many "
+                         "processes or the code ended the interpreter)")
+        failed_cells = (outcome.result or {}).get("cells", []) if isinstance(outcome.result, dict) else []
+        if failed_cells and isinstance(failed_cells, list):
+            first = failed_cells[0] if isinstance(failed_cells[0], dict) else {}
+            notes.append(f"{name}: {len(failed_cells)} cell(s) raised errors, first: {str(first.get('error'))[:120]}")
+        for item in nb_spec.items:
+            if item.kind == "probe":
+                results[item.grade_id] = judge_probe(item, outcome.result)
+    for item in spec.items:  # notebooks not handed in: their items score 0
+        results.setdefault(item.grade_id, ItemResult(item.grade_id, item.kind, 0.0, item.points, item.competences,
+                                                     note="not handed in"))
+    ordered = [results[i.grade_id] for i in spec.items]
+    manual = sum(i.max_points for i in ordered if i.kind == "manual")
+    if manual:
+        notes.append(f"{manual:g} point(s) await manual grading")
+    return done(status, sum(i.points for i in ordered), "; ".join(notes), ordered, sha, isolation)
+
+
+def _execute(candidate: Candidate, name: str, nb_spec: NotebookSpec, spec: AssignmentSpec, *,
+             limits: _sandbox.Limits, slot: int, isolate: bool, scratch: Path) -> _sandbox.RunOutcome:
+    """Run one notebook in a private copy of the student's folder, with the release's data files restored."""
+    work = scratch / f"run-{slot}-{os.getpid()}" / "bai"
+    if work.parent.exists():
+        shutil.rmtree(work.parent)
+    source = candidate.notebooks[name]
+    if candidate.folder is not None:
+        shutil.copytree(candidate.folder, work, symlinks=True,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", ".hocvuso-result.json"))
+        for link in [p for p in work.rglob("*") if p.is_symlink()]:
+            link.unlink()  # a link could point at the judge's files: never follow one
+    else:
+        work.mkdir(parents=True)
+    shutil.copyfile(source, work / f"{name}.ipynb")
+    release = Path(spec.release_dir)
+    for rel in spec.release_files:
+        target = work / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists() or target.is_symlink():
+            target.unlink() if not target.is_dir() else shutil.rmtree(target)
+        shutil.copyfile(release / rel, target)
+    job = {
+        "notebook": f"{name}.ipynb",
+        "skip_ids": [item.grade_id for item in nb_spec.items],
+        "probes": [{"id": f"{item.grade_id}#{i}", "function": item.function, "args": list(case.args)}
+                   for item in nb_spec.items if item.kind == "probe" for i, case in enumerate(item.cases)],
+    }
+    try:
+        return _sandbox.run(work, job, limits=limits, slot=slot, isolate=isolate)
+    finally:
+        shutil.rmtree(work.parent, ignore_errors=True)
+
+
+def spec_fingerprint(spec: AssignmentSpec) -> str:
+    """Changes when anything that decides a grade changes (items, cases, points)."""
+    return hashlib.sha256(repr((spec.name, spec.items)).encode("utf-8")).hexdigest()[:16]
+
+
+def grade_batch(*, course: Path, assignment: str, submissions: Path, out: Path | None = None,
+                workers: int | None = None, timeout: float = 60.0, memory: int = 1024,
+                scheduler: str | None = None, allow_unsandboxed: bool = False,
+                progress: Callable[[int, int, Counter], None] | None = None) -> BatchSummary:
+    """Grade every submission of `assignment`; resumable; writes results into `out`.
+
+    Raises GraderError only when the batch cannot run at all (bad course, bad options, no sandbox).
+    """
+    started = time.monotonic()
+    course, submissions = Path(course), Path(submissions)
+    out = Path(out) if out is not None else Path.cwd() / f"ket-qua-{assignment}"
+    if workers is not None and workers < 1:
+        raise GraderError("--workers must be at least 1")
+    if timeout <= 0 or memory < 64:
+        raise GraderError("--timeout must be above 0 seconds and --memory at least 64 MB")
+    spec = load_spec(course, assignment)
+    needs_code = any(nb.needs_execution for nb in spec.notebooks.values())
+    isolate = True
+    if needs_code:
+        problem = _sandbox.probe()
+        if problem:
+            if not allow_unsandboxed:
+                raise GraderError(f"cannot isolate student code: {problem}. Fix that, or pass --no-sandbox to "
+                                  "grade without isolation (the results will say so)")
+            isolate = False
+    journal = Journal(out, assignment=assignment, fingerprint=spec_fingerprint(spec))
+    scratch = out / ".work"
+    shutil.rmtree(scratch, ignore_errors=True)  # leftovers of an interrupted run
+    scratch.mkdir(parents=True)
+    candidates = discover(submissions, spec, scratch)
+    already = journal.graded()
+    pending = [c for c in candidates if c.student_id not in already]
+    limits = _sandbox.Limits(wall_seconds=timeout, memory_mb=memory)
+    counts: Counter = Counter(r.status for r in journal.records() if r.student_id in {c.student_id for c in candidates})
+    total, graded_now = len(candidates), 0
+
+    def record(rec: GradeRecord) -> None:
+        nonlocal graded_now
+        journal.record(rec)
+        counts[rec.status] += 1
+        graded_now += 1
+        if progress:
+            progress(sum(counts.values()), total, counts)
+
+    try:
+        if scheduler:
+            _run_dask(scheduler, pending, spec, limits, isolate, scratch, record)
+        else:
+            _run_local(workers or os.cpu_count() or 1, pending, spec, limits, isolate, scratch, record)
+        records = [r for r in journal.records() if r.student_id in {c.student_id for c in candidates}]
+        _export.write_all(out, spec, records)
+    finally:
+        journal.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+    isolation = "no code run" if not needs_code else ("sandbox" if isolate else "none")
+    return BatchSummary(out=out, counts=dict(counts), graded_now=graded_now, already_graded=len(already),
+                        isolation=isolation, seconds=time.monotonic() - started)
+
+
+def _run_local(workers: int, pending: list[Candidate], spec: AssignmentSpec, limits: _sandbox.Limits,
+               isolate: bool, scratch: Path, record: Callable[[GradeRecord], None]) -> None:
+    slots: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for slot in range(workers):
+        slots.put(slot)
+
+    def task(candidate: Candidate) -> GradeRecord:
+        slot = slots.get()
+        try:
+            return _safe_grade_one(candidate, spec, limits=limits, slot=slot, isolate=isolate, scratch=scratch)
+        finally:
+            slots.put(slot)
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hocvuso-grade") as pool:
+        todo = iter(pending)
+        running: set[Future] = set()
+        for candidate in todo:  # keep at most 2 × workers queued, so memory stays flat for 50 000 students
+            running.add(pool.submit(task, candidate))
+            if len(running) >= 2 * workers:
+                finished, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    record(future.result())
+        for future in wait(running).done:
+            record(future.result())
+
+
+def _run_dask(address: str, pending: list[Candidate], spec: AssignmentSpec, limits: _sandbox.Limits,
+              isolate: bool, scratch: Path, record: Callable[[GradeRecord], None]) -> None:
+    try:
+        from distributed import Client, as_completed
+    except ImportError as exc:
+        raise GraderError("--scheduler needs Dask: pip install 'dask[distributed]'") from exc
+    try:
+        client = Client(address, timeout="20s")
+    except Exception as exc:
+        raise GraderError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+    try:
+        futures = [client.submit(_safe_grade_one, c, spec, limits=limits, slot=1000 + i, isolate=isolate,
+                                 scratch=scratch, pure=False, key=f"hocvuso-{i}-{c.student_id}")
+                   for i, c in enumerate(pending)]
+        for future in as_completed(futures):
+            record(future.result())
+    finally:
+        client.close()
+
+
+def _safe_grade_one(candidate: Candidate, spec: AssignmentSpec, **kwargs) -> GradeRecord:
+    """grade_one, but a bug of ours becomes an `error` row for that student instead of stopping the batch."""
+    try:
+        return grade_one(candidate, spec, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - one student's failure must not stop 5,000 others
+        return GradeRecord(student_id=candidate.student_id, assignment=spec.name, score=0.0,
+                           max_score=spec.max_score, status="error",
+                           reason=f"the grader failed on this submission ({type(exc).__name__}: {str(exc)[:200]}); "
+                                  "regrade it after the batch")
+
+
+def print_progress_line(done: int, total: int, counts: Counter) -> None:
+    """Quiet, parseable progress for logs and CI (one line per 10%)."""
+    step = max(1, total // 10)
+    if done == total or done % step == 0:
+        parts = " ".join(f"{k}={counts.get(k, 0)}" for k in ("ok", "error", "timeout", "tampered", "invalid", "missing"))
+        print(f"hocvuso grade: {done}/{total} {parts}", file=sys.stderr, flush=True)

@@ -1,0 +1,50 @@
+"""A judge's nbgrader course: create it from the bundled assignments, and release an assignment."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from hocvuso._lessons import lesson_notebooks
+
+from ._errors import GraderError
+
+CONFIG = """# nbgrader configuration written by `hocvuso course init`.
+c = get_config()
+c.CourseDirectory.course_id = {course_id!r}
+c.CourseDirectory.root = {root!r}
+"""
+
+
+def course_init(directory: Path, *, assignments: list[str] | None = None, course_id: str = "hocvuso") -> list[str]:
+    """Create an nbgrader course in `directory` with bundled assignments in source/; return their names."""
+    directory = Path(directory).resolve()
+    bundled = {p.parent.name: p.parent for p in lesson_notebooks()}
+    wanted = assignments or sorted(bundled)
+    unknown = sorted(set(wanted) - set(bundled))
+    if unknown:
+        raise GraderError(f"no bundled assignment {', '.join(unknown)}; bundled: {', '.join(sorted(bundled))}")
+    directory.mkdir(parents=True, exist_ok=True)
+    config = directory / "nbgrader_config.py"
+    if not config.exists():
+        config.write_text(CONFIG.format(course_id=course_id, root=str(directory)), encoding="utf-8")
+    for name in wanted:
+        target = directory / "source" / name
+        if target.exists():
+            continue  # never overwrite a judge's edited source
+        shutil.copytree(bundled[name], target, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.hocvuso.json"))
+    return wanted
+
+
+def assign(course: Path, assignment: str) -> Path:
+    """Generate (or regenerate) the student version of `assignment`; return the release folder."""
+    course = Path(course).resolve()
+    if not (course / "source" / assignment).is_dir():
+        raise GraderError(f"no assignment {assignment!r} in {course / 'source'}")
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
+                          cwd=course, capture_output=True, text=True)
+    if done.returncode != 0:
+        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-8:])
+        raise GraderError(f"nbgrader generate_assignment {assignment} failed:\n{tail}")
+    return course / "release" / assignment

@@ -1,0 +1,171 @@
+"""Exports judges need: results.csv / results.xlsx, per-student feedback, a leaderboard, competences.
+
+results.csv is UTF-8 with a BOM (so Excel shows Vietnamese names) and starts with the contract's
+columns: student_id, assignment, score, max_score, status, reason. Every string that came from a
+submission is HTML-escaped in the pages. Hidden test cases appear only as passed/failed.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from hocvuso.core import escape, load_competences
+
+from ._record import GradeRecord
+from ._spec import AssignmentSpec
+
+COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "reason", "sha256", "isolation", "seconds",
+           "graded_at"]
+STATUS_VI = {"ok": "đã chấm", "error": "lỗi", "timeout": "quá thời gian", "tampered": "can thiệp trái phép",
+             "invalid": "không hợp lệ", "missing": "không nộp"}
+_CSS = """body{font-family:system-ui,'Noto Sans',sans-serif;max-width:960px;margin:1rem auto;padding:0 1rem;
+line-height:1.5;color:#1a1a1a}table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;
+padding:.35rem .5rem;text-align:left;vertical-align:top}th{background:#f0f4f8}.ok{color:#0a6b2d}
+.bad{color:#b00020}.muted{color:#666}caption{text-align:left;font-weight:bold;margin:.5rem 0}"""
+
+
+def write_all(out: Path, spec: AssignmentSpec, records: list[GradeRecord]) -> None:
+    """Write every export for `records` into `out`."""
+    write_csv(out / "results.csv", records)
+    summary = competence_summary(records)
+    write_xlsx(out / "results.xlsx", records, summary)
+    write_competences_csv(out / "competences.csv", summary)
+    feedback = out / "feedback"
+    feedback.mkdir(exist_ok=True)
+    for rec in records:
+        (feedback / feedback_name(rec.student_id)).write_text(feedback_html(spec, rec), encoding="utf-8")
+    (out / "leaderboard.html").write_text(leaderboard_html(spec, records), encoding="utf-8")
+
+
+def _row(rec: GradeRecord) -> list:
+    return [rec.student_id, rec.assignment, rec.score, rec.max_score, rec.status, rec.reason, rec.sha256,
+            rec.isolation, rec.seconds, rec.graded_at]
+
+
+def write_csv(path: Path, records: list[GradeRecord]) -> None:
+    tmp = path.with_suffix(".csv.tmp")
+    with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(COLUMNS)
+        for rec in records:
+            writer.writerow(_row(rec))
+    tmp.replace(path)
+
+
+def competence_summary(records: list[GradeRecord]) -> list[dict]:
+    """Per Circular 02/2025 code: how many students were assessed on it and their mean share of the points."""
+    names = load_competences()
+    earned: dict[str, list[float]] = defaultdict(list)
+    for rec in records:
+        if rec.status in ("invalid", "missing", "tampered"):
+            continue
+        per_code: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+        for item in rec.items:
+            for code in item.get("competences", ()):
+                per_code[code][0] += item["points"]
+                per_code[code][1] += item["max_points"]
+        for code, (got, most) in per_code.items():
+            if most:
+                earned[code].append(got / most)
+    rows = []
+    for code in sorted(earned):
+        values = earned[code]
+        name = names.get(code)
+        rows.append({"code": code, "vi": name.vi if name else "", "en": name.en if name else "",
+                     "students": len(values), "mean_percent": round(100 * sum(values) / len(values), 1)})
+    return rows
+
+
+def write_competences_csv(path: Path, rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["code", "vi", "en", "students", "mean_percent"])
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def write_xlsx(path: Path, records: list[GradeRecord], competences: list[dict]) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "results"
+    sheet.append(COLUMNS)
+    for rec in records:
+        sheet.append(_row(rec))
+    sheet.freeze_panes = "A2"
+    for column, width in zip("ABCDEF", (28, 18, 8, 10, 10, 80)):
+        sheet.column_dimensions[column].width = width
+    comp = book.create_sheet("competences")
+    comp.append(["code", "vi", "en", "students", "mean_percent"])
+    for row in competences:
+        comp.append([row["code"], row["vi"], row["en"], row["students"], row["mean_percent"]])
+    tmp = path.with_suffix(".xlsx.tmp")
+    book.save(tmp)
+    tmp.replace(path)
+
+
+def feedback_name(student_id: str) -> str:
+    """A file name for a student's feedback page: readable, safe, and unique even for look-alike ids."""
+    safe = re.sub(r"[^\w.-]+", "_", student_id, flags=re.UNICODE).strip("._")[:60] or "hoc-sinh"
+    return f"{safe}-{hashlib.sha256(student_id.encode('utf-8')).hexdigest()[:8]}.html"
+
+
+def _page(title: str, body: str) -> str:
+    return (f'<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)}</title>'
+            f"<style>{_CSS}</style></head><body>{body}</body></html>")
+
+
+def feedback_html(spec: AssignmentSpec, rec: GradeRecord) -> str:
+    """One student's feedback page, Vietnamese first with English beside it."""
+    status_class = "ok" if rec.status == "ok" else "bad"
+    parts = [f"<h1>{escape(spec.name)} — {escape(rec.student_id)}</h1>",
+             f"<p><strong>Điểm / Score:</strong> {rec.score:g} / {rec.max_score:g} · "
+             f'<strong>Trạng thái / Status:</strong> <span class="{status_class}">'
+             f"{escape(STATUS_VI.get(rec.status, rec.status))} / {escape(rec.status)}</span></p>"]
+    if rec.reason:
+        parts.append(f"<p><strong>Ghi chú / Note:</strong> {escape(rec.reason)}</p>")
+    for item in rec.items:
+        parts.append(f"<h2>{escape(item['grade_id'])}: {item['points']:g} / {item['max_points']:g}</h2>")
+        if item.get("note"):
+            parts.append(f'<p class="muted">{escape(item["note"])}</p>')
+        lines = item.get("lines") or []
+        if item["kind"] == "probe" and lines:
+            rows = []
+            for line in lines:
+                mark = "✓" if line["passed"] else "✗"
+                if line.get("hidden"):
+                    what = "Trường hợp ẩn / hidden case"
+                    detail = ""
+                else:
+                    what = escape(line.get("call", ""))
+                    detail = (f"cần / expected <code>{escape(line.get('expected', ''))}</code>, "
+                              f"được / got <code>{escape(line.get('got', ''))}</code>")
+                rows.append(f"<tr><td>{line['case']}</td><td>{mark}</td><td>{what}</td><td>{detail}</td></tr>")
+            parts.append("<table><tr><th>#</th><th></th><th>Lời gọi / Call</th><th>Kết quả / Result</th></tr>"
+                         + "".join(rows) + "</table>")
+        elif item["kind"] == "widget" and lines:
+            rows = "".join(f"<tr><td>{escape(line['item'])}</td><td>{escape(line['outcome'])}</td>"
+                           f"<td>{line['points']:g} / {line['max_points']:g}</td></tr>" for line in lines)
+            parts.append("<table><tr><th>Mục / Item</th><th>Kết quả / Outcome</th><th>Điểm / Points</th></tr>"
+                         + rows + "</table>")
+    return _page(f"{spec.name} — {rec.student_id}", "".join(parts))
+
+
+def leaderboard_html(spec: AssignmentSpec, records: list[GradeRecord]) -> str:
+    """Ranking by score (ties share a rank), with every status shown so nobody silently disappears."""
+    ordered = sorted(records, key=lambda r: (-r.score, r.student_id))
+    rows, rank, previous = [], 0, None
+    for position, rec in enumerate(ordered, start=1):
+        if rec.score != previous:
+            rank, previous = position, rec.score
+        rows.append(f"<tr><td>{rank}</td><td>{escape(rec.student_id)}</td><td>{rec.score:g} / {rec.max_score:g}</td>"
+                    f"<td>{escape(STATUS_VI.get(rec.status, rec.status))} / {escape(rec.status)}</td>"
+                    f'<td><a href="feedback/{escape(feedback_name(rec.student_id))}">xem / view</a></td></tr>')
+    table = ("<table><caption>Bảng xếp hạng / Leaderboard</caption><tr><th>Hạng / Rank</th><th>Học sinh / Student</th>"
+             "<th>Điểm / Score</th><th>Trạng thái / Status</th><th>Phản hồi / Feedback</th></tr>"
+             + "".join(rows) + "</table>")
+    return _page(f"{spec.name} — leaderboard", f"<h1>{escape(spec.name)}</h1>{table}")

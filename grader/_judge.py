@@ -1,0 +1,102 @@
+"""The trusted side: turn what a submission produced into points, outside any student process.
+
+Widget items are scored from the saved answers file with the same `score()` the lessons use. Probe
+items compare the values the sandbox reported with expected values that never left this process,
+by type and content (a value claiming to equal everything cannot exist in plain JSON). Public cases
+are explained in full; hidden cases say only passed or failed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hocvuso.core import (AnswersInvalid, FileStore, GradingError, SubmissionCorrupt, SubmissionNotFound,
+                          load_exercise, score)
+
+from ._checks import same_value
+from ._spec import GradeItem
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """Points for one grade item, with what the feedback shows."""
+
+    grade_id: str
+    kind: str
+    points: float
+    max_points: float
+    competences: tuple[str, ...]
+    lines: tuple[dict[str, Any], ...] = field(default=())
+    """Feedback entries (kind-specific: a case, a message …)."""
+    note: str = ""
+    """One sentence, e.g. "not answered" or "needs manual grading"."""
+
+
+class Tampered(Exception):
+    """The submission's data were edited or forged; the message names what."""
+
+
+def judge_widget(item: GradeItem, folder: Path | None) -> ItemResult:
+    """Score a widget task from the answers file saved beside the notebook."""
+    if folder is None:
+        return ItemResult(item.grade_id, "widget", 0.0, item.points, item.competences, note="no answers file")
+    try:
+        submission = FileStore(folder).load(item.task_id)
+    except SubmissionNotFound:
+        return ItemResult(item.grade_id, "widget", 0.0, item.points, item.competences, note="not answered")
+    except SubmissionCorrupt as exc:
+        raise Tampered(f"answers of task {item.task_id}: {_short(exc, folder)}") from exc
+    scenario, key = load_exercise(item.scenario)
+    if submission.scenario_id != item.scenario or submission.kind != scenario.kind:
+        raise Tampered(f"answers of task {item.task_id} are for {submission.kind} {submission.scenario_id!r}, "
+                       f"not {scenario.kind} {item.scenario!r}")
+    try:
+        result = score(scenario, key, submission.answers)
+    except (AnswersInvalid, GradingError) as exc:
+        raise Tampered(f"answers of task {item.task_id}: {exc}") from exc
+    lines = tuple({"item": i.item_id, "outcome": i.outcome, "points": i.points, "max_points": i.max_points}
+                  for i in result.items)
+    return ItemResult(item.grade_id, "widget", result.scaled(item.points), item.points, item.competences, lines)
+
+
+def judge_probe(item: GradeItem, report: dict | None) -> ItemResult:
+    """Score a check_function item from the sandbox's report (None when the notebook never ran)."""
+    probes = (report or {}).get("probes", {}) if isinstance(report, dict) else {}
+    lines, passed = [], 0
+    for index, case in enumerate(item.cases):
+        got = probes.get(f"{item.grade_id}#{index}") if isinstance(probes, dict) else None
+        if isinstance(got, dict) and "value" in got:
+            ok = same_value(_decode(got["value"]), case.expected, tolerance=item.tolerance)
+            shown = repr(_decode(got["value"]))[:200]
+        else:
+            ok = False
+            shown = str(got.get("error", "no result"))[:200] if isinstance(got, dict) else "not run"
+        passed += ok
+        line: dict[str, Any] = {"case": index + 1, "passed": ok, "hidden": case.hidden}
+        if not case.hidden:
+            line.update(call=f"{item.function}({', '.join(repr(a) for a in case.args)})"[:200],
+                        expected=repr(case.expected)[:200], got=shown)
+        lines.append(line)
+    points = round(item.points * passed / len(item.cases), 2)
+    return ItemResult(item.grade_id, "probe", points, item.points, item.competences, tuple(lines),
+                      note=f"{passed}/{len(item.cases)} cases passed")
+
+
+def judge_manual(item: GradeItem) -> ItemResult:
+    """A cell for a human grader: counted in the maximum, 0 until graded by hand."""
+    return ItemResult(item.grade_id, "manual", 0.0, item.points, item.competences, note="needs manual grading")
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"__float__"}:
+        return float(value["__float__"])
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _decode(v) for k, v in value.items()}
+    return value
+
+
+def _short(exc: Exception, folder: Path) -> str:
+    return str(exc).replace(str(folder) + "/", "")
