@@ -136,6 +136,17 @@ def test_restores_a_named_learners_earlier_answers(tmp_path) -> None:
     assert stranger.answers["messages"] == {}
 
 
+def test_restores_from_the_notebook_file_but_not_for_voila_visitors(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.delenv("VOILA_KERNEL_ID", raising=False)
+    ScamInbox(INBOX, task_id="hop-thu", store=FileStore(tmp_path)).answer(SAFE, "safe")
+    reopened = ScamInbox(INBOX, task_id="hop-thu", store=FileStore(tmp_path))  # JupyterLab reload
+    assert SAFE in reopened.answers["messages"] and reopened.status["level"] == "info"
+    monkeypatch.setenv("VOILA_PREHEAT", "False")  # a Voilà kernel: every visitor shares that folder
+    visitor = ScamInbox(INBOX, task_id="hop-thu", store=FileStore(tmp_path))
+    assert visitor.answers["messages"] == {}
+
+
 # ------------------------------------------------------------------ lesson feedback
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import os
 from pathlib import Path
 from typing import Any, Literal, Sequence
 
@@ -429,10 +430,11 @@ class ScamInbox(anywidget.AnyWidget):
     def _restore(self) -> None:
         """Bring back earlier answers after a reload, when the store can tell whose they are.
 
-        That is a named learner, or the file beside a single-user notebook; an anonymous visitor of
-        a shared classroom database starts fresh rather than see someone else's answers.
+        That is a named learner, or the file beside a single-user notebook (JupyterLab). An anonymous
+        visitor of a page that Voilà serves to many people starts fresh rather than see (and be
+        locked out by) someone else's answers.
         """
-        if self._learner is None and not isinstance(self._store, FileStore):
+        if self._learner is None and (not isinstance(self._store, FileStore) or _served_by_voila()):
             return
         try:
             earlier = self._store.load(self._task_id, learner=self._learner)
@@ -453,6 +455,11 @@ class ScamInbox(anywidget.AnyWidget):
             self._render_locale()
         if answers["messages"] or answers["inspected"]:
             self._set_status("info", _RESTORED)
+
+
+def _served_by_voila() -> bool:
+    """True in a kernel Voilà started for a visitor (it sets VOILA_PREHEAT in every kernel's env)."""
+    return "VOILA_PREHEAT" in os.environ or "VOILA_KERNEL_ID" in os.environ
 
 
 class _PythonWrites:
