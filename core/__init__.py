@@ -5,12 +5,12 @@ Notebooks and widgets import only the names below.
 from ._env import is_grading
 from ._errors import (AnswersInvalid, ContentError, GradingError, HocvusoError, StoreError,
                       SubmissionCorrupt, SubmissionError, SubmissionNotFound)
-from ._i18n import DEFAULT_LOCALE, LOCALES, get_locale, gettext, ngettext, set_locale, translator
+from ._i18n import DEFAULT_LOCALE, LOCALES, check_locale, get_locale, gettext, ngettext, set_locale, translator
 from ._inbox import (InboxKey, InboxScenario, describe_link, load_competences, load_flags, load_fraud_forms,
-                     load_inbox, message_feedback, score_inbox)
+                     load_inbox, message_feedback, parse_answers, score_inbox)
 from ._score import ItemScore, Score, score
 from ._store import FileStore, MemoryStore, SqlStore, SubmissionStore, default_store
-from ._submission import SCHEMA_VERSION, Learner, Submission
+from ._submission import SCHEMA_VERSION, Learner, Submission, check_task_id
 from ._text import escape, normalize_text
 from ._exercises import load_exercise
 
@@ -19,7 +19,7 @@ __all__ = [
     "AnswersInvalid", "ContentError", "FileStore", "GradingError", "HocvusoError", "InboxKey", "InboxScenario",
     "ItemScore", "Learner", "MemoryStore", "Score", "SqlStore", "StoreError", "Submission", "SubmissionCorrupt",
     "SubmissionError", "SubmissionNotFound", "SubmissionStore",
-    "default_store", "describe_link", "escape", "get_locale", "gettext", "is_grading", "load_competences",
+    "check_locale", "check_task_id", "default_store", "describe_link", "escape", "get_locale", "gettext", "is_grading", "load_competences",
     "load_exercise", "load_flags", "load_fraud_forms", "load_inbox", "message_feedback", "ngettext",
-    "normalize_text", "score", "score_inbox", "set_locale", "translator",
+    "normalize_text", "parse_answers", "score", "score_inbox", "set_locale", "translator",
 ]

@@ -35,7 +35,7 @@ class SubmissionStore(Protocol):
         """Keep `submission` (and its score, where the caller computed one)."""
 
     def load(self, task_id: str, *, learner: Learner | None = None) -> Submission:
-        """The latest submission for `task_id` (of `learner`); raise SubmissionNotFound if none."""
+        """The latest submission for `task_id` of `learner` (None: anonymous); raise SubmissionNotFound if none."""
 
 
 class MemoryStore:
@@ -151,8 +151,9 @@ class SqlStore:
     def load(self, task_id: str, *, learner: Learner | None = None) -> Submission:
         t = self.submissions
         query = sa.select(t.c.id, t.c.payload).where(t.c.task_id == task_id)
-        if learner is not None:
-            query = query.where(t.c.class_code == learner.class_code, t.c.learner_id == learner.learner_id)
+        # Without a learner only anonymous rows match: one learner must never see another's answers.
+        class_code, learner_id = (learner.class_code, learner.learner_id) if learner else ("", "")
+        query = query.where(t.c.class_code == class_code, t.c.learner_id == learner_id)
         query = query.order_by(t.c.id.desc()).limit(1)
         try:
             with self.engine.connect() as conn:

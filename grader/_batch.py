@@ -101,8 +101,11 @@ def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Li
                          "processes or the code ended the interpreter)")
         failed_cells = (outcome.result or {}).get("cells", []) if isinstance(outcome.result, dict) else []
         if failed_cells and isinstance(failed_cells, list):
-            first = failed_cells[0] if isinstance(failed_cells[0], dict) else {}
-            notes.append(f"{name}: {len(failed_cells)} cell(s) raised errors, first: {str(first.get('error'))[:120]}")
+            errors = [str(c.get("error")) for c in failed_cells if isinstance(c, dict)]
+            if any(e.startswith("MemoryError") for e in errors):
+                status = "error"
+                notes.append(f"{name}: ran out of memory (limit {limits.memory_mb} MB)")
+            notes.append(f"{name}: {len(failed_cells)} cell(s) raised errors, first: {errors[0][:120] if errors else '?'}")
         for item in nb_spec.items:
             if item.kind == "probe":
                 results[item.grade_id] = judge_probe(item, outcome.result)
@@ -140,7 +143,7 @@ def _execute(candidate: Candidate, name: str, nb_spec: NotebookSpec, spec: Assig
         shutil.copyfile(release / rel, target)
     job = {
         "notebook": f"{name}.ipynb",
-        "skip_ids": [item.grade_id for item in nb_spec.items],
+        "skip_ids": sorted({item.grade_id for item in nb_spec.items} | nb_spec.chrome_ids),
         "probes": [{"id": f"{item.grade_id}#{i}", "function": item.function, "args": list(case.args)}
                    for item in nb_spec.items if item.kind == "probe" for i, case in enumerate(item.cases)],
     }

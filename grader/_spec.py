@@ -78,6 +78,9 @@ class NotebookSpec:
     """Every grade_id the release has (locked and answer cells)."""
     items: tuple[GradeItem, ...]
     """The grade cells, in notebook order."""
+    chrome_ids: frozenset[str] = frozenset()
+    """Locked instructor cells that only show hocvuso widgets: lesson chrome, never run when judging
+    (the package, with its answer keys, is deliberately not visible inside the sandbox)."""
 
     @property
     def needs_execution(self) -> bool:
@@ -166,7 +169,24 @@ def _notebook_spec(source_path: Path, release_path: Path) -> NotebookSpec:
         if gid not in released:
             raise GraderError(f"{source_path}: grade cell {gid!r} is missing from the release; regenerate it")
         items.append(_grade_item(source_path, release_path.stem, cell, released[gid]))
-    return NotebookSpec(name=release_path.stem, locked=locked, cell_ids=frozenset(released), items=tuple(items))
+    chrome = frozenset(gid for gid, c in released.items()
+                       if c.cell_type == "code" and c.metadata["nbgrader"].get("locked")
+                       and not c.metadata["nbgrader"].get("grade") and _uses_hocvuso(c.source))
+    return NotebookSpec(name=release_path.stem, locked=locked, cell_ids=frozenset(released), items=tuple(items),
+                        chrome_ids=chrome)
+
+
+def _uses_hocvuso(source: str) -> bool:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "hocvuso":
+            return True
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "hocvuso" for a in node.names):
+            return True
+    return False
 
 
 def _grade_item(path: Path, notebook: str, cell: Any, released_cell: Any) -> GradeItem:
