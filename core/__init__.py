@@ -2,6 +2,8 @@
 
 Notebooks and widgets import only the names below.
 """
+from ._dossier import (DossierKey, DossierScenario, dossier_feedback, load_dossier, load_procedures,
+                       score_dossier)
 from ._env import is_grading
 from ._errors import (AnswersInvalid, ContentError, GradingError, HocvusoError, StoreError,
                       SubmissionCorrupt, SubmissionError, SubmissionNotFound)

@@ -1,7 +1,7 @@
 """Find a scenario and its key by id, whatever the exercise kind.
 
-A grade cell names only the scenario it expects; this module knows which loader reads it. New kinds
-(the dossier simulator, …) add their loader here.
+A grade cell names only the scenario it expects; this module knows which loader reads it. New kinds add
+their loader here (inbox, dossier).
 """
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from ._content import content_root
 from ._errors import ContentError
+from ._dossier import load_dossier
 from ._inbox import load_inbox
 
 
@@ -17,4 +18,7 @@ def load_exercise(scenario_id: str) -> tuple[Any, Any]:
     root = content_root()
     if (root / "inboxes" / f"{scenario_id}.yaml").is_file():
         return load_inbox(scenario_id)
-    raise ContentError(f"no scenario {scenario_id!r} among the bundled content (looked in inboxes/)", path=root)
+    if (root / "dossier_tasks" / f"{scenario_id}.yaml").is_file():
+        return load_dossier(scenario_id)
+    raise ContentError(f"no scenario {scenario_id!r} among the bundled content (looked in inboxes/ and "
+                       "dossier_tasks/)", path=root)
