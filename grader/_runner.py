@@ -10,6 +10,7 @@ Usage: python -I _runner.py JOB.json RESULT.json
 Job: {"notebook": "x.ipynb", "skip_ids": [...], "probes": [{"id": .., "function": .., "args": [...]}],
       "probe_seconds": 5, "max_output": 65536}
 """
+import builtins
 import io
 import json
 import os
@@ -17,7 +18,20 @@ import signal
 import sys
 import traceback
 
+# Everything used after student code has run is bound here, before: replacing builtins.isinstance
+# or json.dumps from a notebook cell then changes nothing in this file.
 _dumps, _loads, _type = json.dumps, json.loads, type
+_isinstance, _str, _len, _float, _int, _callable, _set = isinstance, str, len, float, int, callable, set
+_open, _BaseException, _exit, _setitimer = open, BaseException, os._exit, signal.setitimer
+_BUILTINS = dict(builtins.__dict__)
+
+
+def _restore_builtins():
+    """Undo any change student code made to builtins (json and this file rely on them)."""
+    current = builtins.__dict__
+    for name in [n for n in current if n not in _BUILTINS]:
+        del current[name]
+    current.update(_BUILTINS)
 _PLAIN = (str, int, float, bool, type(None))
 
 
@@ -82,6 +96,7 @@ def main(job_path, result_path):
     result_fh = open(result_path, "w", encoding="utf-8")  # opened before any student code runs
 
     def write_result():
+        _restore_builtins()
         result_fh.seek(0)
         result_fh.truncate()
         result_fh.write(_dumps(result))
@@ -90,7 +105,7 @@ def main(job_path, result_path):
     write_result()
     with open(job["notebook"], encoding="utf-8") as fh:
         notebook = _loads(fh.read())
-    sink = _Bounded(int(job.get("max_output", 65536)))
+    sink = _Bounded(_int(job.get("max_output", 65536)))
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
@@ -109,35 +124,37 @@ def main(job_path, result_path):
         if grade_id in skip:
             continue
         source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
+        source = "".join(source) if _isinstance(source, list) else _str(source)
         try:
             outcome = shell.run_cell(source, store_history=False, silent=False)
             error = outcome.error_in_exec or outcome.error_before_exec
-        except BaseException as exc:  # SystemExit and friends from student code
+        except _BaseException as exc:  # SystemExit and friends from student code
             error = exc
         if error is not None:
             result["cells"].append({"index": index, "grade_id": grade_id,
-                                    "error": f"{_type(error).__name__}: {str(error)[:300]}"})
+                                    "error": f"{_type(error).__name__}: {_str(error)[:300]}"})
     write_result()
 
     namespace = shell.user_ns
-    seconds = float(job.get("probe_seconds", 5))
+    seconds = _float(job.get("probe_seconds", 5))
     signal.signal(signal.SIGALRM, _on_alarm)
     for probe in job.get("probes", ()):
         function = namespace.get(probe["function"])
-        if not callable(function):
+        if not _callable(function):
             result["probes"][probe["id"]] = {"error": f"function {probe['function']} is not defined"}
             continue
         try:
-            signal.setitimer(signal.ITIMER_REAL, seconds)
+            _setitimer(signal.ITIMER_REAL, seconds)
             try:
                 value = function(*probe["args"])
             finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
+                _setitimer(signal.ITIMER_REAL, 0)
+            _restore_builtins()
             result["probes"][probe["id"]] = {"value": _plain(value)}
         except _ProbeTimeout:
             result["probes"][probe["id"]] = {"error": f"took longer than {seconds:g} s"}
-        except BaseException as exc:
+        except _BaseException as exc:
+            _restore_builtins()
             detail = "".join(traceback.format_exception_only(_type(exc), exc)).strip()
             result["probes"][probe["id"]] = {"error": detail[:300]}
         write_result()
@@ -145,7 +162,7 @@ def main(job_path, result_path):
     result["finished"] = True
     write_result()
     result_fh.close()
-    os._exit(0)  # do not run the student's atexit handlers or __del__ methods
+    _exit(0)  # do not run the student's atexit handlers or __del__ methods
 
 
 if __name__ == "__main__":
