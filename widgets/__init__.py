@@ -5,3 +5,5 @@ Notebooks import only the names below.
 from ._inbox import ScamInbox
 
 __all__ = ["ScamInbox"]
+from ._dossier import DossierPortal  # noqa: E402  (issue #3)
+__all__ += ["DossierPortal"]
