@@ -932,7 +932,7 @@ def dossier_feedback(scenario: DossierScenario, key: DossierKey, result: Score, 
     for item in result.items:
         d = item.details
         group, _sep, ref = item.item_id.partition(":")
-        label = _(group)
+        label = _(_ITEM_LABELS.get(group, group))
         messages: list[str] = []
         if item.outcome == "fake_portal":
             if item.item_id == "portal":
@@ -972,9 +972,12 @@ def dossier_feedback(scenario: DossierScenario, key: DossierKey, result: Score, 
     return out
 
 
-# Item labels (gettext msgids), used by dossier_feedback through `_(group)`.
-_ITEM_LABELS = (N_("portal"), N_("sign_in"), N_("procedure"), N_("agency"), N_("commitment"), N_("otp"),
-                N_("otp_safety"), N_("fee"), N_("submitted"), N_("tracked"))
+_ITEM_LABELS = {
+    "portal": N_("Portal address"), "sign_in": N_("Sign-in with VNeID"), "procedure": N_("Choice of procedure"),
+    "agency": N_("Competent agency"), "commitment": N_("Commitment"), "otp": N_("OTP confirmation"),
+    "otp_safety": N_("OTP kept secret"), "fee": N_("Fee"), "submitted": N_("Dossier filed"),
+    "tracked": N_("Status followed"),
+}
 
 
 __all__ = [
