@@ -295,7 +295,7 @@ function render({ model, el }) {
   function phonePanel() {
     const sc = screen();
     const ph = h("section", { cls: "hv-dos-mobile", attrs: { "aria-label": S("phone") } });
-    ph.appendChild(h("h3", { cls: "hv-dos-mobile-title", text: `📱 ${S("phone")}` }));
+    ph.appendChild(h("h3", { cls: "hv-dos-mobile-title", text: S("phone") }));
     if ((sc.phone || []).length) {
       ph.appendChild(h("h4", { cls: "hv-dos-sub", text: S("sms") }));
       for (const m of sc.phone) ph.appendChild(h("p", { cls: `hv-dos-sms hv-dos-sms-${m.kind}`, text: m.text }));

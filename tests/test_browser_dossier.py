@@ -1,0 +1,181 @@
+"""The dossier simulator in a real Chromium, served by a real Voilà, at a phone's 360×740.
+
+The story: on a phone, a learner opens the guided lesson, picks the official portal among
+look-alikes, signs in with the simulated VNeID account, chooses the judicial-record procedure and
+its agency, fills the form (a wrong phone number is flagged under the field, then fixed), attaches
+the ID-card photo, ticks the commitment, reads the OTP off the simulated phone, pays through the
+simulated bank and gets a dossier code — which is in the classroom database.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from hocvuso.core import SqlStore, load_exercise
+
+pytestmark = pytest.mark.browser
+
+LESSON = "thu-tuc-truc-tuyen/thu-tuc-truc-tuyen.ipynb"
+SCENARIO_ID = "lltp-xin-viec"
+WIDTH, HEIGHT = 360, 740
+SCENARIO, KEY = load_exercise(SCENARIO_ID)
+
+
+@pytest.fixture(scope="module")
+def lesson_server(voila_server):
+    return voila_server(LESSON)
+
+
+@pytest.fixture()
+def phone(browser, lesson_server):
+    """A 360×740 page that can reach only the local Voilà."""
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="vi-VN", has_touch=True,
+                                  service_workers="block")
+    blocked: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith("http://127.0.0.1"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.blocked = blocked  # type: ignore[attr-defined]
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+def full_screenshot(page: Page, path) -> None:
+    height = page.evaluate("() => (document.querySelector('#rendered_cells') || document.scrollingElement).scrollHeight")
+    page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, int(height) + 20)})
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+
+
+def widget_shot(page: Page, path) -> None:
+    """Screenshot of the widget alone; the viewport grows first because Voilà scrolls inside #rendered_cells."""
+    height = page.evaluate("() => (document.querySelector('#rendered_cells') || document.scrollingElement).scrollHeight")
+    page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, int(height) + 20)})
+    page.locator(".hv-dossier").screenshot(path=str(path))
+    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+
+
+def step_is(page: Page, n: int) -> None:
+    expect(page.locator(".hv-dos-step-current")).to_have_text(str(n))
+
+
+def type_field(page: Page, field_id: str, value: str) -> None:
+    box = page.locator(f'input[data-field="{field_id}"]')
+    box.fill(value)
+    box.press("Tab")  # change event: Python validates and saves
+    expect(page.locator(f'input[data-field="{field_id}"]')).to_have_value(value)
+
+
+def test_learner_files_a_dossier_on_a_phone(phone: Page, lesson_server, artifacts) -> None:
+    started = time.monotonic()
+    phone.goto(lesson_server.url, wait_until="domcontentloaded")
+    expect(phone.locator(".hv-dos-portal").first).to_be_visible(timeout=60_000)
+
+    # 1 · the portal: addresses are text, never links; choose the .gov.vn one.
+    assert phone.locator(".hv-dossier a[href]").count() == 0
+    expect(phone.locator(".hv-dos-addr", has_text="dichvucong.gov.vn-hoso.top")).to_be_visible()
+    full_screenshot(phone, artifacts / "dossier-360-portals.png")
+    phone.locator('[data-key="portal-dvcqg"]').click()
+    step_is(phone, 2)
+
+    # 2 · sign in: a wrong passcode is refused, then the right one.
+    phone.locator(".hv-dos-id").fill(SCENARIO.account.id_number)
+    phone.locator(".hv-dos-pass").fill("000000")
+    phone.locator(".hv-dos-signin-btn").click()
+    expect(phone.locator(".hv-dos-status-error")).to_contain_text("4")
+    phone.locator(".hv-dos-pass").fill(SCENARIO.account.passcode)
+    phone.locator(".hv-dos-signin-btn").click()
+    step_is(phone, 3)
+
+    # 3 · procedure and agency.
+    phone.locator(f'[data-key="proc-{KEY.procedure}"]').check()
+    phone.locator(".hv-dos-agency").select_option(KEY.agencies[0])
+    phone.locator(".hv-dos-proc-go").click()
+    step_is(phone, 4)
+
+    # 4 · the form: pre-filled, read-only fields; live validation under a wrong field.
+    expect(phone.locator('input[data-field="full_name"]')).to_have_value("Bùi Thanh Hà")
+    expect(phone.locator('input[data-field="full_name"]')).to_have_attribute("readonly", "")
+    type_field(phone, "phone", "01234567890")
+    bad = phone.locator(".hv-dos-field-bad .hv-dos-problem")
+    expect(bad).to_contain_text("2018")
+    expect(phone.locator('input[data-field="phone"]')).to_have_attribute("aria-invalid", "true")
+    for field_id, value in KEY.fields.items():
+        if phone.locator(f'select[data-field="{field_id}"]').count():
+            phone.locator(f'select[data-field="{field_id}"]').select_option(value)
+        else:
+            type_field(phone, field_id, SCENARIO.account.phone if field_id == "phone" else value)
+    expect(phone.locator(".hv-dos-field-bad")).to_have_count(0)
+    widget_shot(phone, artifacts / "dossier-360-form.png")
+    phone.locator(".hv-dos-next").click()
+    step_is(phone, 5)
+
+    # 5 · documents from the simulated picker.
+    phone.locator('[data-key="slot-giay-to-tuy-than"]').select_option("can-cuoc-ha")
+    expect(phone.locator(".hv-dos-attached")).to_contain_text(SCENARIO.file("can-cuoc-ha").name)
+    phone.locator(".hv-dos-next").click()
+    step_is(phone, 6)
+
+    # 6 · review and commitment.
+    expect(phone.locator(".hv-dos-review")).to_contain_text("Bùi Văn Lợi")
+    phone.locator('[data-key="commit"]').check()
+    step_is(phone, 7)
+
+    # 7 · the OTP, read off the simulated phone; the fake "staff" chat is there and stays unanswered.
+    expect(phone.locator(".hv-dos-bubble-staff").first).to_be_visible()
+    expect(phone.locator(".hv-dos-reminder")).to_be_visible()
+    widget_shot(phone, artifacts / "dossier-360-otp.png")
+    sms = phone.locator(".hv-dos-sms-otp").last.text_content()
+    otp = re.search(r"\b(\d{6})\b", sms).group(1)
+    phone.locator(".hv-dos-otp").fill(otp)
+    phone.locator(".hv-dos-otp-go").click()
+    step_is(phone, 8)
+
+    # 8 · the fee through the simulated bank.
+    expect(phone.locator(".hv-dos-fee").first).to_contain_text("200.000")
+    phone.locator(".hv-dos-pay").click()
+    phone.locator(".hv-dos-bank-confirm").click()
+    expect(phone.locator(".hv-dos-sms-bank")).to_contain_text("200.000")
+    phone.locator(".hv-dos-submit").click()
+
+    # 9 · the dossier code.
+    step_is(phone, 9)
+    code = phone.locator(".hv-dos-code")
+    expect(code).to_have_text(re.compile(r"^LL-261120-\d{6}$"))
+    seconds = time.monotonic() - started
+
+    widths = phone.evaluate("""() => [document.scrollingElement.scrollWidth,
+        (document.querySelector('#rendered_cells') || document.body).scrollWidth,
+        document.querySelector('.hv-dossier').scrollWidth]""")
+    assert max(widths) <= WIDTH, f"horizontal scroll at {WIDTH}px: {widths}"
+    for target in phone.locator(".hv-dos-btn").all():
+        box = target.bounding_box()
+        assert box is None or box["height"] >= 44
+    widget_shot(phone, artifacts / "dossier-360.png")  # the widget, as the phone shows it
+    full_screenshot(phone, artifacts / "dossier-360-page.png")
+
+    # The classroom database holds the filed dossier (no passcode, no OTP).
+    deadline = time.monotonic() + 10
+    row = None
+    while time.monotonic() < deadline and row is None:
+        rows = [r for r in SqlStore(lesson_server.db_url).rows() if json.loads(r["payload"])["answers"].get("code")]
+        row = rows[-1] if rows else None
+        time.sleep(0.2)
+    assert row is not None and row["kind"] == "dossier" and row["task_id"] == "thu-tuc"
+    assert json.loads(row["payload"])["answers"]["code"] == code.text_content()
+    assert SCENARIO.account.passcode not in row["payload"] and otp not in row["payload"]
+    assert row["points"] is not None and row["points"] >= row["max_points"] - 1  # status not yet tracked
+    assert not [u for u in phone.blocked if "hoso.top" in u or "xyz" in u]  # type: ignore[attr-defined]
+    assert seconds < 60
