@@ -1,0 +1,39 @@
+"""The `hocvuso` command's contract: --help, --version, subcommands, errors without tracebacks."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import hocvuso
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "hocvuso", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_help_lists_the_commands():
+    done = run("--help")
+    assert done.returncode == 0
+    for command in ("serve", "grade", "course", "assign"):
+        assert command in done.stdout
+    assert "Bình dân học vụ số" in done.stdout
+
+
+def test_version():
+    done = run("--version")
+    assert done.returncode == 0 and hocvuso.__version__ in done.stdout
+
+
+def test_console_script_is_installed():
+    import shutil
+
+    exe = shutil.which("hocvuso")
+    assert exe, "the `hocvuso` command should be on PATH after pip install"
+    assert subprocess.run([exe, "--version"], capture_output=True, text=True).returncode == 0
+
+
+def test_unknown_lesson_is_a_clear_error():
+    done = run("serve", "--lesson", "khong-co-bai-nay")
+    assert done.returncode != 0
+    assert "no lesson 'khong-co-bai-nay'" in done.stderr and "lua-dao-tin-nhan" in done.stderr
+    assert "Traceback" not in done.stderr
