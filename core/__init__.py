@@ -15,8 +15,10 @@ from ._store import FileStore, MemoryStore, SqlStore, SubmissionStore, default_s
 from ._submission import SCHEMA_VERSION, Learner, Submission, check_task_id
 from ._text import escape, normalize_text
 from ._exercises import load_exercise
+from ._identity import Roster, SignInRefused, current_learner, in_classroom
 
 __all__ = [
+    "Roster", "SignInRefused", "current_learner", "in_classroom",
     "DEFAULT_LOCALE", "LOCALES", "SCHEMA_VERSION",
     "AnswersInvalid", "ContentError", "FileStore", "GradingError", "HocvusoError", "InboxKey", "InboxScenario",
     "ItemScore", "Learner", "MemoryStore", "Score", "SqlStore", "StoreError", "Submission", "SubmissionCorrupt",
@@ -25,3 +27,7 @@ __all__ = [
     "load_exercise", "load_flags", "load_fraud_forms", "load_inbox", "message_feedback", "ngettext",
     "normalize_text", "parse_answers", "score", "score_inbox", "set_locale", "translator",
 ]
+from ._phone import (PhoneKey, PhoneScenario, check_passphrase, load_phone, needs_face_check,  # noqa: E402
+                     parse_amount, redact, score_phone, step_feedback)  # (issue #6: phone scenarios)
+__all__ += ["PhoneKey", "PhoneScenario", "check_passphrase", "load_phone", "needs_face_check", "parse_amount",
+            "redact", "score_phone", "step_feedback"]

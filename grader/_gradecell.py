@@ -8,7 +8,7 @@ Live in JupyterLab or Voilà, a missing submission shows a quiet "not submitted 
 """
 from __future__ import annotations
 
-from hocvuso.core import (GradingError, SubmissionCorrupt, SubmissionNotFound, SubmissionStore,
+from hocvuso.core import (GradingError, current_learner, SubmissionCorrupt, SubmissionNotFound, SubmissionStore,
                           default_store, escape, gettext, is_grading, load_exercise, score)
 from hocvuso.core._i18n import N_
 
@@ -27,7 +27,8 @@ def grade(task_id: str, *, scenario: str, out_of: float, store: SubmissionStore 
         raise ValueError("out_of must be the grade cell's points, a number above 0")
     store = store or default_store()
     try:
-        submission = store.load(task_id)
+        # In a classroom (`hocvuso serve`) the signed-in learner's own submission; None elsewhere.
+        submission = store.load(task_id, learner=current_learner())
     except SubmissionNotFound:
         if is_grading():
             raise

@@ -22,25 +22,57 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--lesson", default="lua-dao-tin-nhan", show_default=True,
-              help="Bundled lesson (assignment name) to serve.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--lesson", "lessons", multiple=True,
+              help="Lesson to offer (repeat for several; default: every bundled lesson).")
+@click.option("--host", default="0.0.0.0", show_default=True,
+              help="Address to listen on (0.0.0.0: phones on the same network can connect).")
 @click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--class-code", default=None, help="Code learners type to join (default: a new random one).")
+@click.option("--pin", default=None, help="Teacher PIN for the dashboard, 4-8 digits (default: a new random one).")
 @click.option("--db", "db_url", default="sqlite:///hocvuso-classroom.sqlite", show_default=True,
-              help="Where submissions are stored (SQLite file or any SQLAlchemy URL).")
+              help="Where the class and its submissions are stored (SQLite file or any SQLAlchemy URL, "
+                   "e.g. postgresql+psycopg2://user:pw@host/db).")
+@click.option("--class-size", default=40, show_default=True, type=click.IntRange(1, 500),
+              help="Learners expected at once: kernels kept ready for the first lesson.")
+@click.option("--warm", default=None, help="Lesson that gets the class-size pool (default: the scam lesson).")
+@click.option("--no-preheat", is_flag=True, help="Start a kernel per visit instead (slow for a class; low memory).")
 @click.option("--locale", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
-              help="Language the lesson starts in.")
-def serve(lesson: str, host: str, port: int, db_url: str, locale: str) -> None:
-    """Phục vụ bài học qua Voilà. Serve a lesson as a web app through Voilà."""
+              help="Language the pages start in.")
+def serve(lessons: tuple[str, ...], host: str, port: int, class_code: str | None, pin: str | None, db_url: str,
+          class_size: int, warm: str | None, no_preheat: bool, locale: str) -> None:
+    """Mở lớp học trên mạng LAN. Serve the classroom: lessons, sign-in and teacher dashboard (Voilà)."""
+    from hocvuso.core import HocvusoError, SignInRefused
+    from hocvuso.core._identity import clean_class_code, new_code, new_pin
+
     from . import _lessons, _serve
 
     try:
-        notebook = _lessons.find_lesson(lesson)
-    except LookupError as exc:
+        for name in lessons:
+            _lessons.find_lesson(name)
+        code = clean_class_code(class_code) if class_code else new_code(6)
+    except (LookupError, SignInRefused) as exc:
         raise click.ClickException(str(exc)) from None
-    config = _serve.ServeConfig(notebook=notebook, host=host, port=port, db_url=db_url, locale=locale)
-    click.echo(f"hocvuso {__version__}: bài học / lesson '{lesson}'")
-    click.echo(f"Mở trên trình duyệt / open in a browser: {_serve.url_of(config)}")
+    if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 8):
+        raise click.ClickException("--pin must be 4 to 8 digits")
+    config = _serve.ServeConfig(lessons=lessons, host=host, port=port, class_code=code, pin=pin or new_pin(),
+                                db_url=db_url, locale=locale, class_size=class_size, warm=warm or "",
+                                preheat=not no_preheat)
+    try:
+        _serve.prepare_class(config)
+    except HocvusoError as exc:
+        raise click.ClickException(str(exc)) from None
+    urls = _serve.urls_of(config)
+    click.echo(f"hocvuso {__version__}: lớp học / classroom")
+    click.echo(_serve.qr_text(urls[0]))
+    for url in urls:
+        click.echo(f"Mở trên điện thoại / open on a phone: {url}")
+    click.echo(f"Mã lớp / class code:            {config.class_code}")
+    click.echo(f"Mã PIN giáo viên / teacher PIN: {config.pin}   (bảng điều khiển / dashboard: "
+               f"{urls[0].split('?')[0]}voila/render/giao-vien/bang-dieu-khien.ipynb)")
+    click.echo(f"Dữ liệu / data: {_serve.absolute_db_url(db_url) if db_url.startswith('sqlite') else 'SQL database'}")
+    if config.preheat:
+        click.echo(f"Đang chuẩn bị {class_size} phiên học... / warming up {class_size} sessions (about "
+                   f"{max(5, class_size * 3 // 4)} s)")
     click.echo("Dừng bằng Ctrl-C / stop with Ctrl-C")
     raise SystemExit(_serve.run(config))
 

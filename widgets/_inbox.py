@@ -27,7 +27,7 @@ from typing import Any, Literal, Sequence
 import anywidget
 import traitlets as t
 
-from hocvuso.core import (AnswersInvalid, FileStore, GradingError, Learner, Score, StoreError, Submission,
+from hocvuso.core import (AnswersInvalid, current_learner, FileStore, GradingError, Learner, Score, StoreError, Submission,
                           SubmissionError, SubmissionStore, default_store, describe_link, get_locale,
                           load_inbox, message_feedback, normalize_text, score_inbox, translator)
 from hocvuso.core._i18n import LOCALES, check_locale
@@ -131,7 +131,8 @@ class ScamInbox(anywidget.AnyWidget):
         Where answers go; default `hocvuso.core.default_store()` (the file beside the notebook,
         or the classroom database when HOCVUSO_DB is set).
     learner : Learner, optional
-        Who answers, when the classroom knows it.
+        Who answers; default `hocvuso.core.current_learner()` (the signed-in learner in a classroom
+        served by `hocvuso serve`, None elsewhere).
 
     The saved answers have the inbox shape ``{"messages": {id: {"verdict", "flags"}},
     "inspected": {id: [link index, ...]}}`` (link indexes start at 0).
@@ -169,7 +170,8 @@ class ScamInbox(anywidget.AnyWidget):
         self._key = key if mode == "lesson" else None
         del key
         self._store: SubmissionStore = store if store is not None else default_store()
-        self._learner = learner
+        # In a classroom kernel (`hocvuso serve`) the signed-in learner owns the answers by default.
+        self._learner = learner if learner is not None else current_learner()
         self._message_ids = tuple(m.id for m in scenario.messages)
         self._flag_ids = frozenset(f.id for f in scenario.flags)
         self._python_writing = False

@@ -1,0 +1,252 @@
+"""The teacher dashboard: a Voilà app that shows nothing until the teacher PIN is right.
+
+The PIN is checked here, in the kernel, against the salted hash in the class roster; the browser
+only ever holds the PIN input until then, so no learner data is synced before it is right. After
+that, a live table of who has done what, the score distribution, per-red-flag and per-field error
+rates (inline SVG), the per-competence summary (Circular 02/2025) and CSV / XLSX downloads.
+
+What this module must never do: put a learner's text into HTML unescaped; sync anything but the
+PIN form before the PIN is right; let a wrong PIN be retried fast (each costs a pause, and ten
+lock the page).
+"""
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import threading
+import time
+from html import escape
+from typing import Any
+
+import ipywidgets as w
+
+from hocvuso.core import Roster, SqlStore, check_locale, get_locale, translator
+from hocvuso.core._i18n import N_
+
+from ._report import (competence_summary, field_error_rates, flag_error_rates, histogram_svg, results_from_rows,
+                      score_histogram, to_csv, to_xlsx, bar_chart_svg)
+
+_log = logging.getLogger(__name__)
+MAX_TRIES = 10
+
+_S = {
+    "title": N_("Teacher dashboard"),
+    "pin": N_("Teacher PIN"),
+    "pin_help": N_("Type the PIN printed by `hocvuso serve` on the teacher's computer."),
+    "unlock": N_("Open"),
+    "wrong": N_("Wrong PIN."),
+    "locked": N_("Too many wrong PINs. Reload the page to try again."),
+    "no_class": N_("This server has no class configured (HOCVUSO_CLASS)."),
+    "class": N_("Class {code}: {learners} learners signed in, {results} lesson results"),
+    "refresh": N_("Refresh"),
+    "updated": N_("Updated {time}"),
+    "who": N_("Who has done what"),
+    "name": N_("Name"),
+    "code": N_("Code"),
+    "lesson": N_("Lesson"),
+    "score": N_("Score"),
+    "answered": N_("Answered"),
+    "last": N_("Last saved"),
+    "nobody": N_("No submissions yet."),
+    "dist": N_("Score distribution (% of the maximum)"),
+    "flags": N_("Red flags missed or wrongly ticked"),
+    "fields": N_("Form fields and steps done wrong"),
+    "comp": N_("Competences (Circular 02/2025)"),
+    "comp_learners": N_("Learners"),
+    "comp_mean": N_("Mean score"),
+    "export": N_("Download results"),
+}
+
+_CSS = """<style>
+.hv-dash{font-size:16px;max-width:960px;margin:0 auto;color:#1a1a1a}
+.hv-dash h2{font-size:1.3em;margin:.6em 0 .3em}.hv-dash h3{font-size:1.1em;margin:1em 0 .3em}
+.hv-dash-scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
+.hv-dash table{border-collapse:collapse;width:100%;font-size:.95em}
+.hv-dash th,.hv-dash td{border-bottom:1px solid #ddd;padding:6px 8px;text-align:left;vertical-align:top}
+.hv-dash th{background:#f1f5fb;position:sticky;top:0}
+.hv-dash-code{font-family:monospace;color:#555}
+.hv-dash-dl a{display:inline-block;margin:4px 8px 4px 0;padding:10px 14px;border-radius:8px;background:#1565c0;
+color:#fff;text-decoration:none;font-weight:600}
+.hv-dash-dl a:focus{outline:3px solid #ff9800;outline-offset:2px}
+.hv-dash-note{color:#444}
+.hv-pin input{font-size:1.4em !important;letter-spacing:.2em;height:2.2em !important}
+.hv-pin button{font-size:1.1em;height:2.6em}
+</style>"""
+
+
+class TeacherDashboard(w.VBox):
+    """The classroom's teacher view, gated by the teacher PIN.
+
+    Parameters
+    ----------
+    class_code, db_url : str, optional
+        Default from HOCVUSO_CLASS and HOCVUSO_DB (set by `hocvuso serve`).
+    locale : str, optional
+        "vi" (default) or "en".
+    refresh_seconds : float
+        How often the open dashboard looks for new submissions (0: only with the Refresh button).
+    """
+
+    def __init__(self, *, class_code: str | None = None, db_url: str | None = None, locale: str | None = None,
+                 refresh_seconds: float = 5.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_class("hv-dash-root")
+        self._class = class_code or os.environ.get("HOCVUSO_CLASS", "")
+        self._db = db_url or os.environ.get("HOCVUSO_DB", "")
+        self._locale = check_locale(locale or get_locale())
+        self._ = translator(self._locale)
+        self._tries = 0
+        self._unlocked = False
+        self._refresh_seconds = refresh_seconds
+        self._seen = -1
+        self._stop = threading.Event()
+        self._render_lock = threading.Lock()
+        _ = self._
+        self._pin = w.Password(description=_(_S["pin"]), placeholder="••••••",
+                               layout=w.Layout(width="100%", max_width="340px"),
+                               style={"description_width": "initial"})
+        self._pin.add_class("hv-pin-input")
+        self._go = w.Button(description=_(_S["unlock"]), button_style="primary", layout=w.Layout(width="140px"))
+        self._go.add_class("hv-pin-open")
+        self._msg = w.HTML(layout=w.Layout(min_height="1.5em"))
+        self._msg.add_class("hv-pin-msg")
+        self._go.on_click(lambda _b: self.unlock(self._pin.value))
+        self._pin.observe(self._on_pin_submit, names="value")
+        help_text = w.HTML(f'{_CSS}<h2>{escape(_(_S["title"]))}</h2>'
+                           f'<p class="hv-dash-note">{escape(_(_S["pin_help"]))}</p>')
+        gate = w.VBox([help_text, self._pin, self._go, self._msg])
+        gate.add_class("hv-pin")
+        gate.add_class("hv-dash")
+        self.children = [gate]
+        if not (self._class and self._db):
+            self._msg.value = f'<p role="alert">{escape(_(_S["no_class"]))}</p>'
+            self._go.disabled = True
+
+    # ------------------------------------------------------------------ PIN
+
+    def _on_pin_submit(self, change: Any) -> None:
+        # Six digits typed: try at once (phones have no obvious "enter" for a password box).
+        value = change["new"]
+        if isinstance(value, str) and len(value.strip()) == 6 and value.strip().isdigit():
+            self.unlock(value)
+
+    def unlock(self, pin: str) -> bool:
+        """Check `pin` in this kernel; on success show the dashboard. Returns whether it opened."""
+        _ = self._
+        if self._unlocked:
+            return True
+        if self._tries >= MAX_TRIES or not (self._class and self._db):
+            self._msg.value = f'<p role="alert">{escape(_(_S["locked"]))}</p>'
+            return False
+        ok = Roster(self._db).check_pin(self._class, pin)
+        if not ok:
+            self._tries += 1
+            time.sleep(min(3.0, 0.5 * self._tries))  # slow down guessing
+            self._pin.value = ""
+            text = _S["locked"] if self._tries >= MAX_TRIES else _S["wrong"]
+            if self._tries >= MAX_TRIES:
+                self._go.disabled = True
+                self._pin.disabled = True
+            self._msg.value = f'<p role="alert" style="color:#b71c1c">{escape(_(text))}</p>'
+            return False
+        self._unlocked = True
+        self._store = SqlStore(self._db)
+        self._header = w.HTML()
+        self._refresh = w.Button(description=_(_S["refresh"]), icon="", layout=w.Layout(width="140px"))
+        self._refresh.add_class("hv-dash-refresh")
+        self._refresh.on_click(lambda _b: self.render(force=True))
+        self._body = w.HTML()
+        self._body.add_class("hv-dash-body")
+        self.children = [w.VBox([self._header, self._refresh, self._body])]
+        self.render(force=True)
+        if self._refresh_seconds > 0:
+            threading.Thread(target=self._poll, name="hv-dashboard-refresh", daemon=True).start()
+        return True
+
+    def close(self) -> None:
+        self._stop.set()
+        super().close()
+
+    # ------------------------------------------------------------------ drawing
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self._refresh_seconds):
+            try:
+                self.render()
+            except Exception:  # the page must keep working; the error is logged for us
+                _log.exception("dashboard refresh failed")
+
+    def render(self, *, force: bool = False) -> None:
+        """Redraw from the store (only when something changed, unless `force`)."""
+        if not self._unlocked:
+            return
+        with self._render_lock:
+            rows = self._store.rows()
+            if not force and len(rows) == self._seen:
+                return
+            self._seen = len(rows)
+            members = Roster(self._db).members(self._class)
+            results = results_from_rows(rows, class_code=self._class)
+            self._header.value = self._header_html(len(members), len(results))
+            self._body.value = self._body_html(results)
+
+    def _header_html(self, learners: int, results: int) -> str:
+        _ = self._
+        line = _(_S["class"]).format(code=escape(self._class), learners=learners, results=results)
+        stamp = _(_S["updated"]).format(time=time.strftime("%H:%M:%S"))
+        return (f'{_CSS}<div class="hv-dash"><h2>{escape(_(_S["title"]))}</h2>'
+                f'<p class="hv-dash-summary">{line}</p><p class="hv-dash-note">{escape(stamp)}</p></div>')
+
+    def _body_html(self, results: list) -> str:
+        _ = self._
+        out = ['<div class="hv-dash">', f'<h3>{escape(_(_S["who"]))}</h3>']
+        if not results:
+            out.append(f'<p class="hv-dash-empty">{escape(_(_S["nobody"]))}</p>')
+        else:
+            out.append('<div class="hv-dash-scroll"><table class="hv-dash-table"><thead><tr>')
+            for k in ("name", "code", "lesson", "score", "answered", "last"):
+                out.append(f'<th scope="col">{escape(_(_S[k]))}</th>')
+            out.append("</tr></thead><tbody>")
+            for r in results:
+                out.append(
+                    f'<tr><td class="hv-dash-name">{escape(r.learner_name)}</td>'
+                    f'<td class="hv-dash-code">{escape(r.learner_id)}</td><td>{escape(r.task_id)}</td>'
+                    f'<td>{r.points:g} / {r.max_points:g} ({r.percent:g}%)</td><td>{r.answered} / {r.items}</td>'
+                    f'<td>{escape(r.last_saved[11:19])}</td></tr>')
+            out.append("</tbody></table></div>")
+        out.append(f'<h3>{escape(_(_S["dist"]))}</h3>')
+        out.append(histogram_svg(score_histogram(results), title=_(_S["dist"])))
+        flags = flag_error_rates(results, self._locale)
+        if flags:
+            out.append(f'<h3>{escape(_(_S["flags"]))}</h3>')
+            out.append(bar_chart_svg([(lbl, rate) for lbl, rate, _n in flags[:12]], title=_(_S["flags"]),
+                                     max_value=1.0, percent=True, color="#c62828"))
+        fields = field_error_rates(results)
+        if fields:
+            out.append(f'<h3>{escape(_(_S["fields"]))}</h3>')
+            out.append(bar_chart_svg([(lbl, rate) for lbl, rate, _n in fields[:12]], title=_(_S["fields"]),
+                                     max_value=1.0, percent=True, color="#ef6c00"))
+        comps = competence_summary(results, self._locale)
+        out.append(f'<h3>{escape(_(_S["comp"]))}</h3>')
+        if comps:
+            out.append('<div class="hv-dash-scroll"><table class="hv-dash-comp"><thead><tr>'
+                       f'<th scope="col">{escape(_(_S["comp"]))}</th><th scope="col">{escape(_(_S["comp_learners"]))}</th>'
+                       f'<th scope="col">{escape(_(_S["comp_mean"]))}</th></tr></thead><tbody>')
+            for c in comps:
+                out.append(f'<tr><td><strong>{escape(c["code"])}</strong> {escape(c["name"])}</td>'
+                           f'<td>{c["learners"]}</td><td>{c["percent"]:g}%</td></tr>')
+            out.append("</tbody></table></div>")
+        else:
+            out.append(f'<p class="hv-dash-empty">{escape(_(_S["nobody"]))}</p>')
+        csv_b64 = base64.b64encode(to_csv(results)).decode("ascii")
+        xlsx_b64 = base64.b64encode(to_xlsx(results, comps)).decode("ascii")
+        name = f"ket-qua-{escape(self._class)}"
+        out.append(f'<h3>{escape(_(_S["export"]))}</h3><p class="hv-dash-dl">'
+                   f'<a class="hv-dash-csv" download="{name}.csv" href="data:text/csv;base64,{csv_b64}">CSV</a>'
+                   f'<a class="hv-dash-xlsx" download="{name}.xlsx" href="data:application/vnd.openxmlformats-'
+                   f'officedocument.spreadsheetml.sheet;base64,{xlsx_b64}">Excel (XLSX)</a></p></div>')
+        return "".join(out)
+
+
+__all__ = ["TeacherDashboard"]

@@ -1,0 +1,187 @@
+"""The catalogue and sign-in pages: plain server-rendered HTML, phone first, no kernel, no CDN.
+
+These pages cost the server a database lookup, not a Jupyter kernel, so 40 phones opening the
+link at once get them instantly. Every string from a learner or from content goes through
+`html.escape`; the only script is inline (large-text switch and read aloud) and fetches nothing.
+"""
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import quote
+
+from hocvuso.core import Learner, load_competences, translator
+from hocvuso.core._i18n import N_
+
+from ._catalogue import Lesson
+
+T = {
+    "brand": N_("Digital literacy for all"),
+    "class_code": N_("Class code"),
+    "your_name": N_("Your name"),
+    "your_code": N_("Your personal code (only if you already have one)"),
+    "your_code_hint": N_("Leave empty the first time. You get a code after signing in."),
+    "sign_in": N_("Sign in"),
+    "sign_in_title": N_("Sign in to start"),
+    "sign_out": N_("Sign out"),
+    "hello": N_("Hello, {name}!"),
+    "code_note": N_("Your personal code is {code}. Write it down: with it you can continue on another device."),
+    "lessons": N_("Lessons"),
+    "start": N_("Start"),
+    "sign_in_first": N_("Sign in above to open the lessons."),
+    "trains": N_("Competences trained"),
+    "contest": N_("Graded task: no hints while you work"),
+    "large_text": N_("Large text"),
+    "read_aloud": N_("Read aloud"),
+    "teacher": N_("Teacher dashboard"),
+    "language": N_("Language"),
+    "offline": N_("Works without internet: everything comes from the teacher's computer."),
+}
+
+CSS = """
+:root{--hv-blue:#0d47a1;--hv-ink:#1a1a1a;--hv-bg:#f4f6fa}
+*{box-sizing:border-box}
+html{font-size:17px}
+html.hv-large{font-size:22px}
+body{margin:0;font-family:"Noto Sans","Segoe UI",Roboto,Arial,sans-serif;background:var(--hv-bg);color:var(--hv-ink);line-height:1.45}
+.hv-top{background:var(--hv-blue);color:#fff;padding:.6rem .9rem;display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;justify-content:space-between}
+.hv-top h1{font-size:1.15rem;margin:0}
+.hv-tools{display:flex;gap:.4rem;align-items:center}
+.hv-tools a,.hv-tools button{color:#fff;background:transparent;border:2px solid #fff;border-radius:.5rem;padding:.3rem .6rem;font:inherit;font-size:.9rem;text-decoration:none;cursor:pointer;min-height:44px}
+.hv-tools [aria-pressed=true],.hv-tools [aria-current=true]{background:#fff;color:var(--hv-blue);font-weight:700}
+main{max-width:760px;margin:0 auto;padding:.8rem}
+.hv-card{background:#fff;border-radius:1rem;padding:1rem;margin:0 0 1rem;box-shadow:0 1px 4px rgba(0,0,0,.12)}
+.hv-card h2{font-size:1.25rem;margin:.1rem 0 .5rem;line-height:1.3}
+label{display:block;font-weight:600;margin:.6rem 0 .2rem}
+input[type=text]{width:100%;font:inherit;font-size:1.1rem;padding:.6rem;border:2px solid #888;border-radius:.5rem;min-height:48px}
+.hv-hint{color:#444;font-size:.9rem;margin:.2rem 0}
+.hv-btn{display:inline-block;font:inherit;font-size:1.1rem;font-weight:700;color:#fff;background:#2e7d32;border:0;border-radius:.6rem;padding:.7rem 1.2rem;min-height:48px;text-decoration:none;cursor:pointer;margin-top:.8rem}
+.hv-btn-quiet{background:#546e7a;font-size:.95rem;padding:.5rem .9rem}
+.hv-btn[aria-disabled=true]{background:#9e9e9e}
+a:focus,button:focus,input:focus{outline:3px solid #ff9800;outline-offset:2px}
+.hv-error{background:#ffebee;color:#b71c1c;border-left:6px solid #b71c1c;padding:.6rem;border-radius:.4rem}
+.hv-ok{background:#e8f5e9;border-left:6px solid #2e7d32;padding:.6rem;border-radius:.4rem}
+.hv-learner-code{font-family:monospace;font-size:1.2rem;font-weight:700;letter-spacing:.1em}
+.hv-comps{list-style:none;padding:0;margin:.4rem 0;display:flex;flex-wrap:wrap;gap:.35rem}
+.hv-comps li{background:#e3f2fd;color:#0d47a1;border-radius:1rem;padding:.15rem .6rem;font-size:.85rem}
+.hv-comps abbr{text-decoration:none;font-weight:700}
+.hv-badge{display:inline-block;background:#fff3e0;color:#e65100;border-radius:.4rem;padding:.1rem .5rem;font-size:.85rem;font-weight:600}
+.hv-speak{font:inherit;font-size:.9rem;background:#fff;border:2px solid var(--hv-blue);color:var(--hv-blue);border-radius:.5rem;padding:.25rem .6rem;min-height:40px;cursor:pointer;margin:.3rem 0}
+footer{max-width:760px;margin:0 auto;padding:0 .8rem 2rem;color:#444;font-size:.9rem}
+footer a{color:var(--hv-blue)}
+"""
+
+SCRIPT = """
+(function(){
+  var root=document.documentElement;
+  try{ if(localStorage.getItem('hv-large')==='1') root.classList.add('hv-large'); }catch(e){}
+  function sync(){ var b=document.getElementById('hv-large'); if(b) b.setAttribute('aria-pressed', root.classList.contains('hv-large')?'true':'false'); }
+  document.addEventListener('DOMContentLoaded', function(){
+    sync();
+    var b=document.getElementById('hv-large');
+    if(b) b.addEventListener('click', function(){
+      root.classList.toggle('hv-large');
+      try{ localStorage.setItem('hv-large', root.classList.contains('hv-large')?'1':'0'); }catch(e){}
+      document.cookie='hv_large='+(root.classList.contains('hv-large')?'1':'0')+'; path=/; SameSite=Lax; max-age=31536000';
+      sync();
+    });
+    var canSpeak = 'speechSynthesis' in window;
+    document.querySelectorAll('[data-speak]').forEach(function(btn){
+      if(!canSpeak){ btn.hidden=true; return; }
+      btn.addEventListener('click', function(){
+        var target=document.getElementById(btn.getAttribute('data-speak'));
+        if(!target) return;
+        var lang=root.lang==='en'?'en':'vi';
+        speechSynthesis.cancel();
+        var u=new SpeechSynthesisUtterance(target.innerText);
+        u.lang= lang==='vi' ? 'vi-VN' : 'en-US';
+        var v=speechSynthesis.getVoices().find(function(x){return x.lang && x.lang.toLowerCase().indexOf(lang)===0;});
+        if(v) u.voice=v;
+        speechSynthesis.speak(u);
+      });
+    });
+  });
+})();
+"""
+
+
+def _page(locale: str, title: str, body: str, *, lang_links: str) -> str:
+    _ = translator(locale)
+    return (f'<!DOCTYPE html><html lang="{locale}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{escape(title)}</title><link rel="icon" href="data:,">'
+            f'<style>{CSS}</style><script>{SCRIPT}</script></head><body>'
+            f'<header class="hv-top"><h1>{escape(_(T["brand"]))}</h1><div class="hv-tools">'
+            f'<button type="button" id="hv-large" aria-pressed="false">A+ {escape(_(T["large_text"]))}</button>'
+            f'<nav aria-label="{escape(_(T["language"]))}" class="hv-tools">{lang_links}</nav></div></header>'
+            f'<main id="main">{body}</main></body></html>')
+
+
+def lang_switch(locale: str, base: str = "/") -> str:
+    out = []
+    for code, label in (("vi", "VI"), ("en", "EN")):
+        current = ' aria-current="true"' if code == locale else ""
+        out.append(f'<a href="{base}?lang={code}" lang="{code}" hreflang="{code}"{current}>{label}</a>')
+    return "".join(out)
+
+
+def lesson_url(lesson: Lesson, locale: str, base_url: str = "/") -> str:
+    return f"{base_url}voila/render/{quote(lesson.relpath)}?lang={locale}"
+
+
+def catalogue_page(*, lessons: list[Lesson], locale: str, learner: Learner | None, csrf: str,
+                   error: str | None = None, class_hint: str = "", name_hint: str = "",
+                   dashboard: str | None = None, base_url: str = "/") -> str:
+    """The whole catalogue page: sign-in (or the signed-in learner), then one card per lesson."""
+    _ = translator(locale)
+    parts: list[str] = []
+    hidden = f'<input type="hidden" name="_hv_csrf" value="{escape(csrf)}"><input type="hidden" name="lang" value="{locale}">'
+    if learner is None:
+        err = f'<p class="hv-error" role="alert" id="hv-error">{escape(error)}</p>' if error else ""
+        parts.append(
+            f'<section class="hv-card" aria-labelledby="hv-signin-h"><h2 id="hv-signin-h">{escape(_(T["sign_in_title"]))}</h2>{err}'
+            f'<form method="post" action="{base_url}hv/signin" class="hv-signin">{hidden}'
+            f'<label for="hv-class">{escape(_(T["class_code"]))}</label>'
+            f'<input type="text" id="hv-class" name="class_code" value="{escape(class_hint)}" autocomplete="off" '
+            f'autocapitalize="characters" spellcheck="false" required maxlength="16" inputmode="text">'
+            f'<label for="hv-name">{escape(_(T["your_name"]))}</label>'
+            f'<input type="text" id="hv-name" name="name" value="{escape(name_hint)}" autocomplete="name" required maxlength="60">'
+            f'<label for="hv-code">{escape(_(T["your_code"]))}</label>'
+            f'<input type="text" id="hv-code" name="learner_code" autocomplete="off" autocapitalize="characters" '
+            f'spellcheck="false" maxlength="8" aria-describedby="hv-code-hint">'
+            f'<p class="hv-hint" id="hv-code-hint">{escape(_(T["your_code_hint"]))}</p>'
+            f'<button type="submit" class="hv-btn hv-signin-btn">{escape(_(T["sign_in"]))}</button></form></section>')
+    else:
+        parts.append(
+            f'<section class="hv-card hv-ok hv-signed-in" aria-live="polite"><h2 class="hv-hello">'
+            f'{escape(_(T["hello"]).format(name=learner.name))}</h2>'
+            f'<p>{escape(_(T["code_note"])).format(code=f"<span class=hv-learner-code>{escape(learner.learner_id)}</span>")}</p>'
+            f'<form method="post" action="{base_url}hv/signout">{hidden}'
+            f'<button type="submit" class="hv-btn hv-btn-quiet hv-signout">{escape(_(T["sign_out"]))}</button></form></section>')
+    parts.append(f'<h2 class="hv-lessons-h">{escape(_(T["lessons"]))}</h2>')
+    names = load_competences()
+    for i, lesson in enumerate(lessons):
+        comps = "".join(
+            f'<li><abbr title="{escape(getattr(names.get(c), locale, "") if names.get(c) else "")}">{escape(c)}</abbr> '
+            f'{escape(getattr(names.get(c), locale, "") if names.get(c) else "")}</li>' for c in lesson.competences)
+        badge = f'<p><span class="hv-badge">{escape(_(T["contest"]))}</span></p>' if lesson.contest else ""
+        if learner is not None:
+            action = (f'<a class="hv-btn hv-start" href="{escape(lesson_url(lesson, locale, base_url))}" '
+                      f'data-lesson="{escape(lesson.name)}">{escape(_(T["start"]))} ›</a>')
+        else:
+            action = f'<p class="hv-hint">{escape(_(T["sign_in_first"]))}</p>'
+        parts.append(
+            f'<article class="hv-card hv-lesson" data-lesson="{escape(lesson.name)}" aria-labelledby="hv-l{i}">'
+            f'<h2 id="hv-l{i}">{escape(lesson.title.get(locale, lesson.name))}</h2>{badge}'
+            f'<p id="hv-s{i}">{escape(lesson.summary.get(locale, ""))}</p>'
+            f'<button type="button" class="hv-speak" data-speak="hv-s{i}">🔊 {escape(_(T["read_aloud"]))}</button>'
+            f'<p class="hv-hint"><strong>{escape(_(T["trains"]))}:</strong></p><ul class="hv-comps">{comps}</ul>'
+            f'{action}</article>')
+    foot = f'<p>{escape(_(T["offline"]))}</p>'
+    if dashboard:
+        foot += f'<p><a href="{escape(dashboard)}" class="hv-teacher">{escape(_(T["teacher"]))}</a></p>'
+    title = _(T["brand"])
+    return _page(locale, title, "".join(parts), lang_links=lang_switch(locale, base_url)).replace(
+        "</main>", f"</main><footer>{foot}</footer>")
+
+
+__all__ = ["catalogue_page", "lesson_url", "lang_switch"]

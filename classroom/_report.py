@@ -1,0 +1,264 @@
+"""What the teacher sees: the class's results, computed from the SQL store. Pure except `load_results`.
+
+Every figure comes from re-scoring the stored submissions with `hocvuso.core.score` (the one
+scoring truth), so the dashboard, the lesson feedback and a judge agree. Charts are inline SVG
+strings built here (no plotting library, no CDN); every label that came from a learner or from
+content is escaped on the way out.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any, Iterable, Mapping
+
+from hocvuso.core import (HocvusoError, Submission, SubmissionCorrupt, load_competences, load_exercise, load_flags,
+                          score)
+
+COLUMNS = ("class_code", "learner_id", "learner_name", "task_id", "scenario_id", "points", "max_points", "percent",
+           "answered", "items", "saves", "last_saved")
+"""Export columns (CSV and XLSX), stable for spreadsheets that read them."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Result:
+    """One learner's latest work on one task."""
+
+    class_code: str
+    learner_id: str
+    learner_name: str
+    task_id: str
+    scenario_id: str
+    kind: str
+    points: float
+    max_points: float
+    answered: int
+    """Items (messages, fields, …) the learner has answered."""
+    items: int
+    """Items in the scenario."""
+    saves: int
+    """How many times this task was saved (each action saves)."""
+    last_saved: str
+    item_scores: tuple[Any, ...] = field(default=(), repr=False)
+    competences: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    """item id -> competence codes (inbox messages); empty key "" for scenario-wide codes."""
+
+    @property
+    def percent(self) -> float:
+        return round(100.0 * self.points / self.max_points, 1) if self.max_points else 0.0
+
+    def as_row(self) -> dict[str, Any]:
+        return {"class_code": self.class_code, "learner_id": self.learner_id, "learner_name": self.learner_name,
+                "task_id": self.task_id, "scenario_id": self.scenario_id, "points": round(self.points, 2),
+                "max_points": round(self.max_points, 2), "percent": self.percent, "answered": self.answered,
+                "items": self.items, "saves": self.saves, "last_saved": self.last_saved}
+
+
+_EXERCISES: dict[str, Any] = {}
+
+
+def _exercise(scenario_id: str) -> tuple[Any, Any]:
+    if scenario_id not in _EXERCISES:
+        _EXERCISES[scenario_id] = load_exercise(scenario_id)
+    return _EXERCISES[scenario_id]
+
+
+def results_from_rows(rows: Iterable[Mapping[str, Any]], *, class_code: str) -> list[Result]:
+    """The latest submission per (learner, task) of `class_code`, re-scored. Damaged rows are skipped."""
+    latest: dict[tuple[str, str], Mapping[str, Any]] = {}
+    saves: dict[tuple[str, str], int] = defaultdict(int)
+    for row in rows:
+        if row["class_code"] != class_code or not row["learner_id"]:
+            continue
+        k = (row["learner_id"], row["task_id"])
+        saves[k] += 1
+        if k not in latest or row["id"] > latest[k]["id"]:
+            latest[k] = row
+    out: list[Result] = []
+    for k, row in latest.items():
+        try:
+            sub = Submission.from_json(row["payload"], source=f"row {row['id']}")
+            scenario, key = _exercise(sub.scenario_id)
+            result = score(scenario, key, sub.answers)
+        except (HocvusoError, SubmissionCorrupt, KeyError, ValueError):
+            continue
+        comp: dict[str, tuple[str, ...]] = {}
+        if hasattr(scenario, "messages"):
+            comp = {m.id: tuple(m.competences) for m in scenario.messages}
+        else:
+            comp = {"": tuple(getattr(scenario, "competences", ()))}
+        answered = sum(1 for i in result.items if i.outcome not in ("unanswered", "missing", "missing_optional"))
+        out.append(Result(class_code=class_code, learner_id=row["learner_id"], learner_name=row["learner_name"],
+                          task_id=sub.task_id, scenario_id=sub.scenario_id, kind=sub.kind, points=result.points,
+                          max_points=result.max_points, answered=answered, items=len(result.items),
+                          saves=saves[k], last_saved=row["saved_at"], item_scores=result.items, competences=comp))
+    out.sort(key=lambda r: (r.learner_name.casefold(), r.learner_id, r.task_id))
+    return out
+
+
+def score_histogram(results: list[Result], bins: int = 10) -> list[int]:
+    """How many results fall in each 10 % band of the maximum (last band includes 100 %)."""
+    counts = [0] * bins
+    for r in results:
+        frac = r.points / r.max_points if r.max_points else 0.0
+        counts[min(bins - 1, int(frac * bins))] += 1
+    return counts
+
+
+def flag_error_rates(results: list[Result], locale: str = "vi") -> list[tuple[str, float, int]]:
+    """Per red flag (inbox): share of answered cases where it was missed or wrongly ticked; (label, rate, cases)."""
+    errors: dict[str, int] = defaultdict(int)
+    cases: dict[str, int] = defaultdict(int)
+    for r in results:
+        for item in r.item_scores:
+            d = item.details or {}
+            if item.outcome == "unanswered" or "flags_hit" not in d:
+                continue
+            for f in d.get("flags_hit", ()):
+                cases[f] += 1
+            for f in (*d.get("flags_missed", ()), *d.get("flags_wrong", ())):
+                cases[f] += 1
+                errors[f] += 1
+    labels = {}
+    try:
+        labels = {f.id: f.label.get(locale) for f in load_flags()}
+    except (HocvusoError, AttributeError):
+        pass
+    rows = [(labels.get(f, f), errors[f] / n, n) for f, n in cases.items() if n]
+    return sorted(rows, key=lambda x: (-x[1], x[0]))
+
+
+def field_error_rates(results: list[Result]) -> list[tuple[str, float, int]]:
+    """Per form field / document / step (dossier): share of attempts that were not correct."""
+    errors: dict[str, int] = defaultdict(int)
+    cases: dict[str, int] = defaultdict(int)
+    for r in results:
+        if r.kind == "inbox":
+            continue
+        for item in r.item_scores:
+            cases[item.item_id] += 1
+            if item.outcome != "correct":
+                errors[item.item_id] += 1
+    rows = [(k, errors[k] / n, n) for k, n in cases.items() if n]
+    return sorted(rows, key=lambda x: (-x[1], x[0]))
+
+
+def competence_summary(results: list[Result], locale: str = "vi") -> list[dict[str, Any]]:
+    """Per Circular 02/2025 competence: learners who practised it and their mean score on it (%)."""
+    got: dict[str, float] = defaultdict(float)
+    out_of: dict[str, float] = defaultdict(float)
+    who: dict[str, set[str]] = defaultdict(set)
+    for r in results:
+        if "" in r.competences:
+            for code in r.competences[""]:
+                got[code] += r.points
+                out_of[code] += r.max_points
+                who[code].add(r.learner_id)
+            continue
+        for item in r.item_scores:
+            if item.outcome == "unanswered":
+                continue
+            for code in r.competences.get(item.item_id, ()):
+                got[code] += max(0.0, item.points)
+                out_of[code] += item.max_points
+                who[code].add(r.learner_id)
+    names = load_competences()
+    rows = []
+    for code in sorted(out_of, key=lambda c: tuple(int(x) for x in c.split("."))):
+        definition = names.get(code)
+        rows.append({"code": code, "name": getattr(definition, locale, "") if definition else "",
+                     "learners": len(who[code]),
+                     "percent": round(100.0 * got[code] / out_of[code], 1) if out_of[code] else 0.0})
+    return rows
+
+
+# ---------------------------------------------------------------------- exports
+
+def to_csv(results: list[Result]) -> bytes:
+    """UTF-8 with BOM, so Excel shows Vietnamese names; one row per learner and task."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for r in results:
+        writer.writerow({k: _no_formula(v) for k, v in r.as_row().items()})
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def to_xlsx(results: list[Result], competences: list[dict[str, Any]] | None = None) -> bytes:
+    """An .xlsx workbook: sheet "ket-qua" (results) and "nang-luc" (competences)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "ket-qua"
+    ws.append(list(COLUMNS))
+    for r in results:
+        ws.append([_no_formula(v) for v in r.as_row().values()])
+    if competences is not None:
+        cs = wb.create_sheet("nang-luc")
+        cs.append(["code", "name", "learners", "percent"])
+        for c in competences:
+            cs.append([c["code"], _no_formula(c["name"]), c["learners"], c["percent"]])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _no_formula(value: Any) -> Any:
+    """A learner name like '=HYPERLINK(…)' must stay text in a spreadsheet."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+# ---------------------------------------------------------------------- charts (inline SVG)
+
+def bar_chart_svg(bars: list[tuple[str, float]], *, title: str, max_value: float | None = None,
+                  percent: bool = False, color: str = "#1565c0") -> str:
+    """Horizontal bars with labels; a self-contained <svg> string (labels escaped)."""
+    width, label_w, row_h = 340, 150, 26
+    height = 30 + row_h * max(1, len(bars))
+    top = max_value if max_value else max([v for _l, v in bars] + [1])
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
+             f'aria-label="{escape(title)}" class="hv-chart"><title>{escape(title)}</title>']
+    if not bars:
+        parts.append('<text x="4" y="40" font-size="13" fill="#555">—</text>')
+    for i, (label, value) in enumerate(bars):
+        y = 24 + i * row_h
+        w = 0 if not top else (width - label_w - 50) * (value / top)
+        short = label if len(label) <= 24 else label[:23] + "…"
+        shown = f"{value * 100:.0f}%" if percent else f"{value:g}"
+        parts.append(f'<text x="{label_w - 6}" y="{y + 15}" font-size="12" text-anchor="end" fill="#222">'
+                     f'<title>{escape(label)}</title>{escape(short)}</text>'
+                     f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" fill="{color}" rx="3"/>'
+                     f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" font-size="12" fill="#222">{escape(shown)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def histogram_svg(counts: list[int], *, title: str) -> str:
+    """Score distribution as vertical bars, 0–10 % … 90–100 %."""
+    width, height, pad = 340, 170, 24
+    top = max(counts + [1])
+    bw = (width - 2 * pad) / len(counts)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
+             f'aria-label="{escape(title)}" class="hv-chart"><title>{escape(title)}</title>']
+    for i, n in enumerate(counts):
+        h = (height - 50) * n / top
+        x = pad + i * bw
+        parts.append(f'<rect x="{x + 2:.1f}" y="{height - 28 - h:.1f}" width="{bw - 4:.1f}" height="{h:.1f}" '
+                     f'fill="#2e7d32" rx="2"><title>{i * 10}–{(i + 1) * 10}%: {n}</title></rect>')
+        if n:
+            parts.append(f'<text x="{x + bw / 2:.1f}" y="{height - 32 - h:.1f}" font-size="11" '
+                         f'text-anchor="middle">{n}</text>')
+        parts.append(f'<text x="{x + bw / 2:.1f}" y="{height - 12}" font-size="10" text-anchor="middle" '
+                     f'fill="#444">{i * 10}</text>')
+    parts.append(f'<text x="{width - pad}" y="{height - 1}" font-size="10" text-anchor="end" fill="#444">%</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+__all__ = ["COLUMNS", "Result", "bar_chart_svg", "competence_summary", "field_error_rates", "flag_error_rates",
+           "histogram_svg", "results_from_rows", "score_histogram", "to_csv", "to_xlsx"]
