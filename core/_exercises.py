@@ -20,5 +20,8 @@ def load_exercise(scenario_id: str) -> tuple[Any, Any]:
         return load_inbox(scenario_id)
     if (root / "dossier_tasks" / f"{scenario_id}.yaml").is_file():
         return load_dossier(scenario_id)
-    raise ContentError(f"no scenario {scenario_id!r} among the bundled content (looked in inboxes/ and "
-                       "dossier_tasks/)", path=root)
+    if (root / "scenarios" / f"{scenario_id}.yaml").is_file():
+        from ._phone import load_phone  # noqa: PLC0415  (issue #6: phone scenarios)
+        return load_phone(scenario_id)
+    raise ContentError(f"no scenario {scenario_id!r} among the bundled content (looked in inboxes/, "
+                       "dossier_tasks/ and scenarios/)", path=root)
