@@ -1,0 +1,21 @@
+"""Contest data and per-student variants (import name `hocvuso.contest`).
+
+* `make_dataset` / `generate_sms` — a deterministic generator of synthetic Vietnamese SMS, scam and
+  legitimate, with the noise real messages carry (unaccented text, digit-for-letter swaps, junk
+  characters, look-alike links on invented domains). Everything is written by this project.
+  The *train* and *validation* phrasings ship in this package; the *hidden* phrasings of the AI
+  contest are judge-only data (``judge/`` beside this file in a source checkout, never in the
+  wheel, or the folder named by ``HOCVUSO_JUDGE_DATA``).
+* `variant_order` / `pick_variant` / `student_rng` — how a contest seed and a student's id decide
+  which items, people, numbers and order a student gets (the grader rebuilds the same).
+* `ContestInbox` — the no-code contest's scam inbox for one student's variant (contest mode:
+  public texts only, no key).
+
+What this package must never hold: a contest answer key or hidden test data. A test builds the
+wheel and checks.
+"""
+from ._sms import (LABELS, Sample, generate_sms, judge_data_dir, make_dataset, read_csv, write_csv)
+from ._variants import contest_id, pick_variant, student_rng, variant_digest
+
+__all__ = ["LABELS", "Sample", "contest_id", "generate_sms", "judge_data_dir", "make_dataset", "pick_variant",
+           "read_csv", "student_rng", "variant_digest", "write_csv"]
