@@ -7,3 +7,5 @@ from ._inbox import ScamInbox
 __all__ = ["ScamInbox"]
 from ._dossier import DossierPortal  # noqa: E402  (issue #3)
 __all__ += ["DossierPortal"]
+from ._phone import PhoneSimulator  # noqa: E402  (issue #6: phone scenarios)
+__all__ += ["PhoneSimulator"]
