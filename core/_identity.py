@@ -317,9 +317,7 @@ def _find_learner(wait: bool) -> Learner | None:
     if not (class_code and db_url):
         return None
     if wait and os.environ.get("VOILA_PREHEAT") == "True":
-        from voila.utils import wait_for_request
-
-        wait_for_request()
+        _wait_for_visitor()
     token = token_from_request(os.environ.get("QUERY_STRING"), os.environ.get("HTTP_COOKIE"))
     if not token:
         return None
@@ -327,6 +325,28 @@ def _find_learner(wait: bool) -> Learner | None:
     if learner is not None and learner.class_code != clean_class_code(class_code):
         return None  # a token of another class served from the same database
     return learner
+
+
+def _wait_for_visitor() -> None:
+    """Block until Voilà hands this preheated kernel to a visitor and passes the request on.
+
+    `voila.utils.wait_for_request()` gives up quietly when its websocket to the server takes more
+    than 5 s to open or is dropped — exactly what happens while a whole class's pool is being
+    filled on two cores — and the kernel would then carry on as an anonymous visitor. The request
+    has arrived once SCRIPT_NAME is in the environment (Voilà sets it with the query string), so
+    keep asking until then.
+    """
+    import time
+
+    from voila.utils import wait_for_request
+
+    while "SCRIPT_NAME" not in os.environ:
+        try:
+            wait_for_request()
+        except Exception:  # a dropped connection: ask again
+            pass
+        if "SCRIPT_NAME" not in os.environ:
+            time.sleep(0.5)
 
 
 def _forget() -> None:

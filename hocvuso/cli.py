@@ -35,11 +35,13 @@ def main() -> None:
 @click.option("--class-size", default=40, show_default=True, type=click.IntRange(1, 500),
               help="Learners expected at once: kernels kept ready for the first lesson.")
 @click.option("--warm", default=None, help="Lesson that gets the class-size pool (default: the scam lesson).")
+@click.option("--fill-delay", default=60.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds before a used ready kernel is replaced (refilling competes with arriving phones).")
 @click.option("--no-preheat", is_flag=True, help="Start a kernel per visit instead (slow for a class; low memory).")
 @click.option("--locale", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
               help="Language the pages start in.")
 def serve(lessons: tuple[str, ...], host: str, port: int, class_code: str | None, pin: str | None, db_url: str,
-          class_size: int, warm: str | None, no_preheat: bool, locale: str) -> None:
+          class_size: int, warm: str | None, fill_delay: float, no_preheat: bool, locale: str) -> None:
     """Mở lớp học trên mạng LAN. Serve the classroom: lessons, sign-in and teacher dashboard (Voilà)."""
     from hocvuso.core import HocvusoError, SignInRefused
     from hocvuso.core._identity import clean_class_code, new_code, new_pin
@@ -56,7 +58,7 @@ def serve(lessons: tuple[str, ...], host: str, port: int, class_code: str | None
         raise click.ClickException("--pin must be 4 to 8 digits")
     config = _serve.ServeConfig(lessons=lessons, host=host, port=port, class_code=code, pin=pin or new_pin(),
                                 db_url=db_url, locale=locale, class_size=class_size, warm=warm or "",
-                                preheat=not no_preheat)
+                                preheat=not no_preheat, fill_delay=fill_delay)
     try:
         _serve.prepare_class(config)
     except HocvusoError as exc:

@@ -123,3 +123,106 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=5)
+
+
+# ---------------------------------------------------------------------- classroom (`hocvuso serve`)
+
+@dataclass
+class ClassroomServer:
+    """A running `hocvuso serve` (catalogue, sign-in, lessons, dashboard) on 127.0.0.1."""
+
+    base: str
+    """Server root, e.g. http://127.0.0.1:PORT"""
+    db_url: str
+    """The class database (roster + submissions)."""
+    class_code: str
+    pin: str
+    log: Path
+    proc: subprocess.Popen
+    args: tuple
+
+    def stop(self) -> None:
+        """Stop the server and its kernels (the whole process group), like Ctrl-C."""
+        if self.proc.poll() is not None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=5)
+        except ProcessLookupError:
+            pass
+
+    def wait_pool(self, lesson: str = "lua-dao-tin-nhan", timeout: float = 180) -> None:
+        """Wait until Voilà says the lesson's kernel pool is full."""
+        needle = f"Kernel pool of {lesson}/{lesson}.ipynb is filled"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if needle in self.log.read_text(errors="replace"):
+                return
+            if self.proc.poll() is not None:
+                raise RuntimeError(self.log.read_text(errors="replace")[-3000:])
+            time.sleep(0.3)
+        raise RuntimeError(f"pool not filled in {timeout}s:\n{self.log.read_text(errors='replace')[-3000:]}")
+
+    def wait_idle(self, timeout: float = 240, below: float = 15.0) -> None:
+        """Wait until the server and its kernels are quiet (preheated kernels done running their notebook)."""
+        import psutil
+
+        root = psutil.Process(self.proc.pid)
+        deadline = time.monotonic() + timeout
+        quiet = 0
+        while time.monotonic() < deadline:
+            procs = [root, *root.children(recursive=True)]
+            for p in procs:
+                try:
+                    p.cpu_percent(None)
+                except psutil.Error:
+                    pass
+            time.sleep(1.0)
+            total = 0.0
+            for p in procs:
+                try:
+                    total += p.cpu_percent(None)
+                except psutil.Error:
+                    pass
+            quiet = quiet + 1 if total < below else 0
+            if quiet >= 2:
+                return
+        raise RuntimeError(f"server still busy after {timeout}s")
+
+
+def start_classroom(workdir: Path, *, db_url: str | None = None, class_code: str = "LOP7A", pin: str = "246810",
+                    class_size: int = 2, lessons: tuple[str, ...] = ("lua-dao-tin-nhan",),
+                    extra: tuple[str, ...] = ()) -> ClassroomServer:
+    """Start `hocvuso serve` in `workdir` on a free port; return when it listens."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    db_url = db_url or f"sqlite:///{workdir / 'class.sqlite'}"
+    port = find_free_port()
+    log = workdir / f"serve-{port}.log"
+    args = ["--host", "127.0.0.1", "--port", str(port), "--db", db_url, "--class-code", class_code, "--pin", pin,
+            "--class-size", str(class_size), *[a for name in lessons for a in ("--lesson", name)], *extra]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("NBGRADER_EXECUTION", None)
+    with log.open("wb") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "hocvuso", "serve", *args], cwd=workdir, env=env, stdout=fh,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    _wait_for_port(port, proc, log, timeout=90)
+    return ClassroomServer(base=f"http://127.0.0.1:{port}", db_url=db_url, class_code=class_code, pin=pin, log=log,
+                           proc=proc, args=tuple(args))
+
+
+@pytest.fixture(scope="session")
+def classroom_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., ClassroomServer]]:
+    """Factory: start_classroom(...) in a fresh temporary folder; every server is stopped at the end."""
+    servers: list[ClassroomServer] = []
+
+    def start(**kwargs) -> ClassroomServer:
+        server = start_classroom(kwargs.pop("workdir", None) or tmp_path_factory.mktemp("classroom"), **kwargs)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

@@ -1,0 +1,101 @@
+"""The classroom in a real Chromium at 360×740: catalogue, sign-in, a task, reload, dashboard.
+
+Every request that does not go to the local server is recorded and aborted: the classroom must
+work with no internet, so the list must stay empty (no CDN font, nothing).
+"""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+WIDTH, HEIGHT = 360, 740
+NAME = "<b>Bà</b> Lan <script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def classroom(classroom_factory):
+    server = classroom_factory(class_size=2, pin="975310")
+    server.wait_pool()
+    return server
+
+
+@pytest.fixture()
+def phone(browser):
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="vi-VN", has_touch=True,
+                                  service_workers="block")
+    outside: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith("http://127.0.0.1"):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.outside = outside  # type: ignore[attr-defined]
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.dialogs = dialogs  # type: ignore[attr-defined]
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
+
+
+def shot(page: Page, path) -> None:
+    height = page.evaluate("() => Math.max(document.body.scrollHeight,"
+                           " (document.querySelector('#rendered_cells') || document.body).scrollHeight)")
+    page.set_viewport_size({"width": WIDTH, "height": min(4000, max(HEIGHT, int(height) + 20))})
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+
+
+def test_sign_in_do_a_task_reload_still_signed_in(phone: Page, classroom, artifacts):
+    phone.goto(f"{classroom.base}/?lop={classroom.class_code}")
+    expect(phone.locator("#hv-class")).to_have_value(classroom.class_code)
+    expect(phone.locator(".hv-lesson").first).to_contain_text("4.2")
+    shot(phone, artifacts / "classroom-catalogue.png")
+    phone.locator("#hv-name").fill(NAME)
+    phone.locator(".hv-signin-btn").click()
+    expect(phone.locator(".hv-hello")).to_contain_text("<script>alert(1)</script>")  # shown as text
+    code = phone.locator(".hv-learner-code").inner_text()
+    shot(phone, artifacts / "classroom-signed-in.png")
+
+    phone.locator('.hv-start[data-lesson="lua-dao-tin-nhan"]').click()
+    first = phone.locator(".hv-inbox-open").first
+    first.click()
+    phone.locator('[data-key="verdict-scam"]').click()
+    phone.locator(".hv-inbox-send").click()
+    expect(phone.locator(".hv-inbox-status")).to_have_class("hv-inbox-status hv-inbox-status-ok")
+    shot(phone, artifacts / "classroom-lesson.png")
+
+    phone.reload()
+    expect(phone.locator(".hv-inbox-item-answered").first).to_be_visible()  # still signed in, answer restored
+    phone.goto(f"{classroom.base}/")
+    expect(phone.locator(".hv-learner-code")).to_have_text(code)
+    assert phone.outside == [], f"requests left the LAN: {phone.outside}"
+    assert phone.dialogs == []
+
+
+def test_dashboard_needs_the_pin_and_shows_names_as_text(phone: Page, classroom, artifacts):
+    phone.goto(f"{classroom.base}/voila/render/giao-vien/bang-dieu-khien.ipynb")
+    pin = phone.locator(".hv-pin-input input")
+    expect(pin).to_be_visible()
+    assert "Lan" not in phone.content()
+    pin.fill("000000")
+    phone.locator(".hv-pin-open").click()
+    expect(phone.locator(".hv-pin-msg")).to_contain_text("Sai mã PIN")
+    assert "Lan" not in phone.content() and phone.locator(".hv-dash-table").count() == 0
+    shot(phone, artifacts / "classroom-dashboard-locked.png")
+    pin.fill(classroom.pin)
+    phone.locator(".hv-pin-open").click()
+    cell = phone.locator(".hv-dash-name").first
+    expect(cell).to_have_text(NAME)  # escaped: the markup shows as text, nothing runs
+    expect(phone.locator(".hv-dash-csv")).to_be_visible()
+    expect(phone.locator("svg.hv-chart").first).to_be_visible()
+    shot(phone, artifacts / "classroom-dashboard.png")
+    assert phone.dialogs == []
+    assert phone.outside == [], f"requests left the LAN: {phone.outside}"
