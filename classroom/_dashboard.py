@@ -59,7 +59,8 @@ _S = {
 }
 
 _CSS = """<style>
-.hv-dash{font-size:16px;max-width:960px;margin:0 auto;color:#1a1a1a}
+.hv-dash{font-size:16px;max-width:min(960px,calc(100vw - 28px));margin:0 auto;color:#1a1a1a}
+.hv-dash svg{max-width:100%;height:auto;display:block}
 .hv-dash h2{font-size:1.3em;margin:.6em 0 .3em}.hv-dash h3{font-size:1.1em;margin:1em 0 .3em}
 .hv-dash-scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
 .hv-dash table{border-collapse:collapse;width:100%;font-size:.95em}

@@ -218,7 +218,7 @@ def _no_formula(value: Any) -> Any:
 def bar_chart_svg(bars: list[tuple[str, float]], *, title: str, max_value: float | None = None,
                   percent: bool = False, color: str = "#1565c0") -> str:
     """Horizontal bars with labels; a self-contained <svg> string (labels escaped)."""
-    width, label_w, row_h = 340, 150, 26
+    width, label_w, row_h = 340, 170, 26
     height = 30 + row_h * max(1, len(bars))
     top = max_value if max_value else max([v for _l, v in bars] + [1])
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
@@ -228,9 +228,9 @@ def bar_chart_svg(bars: list[tuple[str, float]], *, title: str, max_value: float
     for i, (label, value) in enumerate(bars):
         y = 24 + i * row_h
         w = 0 if not top else (width - label_w - 50) * (value / top)
-        short = label if len(label) <= 24 else label[:23] + "…"
+        short = label if len(label) <= 26 else label[:25] + "…"
         shown = f"{value * 100:.0f}%" if percent else f"{value:g}"
-        parts.append(f'<text x="{label_w - 6}" y="{y + 15}" font-size="12" text-anchor="end" fill="#222">'
+        parts.append(f'<text x="{label_w - 6}" y="{y + 15}" font-size="10.5" text-anchor="end" fill="#222">'
                      f'<title>{escape(label)}</title>{escape(short)}</text>'
                      f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" fill="{color}" rx="3"/>'
                      f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" font-size="12" fill="#222">{escape(shown)}</text>')
