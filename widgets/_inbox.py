@@ -27,7 +27,7 @@ from typing import Any, Literal, Sequence
 import anywidget
 import traitlets as t
 
-from hocvuso.core import (AnswersInvalid, current_learner, FileStore, GradingError, Learner, Score, StoreError, Submission,
+from hocvuso.core import (AnswersInvalid, InboxScenario, current_learner, FileStore, GradingError, Learner, Score, StoreError, Submission,
                           SubmissionError, SubmissionStore, default_store, describe_link, get_locale,
                           load_inbox, message_feedback, normalize_text, score_inbox, translator)
 from hocvuso.core._i18n import LOCALES, check_locale
@@ -158,13 +158,20 @@ class ScamInbox(anywidget.AnyWidget):
 
     def __init__(self, inbox_id: str, *, task_id: str, mode: Literal["lesson", "contest"] = "lesson",
                  locale: str | None = None, store: SubmissionStore | None = None,
-                 learner: Learner | None = None, **kwargs: Any) -> None:
+                 learner: Learner | None = None, scenario: InboxScenario | None = None, **kwargs: Any) -> None:
         if mode not in MODES:
             msg = f"mode must be one of {MODES}, got {mode!r}"
             raise ValueError(msg)
         self._task_id = check_task_id(task_id)
         self._inbox_id = inbox_id
-        scenario, key = load_inbox(inbox_id)
+        if scenario is not None:
+            # A scenario built elsewhere (a contest variant, hocvuso.contest): public texts only, no key.
+            if mode != "contest" or scenario.id != inbox_id:
+                raise ValueError("a scenario passed directly is a contest variant: use mode='contest' and "
+                                 "inbox_id=scenario.id")
+            key = None
+        else:
+            scenario, key = load_inbox(inbox_id)
         self._scenario = scenario
         # Contest mode: the key must not live in this process's widget at all.
         self._key = key if mode == "lesson" else None
