@@ -23,9 +23,13 @@ from . import _export, _sandbox
 from ._errors import GraderError
 from ._intake import Candidate, NotebookProblem, discover, fingerprint, read_notebook
 from ._integrity import tampering
-from ._judge import ItemResult, Tampered, judge_manual, judge_probe, judge_widget
+from ._judge import ItemResult, Tampered, judge_manual, judge_model, judge_probe, judge_variant, judge_widget
 from ._record import GradeRecord, Journal
 from ._spec import AssignmentSpec, NotebookSpec, load_spec
+
+
+MODEL_PROBE_SECONDS = 30.0
+"""Time for one call of a model task's function on the whole hidden set."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,12 @@ def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Li
         for item in spec.items:
             if item.kind == "widget" and item.notebook in notebooks:
                 results[item.grade_id] = judge_widget(item, candidate.notebooks[item.notebook].parent)
+            elif item.kind == "variant" and item.notebook in notebooks:
+                # The variant comes from the submission folder's name, never from the student's files.
+                folder = candidate.folder if candidate.folder is not None else None
+                results[item.grade_id] = judge_variant(item, folder, candidate.student_id, Path(spec.release_dir))
+                if results[item.grade_id].note.startswith("answers were given"):
+                    notes.append(f"{item.grade_id}: {results[item.grade_id].note}")
             elif item.kind == "manual":
                 results[item.grade_id] = judge_manual(item)
     except Tampered as exc:
@@ -109,6 +119,8 @@ def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Li
         for item in nb_spec.items:
             if item.kind == "probe":
                 results[item.grade_id] = judge_probe(item, outcome.result)
+            elif item.kind == "model":
+                results[item.grade_id] = judge_model(item, outcome.result)
     for item in spec.items:  # notebooks not handed in: their items score 0
         results.setdefault(item.grade_id, ItemResult(item.grade_id, item.kind, 0.0, item.points, item.competences,
                                                      note="not handed in"))
@@ -144,8 +156,9 @@ def _execute(candidate: Candidate, name: str, nb_spec: NotebookSpec, spec: Assig
     job = {
         "notebook": f"{name}.ipynb",
         "skip_ids": sorted({item.grade_id for item in nb_spec.items} | nb_spec.chrome_ids),
-        "probes": [{"id": f"{item.grade_id}#{i}", "function": item.function, "args": list(case.args)}
-                   for item in nb_spec.items if item.kind == "probe" for i, case in enumerate(item.cases)],
+        "probes": [{"id": f"{item.grade_id}#{i}", "function": item.function, "args": list(case.args),
+                    **({"seconds": MODEL_PROBE_SECONDS} if item.kind == "model" else {})}
+                   for item in nb_spec.items if item.kind in ("probe", "model") for i, case in enumerate(item.cases)],
     }
     try:
         return _sandbox.run(work, job, limits=limits, slot=slot, isolate=isolate)

@@ -69,3 +69,49 @@ def check_function(name: str, cases: Sequence[tuple[tuple, Any]], *, out_of: flo
             mark=mark, call=call, got=shown, expected=repr(expected))
         print(line)
     return round(out_of * passed / len(cases), 2) if cases else 0.0
+
+
+def f1_score(truth: Sequence[str], predicted: Sequence[Any], positive: str) -> float:
+    """F1 of the `positive` class; pure Python, so the judge's side needs no scikit-learn."""
+    tp = sum(1 for t, p in zip(truth, predicted) if t == positive and p == positive)
+    fp = sum(1 for t, p in zip(truth, predicted) if t != positive and p == positive)
+    fn = sum(1 for t, p in zip(truth, predicted) if t == positive and p != positive)
+    return 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
+
+
+def scale_between(value: float, baseline: float, target: float, out_of: float) -> float:
+    """Points for `value`: 0 at or below `baseline`, `out_of` at or above `target`, linear between."""
+    if target <= baseline:
+        raise ValueError("target must be above baseline")
+    share = min(1.0, max(0.0, (value - baseline) / (target - baseline)))
+    return round(out_of * share, 2)
+
+
+def check_model(name: str, *, data: dict, positive: str, baseline: float, target: float, out_of: float) -> float:
+    """The test cell of a model task: F1 of the student's `name(texts) -> labels`, scaled to points.
+
+    Live (a student's self-check) it scores the *public validation split* and prints the F1 and the
+    points it would give. `hocvuso grade` never runs this cell: the judge regenerates the hidden set
+    named by `data` (its seed is only in the judge's source notebook), sends only the texts into the
+    sandbox, and computes the F1 outside it.
+    """
+    from hocvuso.contest import make_dataset
+    from hocvuso.contest._sms import VALIDATION_SEED
+
+    caller = inspect.currentframe().f_back
+    namespace = caller.f_globals if caller is not None else {}
+    function = namespace.get(name)
+    if not callable(function):
+        raise NameError(gettext("Function {name} is not defined yet: run the cell where you wrote it.").format(name=name))
+    public = make_dataset(generator=data.get("generator", "sms"), split="validation", seed=VALIDATION_SEED, n=400)
+    texts, truth = [s.text for s in public], [s.label for s in public]
+    predicted = function(list(texts))
+    predicted = predicted.tolist() if hasattr(predicted, "tolist") else list(predicted)
+    if len(predicted) != len(texts):
+        raise ValueError(f"{name} returned {len(predicted)} labels for {len(texts)} messages: return one label per message")
+    value = f1_score(truth, [str(p) for p in predicted], positive)
+    points = scale_between(value, baseline, target, out_of)
+    print(gettext("F1 on the public validation set ({n} messages): {f1:.3f} → {points:g}/{out_of:g} points "
+                  "(0 at {baseline:g}, full at {target:g}). The judge uses a hidden set with new wordings.").format(
+        n=len(texts), f1=value, points=points, out_of=out_of, baseline=baseline, target=target))
+    return points

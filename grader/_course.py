@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hocvuso._lessons import lesson_notebooks
+from hocvuso._lessons import contest_notebooks, lesson_notebooks
 
 from ._errors import GraderError
 
@@ -20,7 +20,7 @@ c.CourseDirectory.root = {root!r}
 def course_init(directory: Path, *, assignments: list[str] | None = None, course_id: str = "hocvuso") -> list[str]:
     """Create an nbgrader course in `directory` with bundled assignments in source/; return their names."""
     directory = Path(directory).resolve()
-    bundled = {p.parent.name: p.parent for p in lesson_notebooks()}
+    bundled = {p.parent.name: p.parent for p in [*lesson_notebooks(), *contest_notebooks()]}
     wanted = assignments or sorted(bundled)
     unknown = sorted(set(wanted) - set(bundled))
     if unknown:

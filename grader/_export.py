@@ -147,7 +147,13 @@ def feedback_html(spec: AssignmentSpec, rec: GradeRecord) -> str:
                 rows.append(f"<tr><td>{line['case']}</td><td>{mark}</td><td>{what}</td><td>{detail}</td></tr>")
             parts.append("<table><tr><th>#</th><th></th><th>Lời gọi / Call</th><th>Kết quả / Result</th></tr>"
                          + "".join(rows) + "</table>")
-        elif item["kind"] == "widget" and lines:
+        elif item["kind"] == "model" and lines:
+            line = lines[0]
+            f1 = "—" if line.get("f1") is None else f"{line['f1']:.3f}"
+            parts.append(f"<p>F1 trên {line.get('n', 0)} tin nhắn ẩn / on {line.get('n', 0)} hidden messages: "
+                         f"<strong>{escape(f1)}</strong> (0 điểm / points ≤ {line.get('baseline')}, "
+                         f"tối đa / full ≥ {line.get('target')})</p>")
+        elif item["kind"] in ("widget", "variant") and lines:
             rows = "".join(f"<tr><td>{escape(line['item'])}</td><td>{escape(line['outcome'])}</td>"
                            f"<td>{line['points']:g} / {line['max_points']:g}</td></tr>" for line in lines)
             parts.append("<table><tr><th>Mục / Item</th><th>Kết quả / Outcome</th><th>Điểm / Points</th></tr>"

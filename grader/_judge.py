@@ -14,7 +14,7 @@ from typing import Any
 from hocvuso.core import (AnswersInvalid, FileStore, GradingError, SubmissionCorrupt, SubmissionNotFound,
                           load_exercise, score)
 
-from ._checks import same_value
+from ._checks import f1_score, same_value, scale_between
 from ._spec import GradeItem
 
 
@@ -100,3 +100,58 @@ def _decode(value: Any) -> Any:
 
 def _short(exc: Exception, folder: Path) -> str:
     return str(exc).replace(str(folder) + "/", "")
+
+
+def judge_model(item: GradeItem, report: dict | None) -> ItemResult:
+    """Score a check_model item: F1 of the labels the sandbox returned against labels it never saw."""
+    probes = (report or {}).get("probes", {}) if isinstance(report, dict) else {}
+    got = probes.get(f"{item.grade_id}#0") if isinstance(probes, dict) else None
+    truth = item.cases[0].expected
+    spec = item.model or {}
+    base = {"baseline": spec.get("baseline"), "target": spec.get("target"), "n": len(truth)}
+    if not (isinstance(got, dict) and "value" in got):
+        why = str(got.get("error", "no result"))[:200] if isinstance(got, dict) else "not run"
+        return ItemResult(item.grade_id, "model", 0.0, item.points, item.competences, ({**base, "f1": None},),
+                          note=f"{item.function} gave no predictions: {why}")
+    predicted = _decode(got["value"])
+    if not isinstance(predicted, list) or len(predicted) != len(truth):
+        size = len(predicted) if isinstance(predicted, list) else type(predicted).__name__
+        return ItemResult(item.grade_id, "model", 0.0, item.points, item.competences, ({**base, "f1": None},),
+                          note=f"{item.function} must return one label per message ({len(truth)}), got {size}")
+    value = f1_score(truth, [p if isinstance(p, str) else repr(p) for p in predicted], spec["positive"])
+    points = scale_between(value, spec["baseline"], spec["target"], item.points)
+    return ItemResult(item.grade_id, "model", points, item.points, item.competences, ({**base, "f1": round(value, 4)},),
+                      note=f"F1 {value:.3f} on {len(truth)} hidden messages (0 points at {spec['baseline']:g}, "
+                           f"full at {spec['target']:g})")
+
+
+def judge_variant(item: GradeItem, folder: Path | None, student_id: str, notebook_dir: Path) -> ItemResult:
+    """Score a per-student contest task against the variant rebuilt from the student's id (folder name)."""
+    from hocvuso.contest._inbox import load_bank, variant_exercise
+
+    if folder is None:
+        return ItemResult(item.grade_id, "variant", 0.0, item.points, item.competences, note="no answers file")
+    try:
+        submission = FileStore(folder).load(item.task_id)
+    except SubmissionNotFound:
+        return ItemResult(item.grade_id, "variant", 0.0, item.points, item.competences, note="not answered")
+    except SubmissionCorrupt as exc:
+        raise Tampered(f"answers of task {item.task_id}: {_short(exc, folder)}") from exc
+    bank = load_bank(notebook_dir / item.bank)
+    scenario, key = variant_exercise(bank, student_id, item.key)
+    if submission.scenario_id != scenario.id or submission.kind != scenario.kind:
+        raise Tampered(f"answers of task {item.task_id} are for {submission.kind} {submission.scenario_id!r}, "
+                       f"not {scenario.kind} {scenario.id!r}")
+    note = ""
+    claimed = submission.learner.learner_id if submission.learner else ""
+    if claimed and claimed != student_id:
+        note = (f"answers were given to the variant of contest id {claimed!r}, not {student_id!r}; "
+                "graded against this student's own variant")
+    try:
+        result = score(scenario, key, submission.answers)
+    except (AnswersInvalid, GradingError) as exc:
+        raise Tampered(f"answers of task {item.task_id}: {exc}") from exc
+    lines = tuple({"item": i.item_id, "outcome": i.outcome, "points": i.points, "max_points": i.max_points}
+                  for i in result.items)
+    return ItemResult(item.grade_id, "variant", result.scaled(item.points), item.points, item.competences, lines,
+                      note=note)

@@ -77,6 +77,10 @@ def _plain(value, depth=0):
                 raise TypeError("dictionary keys must be str")
             out[k] = _plain(v, depth + 1)
         return out
+    if kind.__module__ == "numpy" and depth == 0 and hasattr(value, "tolist"):
+        return _plain(value.tolist(), depth + 1)  # a model's predict() gives an array; its items become plain
+    if kind.__module__ == "numpy" and hasattr(value, "item"):
+        return _plain(value.item(), depth + 1)
     raise TypeError(f"returned a {kind.__module__}.{kind.__qualname__}, not a plain value (str, int, float, bool, "
                     "None, list, dict)")
 
@@ -144,7 +148,7 @@ def main(job_path, result_path):
             result["probes"][probe["id"]] = {"error": f"function {probe['function']} is not defined"}
             continue
         try:
-            _setitimer(signal.ITIMER_REAL, seconds)
+            _setitimer(signal.ITIMER_REAL, _float(probe.get("seconds", seconds)))
             try:
                 value = function(*probe["args"])
             finally:
@@ -152,7 +156,7 @@ def main(job_path, result_path):
             _restore_builtins()
             result["probes"][probe["id"]] = {"value": _plain(value)}
         except _ProbeTimeout:
-            result["probes"][probe["id"]] = {"error": f"took longer than {seconds:g} s"}
+            result["probes"][probe["id"]] = {"error": f"took longer than {_float(probe.get('seconds', seconds)):g} s"}
         except _BaseException as exc:
             _restore_builtins()
             detail = "".join(traceback.format_exception_only(_type(exc), exc)).strip()

@@ -28,6 +28,11 @@ RUNNER = Path(__file__).with_name("_runner.py")
 HOME = "/home/hocsinh"
 WORK = f"{HOME}/bai"
 UID_BASE = 61000
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+              "NUMEXPR_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1", "JOBLIB_MULTIPROCESSING": "0",
+              "LOKY_MAX_CPU_COUNT": "1"}
+"""numpy/scikit-learn use one thread each: a thread pool's per-thread buffers would otherwise eat the
+address-space limit (and the CPU of the other workers); the memory limit itself stays as it is."""
 """Worker slot N runs as uid UID_BASE + N (numeric, no account needed)."""
 
 
@@ -130,6 +135,7 @@ def command(work: Path, job_file: Path, uid: int, *, isolate: bool = True) -> li
         "--chdir", WORK,
         "--clearenv", "--setenv", "HOME", HOME, "--setenv", "PATH", "/usr/bin:/bin",
         "--setenv", "LANG", "C.UTF-8", "--setenv", "PYTHONHASHSEED", "0", "--setenv", "MPLBACKEND", "Agg",
+        *[arg for name, value in ONE_THREAD.items() for arg in ("--setenv", name, value)],
         "--",
         "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs",
         "--inh-caps=-all", "--bounding-set=-all",
@@ -159,7 +165,8 @@ def run(work: Path, job: dict, *, limits: Limits, slot: int = 0, isolate: bool =
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
     started = time.monotonic()
-    proc = subprocess.Popen(command(work, job_file, uid, isolate=isolate), stdin=subprocess.DEVNULL,
+    env = None if isolate else {**os.environ, **ONE_THREAD}
+    proc = subprocess.Popen(command(work, job_file, uid, isolate=isolate), stdin=subprocess.DEVNULL, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=limit_resources,
                             start_new_session=True, cwd=str(work))
     state, detail = "finished", ""

@@ -7,6 +7,13 @@ got) are parsed, never executed. Each grade cell becomes one item:
            the inputs; the expected outputs stay here, on the judge's side;
 * widget – a `grade(task, scenario=…, out_of=…)` cell: scored from the saved answers file by the same
            `score()` the lessons use, with no kernel at all;
+* model  – a `check_model(name, data=…, positive=…, baseline=…, target=…, out_of=…)` cell: the judge
+           regenerates the hidden data set named by `data` (its seed is only in the source notebook),
+           the sandbox calls the student's function once on the texts alone, and the F1 is computed
+           here and scaled between baseline and target;
+* variant – a `grade_variant(task, bank=…, out_of=…, key={…})` cell: a contest widget task whose
+           items differ per student; the key is a literal inside the source notebook's hidden-test
+           region, and the student's variant is rebuilt from the submission folder's name;
 * manual – a cell nbgrader leaves to a human (a written answer): counted in the maximum, scored later.
 
 The release's locked cells give the checksums that tamper detection compares with.
@@ -50,7 +57,7 @@ class GradeItem:
     """nbgrader grade id of the cell."""
     points: float
     """Points of the cell."""
-    kind: Literal["probe", "widget", "manual"]
+    kind: Literal["probe", "widget", "manual", "model", "variant"]
     """How it is scored (see the module docstring)."""
     function: str = ""
     """probe: the student's function to call."""
@@ -64,6 +71,12 @@ class GradeItem:
     """widget: scenario the task must answer."""
     competences: tuple[str, ...] = ()
     """Circular 02/2025 codes this item assesses."""
+    model: Mapping[str, Any] | None = None
+    """model: {"data": {...}, "positive", "baseline", "target"}; the texts and labels are in `cases`."""
+    bank: str = ""
+    """variant: the public item bank (a file of the release), relative to the notebook."""
+    key: Mapping[str, Any] | None = None
+    """variant: the literal key from the source notebook (never leaves the judge's process)."""
 
 
 @dataclass(frozen=True)
@@ -84,8 +97,8 @@ class NotebookSpec:
 
     @property
     def needs_execution(self) -> bool:
-        """Only probe items need the student's code to run."""
-        return any(i.kind == "probe" for i in self.items)
+        """Only probe and model items need the student's code to run."""
+        return any(i.kind in ("probe", "model") for i in self.items)
 
 
 @dataclass(frozen=True)
@@ -212,6 +225,10 @@ def _grade_item(path: Path, notebook: str, cell: Any, released_cell: Any) -> Gra
             raise GraderError(f"{where}: {exc}") from exc
         return GradeItem(notebook=notebook, grade_id=gid, points=points, kind="widget", task_id=task_id,
                          scenario=scenario, competences=competences or scenario_obj.competences)
+    if name == "check_model":
+        return _model_item(where, notebook, gid, points, call, kwargs, competences)
+    if name == "grade_variant":
+        return _variant_item(where, notebook, gid, points, call, kwargs, competences)
     try:
         function = ast.literal_eval(call.args[0])
         cases = ast.literal_eval(call.args[1] if len(call.args) > 1 else kwargs["cases"])
@@ -235,7 +252,7 @@ def _last_call(path: Path, gid: str, source: str) -> ast.Call:
         raise GraderError(f"{path}, grade cell {gid!r}: not valid Python ({exc.msg}, line {exc.lineno})") from exc
     body = [n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))]
     if (len(body) == 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Call)
-            and _call_name(body[0].value) in ("check_function", "grade")):
+            and _call_name(body[0].value) in ("check_function", "check_model", "grade", "grade_variant")):
         return body[0].value
     raise GraderError(f"{path}, grade cell {gid!r}: hocvuso grade scores only cells that end in check_function(…) "
                       "or grade(…) (imports allowed before), so that expected answers stay with the judge; "
@@ -256,3 +273,45 @@ def _public_cases(release_source: str) -> list[tuple[tuple, Any]]:
         return [(tuple(a), e) for a, e in cases]
     except Exception:
         return []
+
+
+def _model_item(where: str, notebook: str, gid: str, points: float, call: ast.Call, kwargs: dict,
+                competences: tuple[str, ...]) -> GradeItem:
+    from hocvuso.contest import make_dataset
+
+    try:
+        function = ast.literal_eval(call.args[0])
+        data = ast.literal_eval(kwargs["data"])
+        positive = ast.literal_eval(kwargs["positive"])
+        baseline, target = float(ast.literal_eval(kwargs["baseline"])), float(ast.literal_eval(kwargs["target"]))
+    except (IndexError, KeyError, ValueError, TypeError, SyntaxError) as exc:
+        raise GraderError(f"{where}: write check_model(\"NAME\", data={{...}}, positive=\"...\", baseline=0.7, "
+                          "target=0.9, out_of=N) with literal values") from exc
+    if not isinstance(data, dict) or "seed" not in data or "n" not in data:
+        raise GraderError(f"{where}: check_model's data needs \"seed\" (inside the hidden-test region) and \"n\"")
+    if not 0 <= baseline < target <= 1:
+        raise GraderError(f"{where}: check_model needs 0 <= baseline < target <= 1")
+    try:
+        samples = make_dataset(**data)
+    except (LookupError, ValueError, TypeError) as exc:
+        raise GraderError(f"{where}: cannot make the hidden data set {data}: {exc}") from exc
+    case = ProbeCase(args=([s.text for s in samples],), expected=[s.label for s in samples], hidden=True)
+    return GradeItem(notebook=notebook, grade_id=gid, points=points, kind="model", function=function, cases=(case,),
+                     model={"data": dict(data), "positive": positive, "baseline": baseline, "target": target},
+                     competences=competences or ("6.2", "6.3"))
+
+
+def _variant_item(where: str, notebook: str, gid: str, points: float, call: ast.Call, kwargs: dict,
+                  competences: tuple[str, ...]) -> GradeItem:
+    try:
+        task_id = ast.literal_eval(call.args[0])
+        bank = ast.literal_eval(kwargs["bank"])
+        key = ast.literal_eval(kwargs["key"])
+    except (IndexError, KeyError, ValueError, TypeError, SyntaxError) as exc:
+        raise GraderError(f"{where}: write grade_variant(\"TASK\", bank=\"FILE\", out_of=N, key={{...}}) with "
+                          "literal values (the key inside the hidden-test region)") from exc
+    if not isinstance(key, dict) or not key:
+        raise GraderError(f"{where}: grade_variant has an empty key; the source notebook must hold it inside "
+                          "### BEGIN/END HIDDEN TESTS")
+    return GradeItem(notebook=notebook, grade_id=gid, points=points, kind="variant", task_id=task_id, bank=bank,
+                     key=key, competences=competences)

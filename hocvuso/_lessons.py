@@ -14,10 +14,22 @@ def notebooks_root() -> Path:
     return Path(str(resources.files("hocvuso.notebooks")))
 
 
+CONTEST_PREFIX = "thi-"
+"""Contest assignments (notebooks/thi-*/) hold hidden tests and keys: judge-only, never a lesson, never
+in the wheel (pyproject excludes them); present only in a source checkout."""
+
+
 def lesson_notebooks() -> list[Path]:
-    """Every bundled lesson notebook, sorted by assignment name."""
+    """Every bundled lesson notebook, sorted by assignment name (contest assignments excluded)."""
     root = notebooks_root()
-    return sorted(p for p in root.glob("*/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    return sorted(p for p in root.glob("*/*.ipynb")
+                  if ".ipynb_checkpoints" not in p.parts and not p.parent.name.startswith(CONTEST_PREFIX))
+
+
+def contest_notebooks() -> list[Path]:
+    """The contest source notebooks of a source checkout (none in an installed wheel)."""
+    root = notebooks_root()
+    return sorted(p for p in root.glob(f"{CONTEST_PREFIX}*/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
 def find_lesson(name: str) -> Path:
