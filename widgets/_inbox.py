@@ -110,6 +110,7 @@ def _ui_strings(locale: str) -> dict[str, str]:
         "progress": _("{done} of {total} messages answered"),
         "contest_note": _("Contest: no answers are shown. You can change an answer until you hand in."),
         "no_messages": _("No messages."),
+        "read_aloud": _("Read aloud"),
     }
 
 

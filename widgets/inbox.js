@@ -78,6 +78,23 @@ function render({ model, el }) {
     model.send(payload);
   }
 
+  // "Read aloud": the browser's own speech synthesis, a Vietnamese voice when the device has one.
+  const canSpeak = typeof window !== "undefined" && "speechSynthesis" in window;
+  function speakButton(textOf) {
+    if (!canSpeak || !S("read_aloud")) return null;
+    const b = h("button", { cls: "hv-inbox-speak", text: `🔊 ${S("read_aloud")}`, attrs: { type: "button", "data-key": "speak" } });
+    b.addEventListener("click", () => {
+      const vi = model.get("locale") !== "en";
+      window.speechSynthesis.cancel();
+      const u = new SpeechSynthesisUtterance(textOf());
+      u.lang = vi ? "vi-VN" : "en-US";
+      const voice = window.speechSynthesis.getVoices().find((x) => (x.lang || "").toLowerCase().startsWith(vi ? "vi" : "en"));
+      if (voice) u.voice = voice;
+      window.speechSynthesis.speak(u);
+    });
+    return b;
+  }
+
   // ------------------------------------------------------------------ header
   function header() {
     const v = view();
@@ -113,7 +130,11 @@ function render({ model, el }) {
     const v = view();
     const ans = answers().messages || {};
     const wrap = h("section", { cls: "hv-inbox-list-view", attrs: { "aria-label": S("inbox") } });
-    if (v.intro) wrap.appendChild(h("p", { cls: "hv-inbox-intro", text: v.intro }));
+    if (v.intro) {
+      wrap.appendChild(h("p", { cls: "hv-inbox-intro", text: v.intro }));
+      const say = speakButton(() => v.intro);
+      if (say) wrap.appendChild(say);
+    }
     const done = v.messages.filter((m) => m.id in ans).length;
     wrap.appendChild(h("p", { cls: "hv-inbox-progress", text: fill(S("progress"), { done, total: v.messages.length }) }));
     if (isContest()) wrap.appendChild(h("p", { cls: "hv-inbox-note", text: S("contest_note") }));
@@ -333,6 +354,14 @@ function render({ model, el }) {
     if (m.subject) row(S("subject"), m.subject, "hv-inbox-subject");
     head.appendChild(details);
     wrap.appendChild(head);
+    const say = speakButton(() => {
+      const parts = [m.sender];
+      for (const line of m.transcript || []) parts.push(line.text);
+      if (m.subject) parts.push(m.subject);
+      for (const seg of m.segments || []) parts.push(String(seg.text || ""));
+      return parts.join(". ");
+    });
+    if (say) wrap.appendChild(say);
     wrap.appendChild(body(m));
     wrap.appendChild(answerForm(m));
     wrap.appendChild(feedbackPanel(m));
