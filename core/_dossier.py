@@ -462,6 +462,15 @@ def load_dossier(task_id: str, *, root: Path | None = None) -> tuple[DossierScen
     task = load_file(TaskDef, path)
     if task.id != task_id:
         raise ContentError(f"id {task.id!r} must equal the file name {task_id!r}", path=path, field="id")
+    return dossier_from_task(task, root=root, path=path)
+
+
+def dossier_from_task(task: TaskDef, *, root: Path | None = None,
+                      path: Path | None = None) -> tuple[DossierScenario, DossierKey]:
+    """Check a task (read from a file, or built in memory, e.g. a contest variant) against the procedures
+    and split it into its public scenario and its private key. `path` only names the source in errors."""
+    root = root or content_root()
+    path = path or Path(f"<task {task.id}>")
     procedures = load_procedures(root)
     by_id = {p.id: p for p in procedures}
     codes = load_competences(root)
@@ -982,7 +991,8 @@ _ITEM_LABELS = {
 
 __all__ = [
     "DossierAnswers", "DossierKey", "DossierScenario", "KIND", "MAX_SIGN_IN_FAILURES", "STEPS",
-    "check_field", "check_form", "document_problems", "dossier_feedback", "empty_answers", "fee_for",
+    "check_field", "check_form", "document_problems", "dossier_feedback", "dossier_from_task", "empty_answers",
+    "fee_for",
     "load_dossier", "load_portals", "load_procedure", "load_procedures", "parse_answers", "problem_text",
     "score_dossier",
 ]

@@ -218,6 +218,9 @@ class DossierPortal(anywidget.AnyWidget):
         Seconds (monotonic), for OTP expiry; tests pass a fake clock.
     seed : int, optional
         Seed of the simulated OTP / dossier-code generator (tests); default: unpredictable.
+    scenario : DossierScenario, optional
+        Contest mode only: a scenario built elsewhere (a per-student variant, `hocvuso.contest`)
+        instead of loading `scenario_id` from the content; its key is never loaded here.
     """
 
     _esm = _HERE / "dossier.js"
@@ -238,12 +241,20 @@ class DossierPortal(anywidget.AnyWidget):
 
     def __init__(self, scenario_id: str, *, task_id: str, mode: Literal["lesson", "contest"] = "lesson",
                  locale: str | None = None, store: SubmissionStore | None = None, learner: Learner | None = None,
-                 clock: Callable[[], float] = time.monotonic, seed: int | None = None, **kwargs: Any) -> None:
+                 clock: Callable[[], float] = time.monotonic, seed: int | None = None,
+                 scenario: DossierScenario | None = None, **kwargs: Any) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
         self._task_id = check_task_id(task_id)
         self._scenario_id = scenario_id
-        scenario, key = load_dossier(scenario_id)
+        if scenario is not None:
+            # A scenario built elsewhere (a contest variant, hocvuso.contest): public data only, no key.
+            if mode != "contest" or scenario.id != scenario_id:
+                raise ValueError("a scenario passed directly is a contest variant: use mode='contest' and "
+                                 "scenario_id=scenario.id")
+            key = None
+        else:
+            scenario, key = load_dossier(scenario_id)
         self._scenario: DossierScenario = scenario
         self._key = key if mode == "lesson" else None
         del key
