@@ -10,12 +10,16 @@
   which items, people, numbers and order a student gets (the grader rebuilds the same).
 * `ContestInbox` — the no-code contest's scam inbox for one student's variant (contest mode:
   public texts only, no key).
+* `ContestDossier` — the no-code contest's dossier task for one student's variant (contest mode:
+  people, numbers and order from the student's id; no key, no seed).
 
 What this package must never hold: a contest answer key or hidden test data. A test builds the
 wheel and checks.
 """
 from ._sms import (LABELS, Sample, generate_sms, judge_data_dir, make_dataset, read_csv, write_csv)
 from ._variants import contest_id, pick_variant, student_rng, variant_digest
+from ._inbox import ContestInbox
+from ._dossier import ContestDossier
 
-__all__ = ["LABELS", "Sample", "contest_id", "generate_sms", "judge_data_dir", "make_dataset", "pick_variant",
+__all__ = ["LABELS", "ContestDossier", "ContestInbox", "Sample", "contest_id", "generate_sms", "judge_data_dir", "make_dataset", "pick_variant",
            "read_csv", "student_rng", "variant_digest", "write_csv"]

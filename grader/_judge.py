@@ -127,7 +127,7 @@ def judge_model(item: GradeItem, report: dict | None) -> ItemResult:
 
 def judge_variant(item: GradeItem, folder: Path | None, student_id: str, notebook_dir: Path) -> ItemResult:
     """Score a per-student contest task against the variant rebuilt from the student's id (folder name)."""
-    from hocvuso.contest._inbox import load_bank, variant_exercise
+    from hocvuso.contest._banks import load_bank, variant_exercise
 
     if folder is None:
         return ItemResult(item.grade_id, "variant", 0.0, item.points, item.competences, note="no answers file")

@@ -8,6 +8,9 @@ In the judge's source notebook the cell carries the key as a literal inside the 
     ### END HIDDEN TESTS
     })
 
+For a dossier bank (``"kind": "dossier"``, hocvuso.contest._dossier) the key is the expected dossier
+with placeholders (procedure, agencies, fields, documents) and the contest seed.
+
 The student's release therefore has `key={}`: live, the cell only says that the judges score it.
 `hocvuso grade` never runs the cell; it reads the key from the source and rebuilds each student's
 variant from the submission folder's name. Under stock `nbgrader autograde` (key restored from the
@@ -27,7 +30,7 @@ _JUDGES_SCORE = N_("Contest: your answers are saved; the judges score them after
 def grade_variant(task_id: str, *, bank: str, out_of: float, key: Mapping[str, Any] | None = None,
                   student: str | None = None, folder: str | Path | None = None) -> float | None:
     """Score `task_id`'s saved answers against this student's variant; None live (no key in a release)."""
-    from hocvuso.contest._inbox import load_bank, variant_exercise
+    from hocvuso.contest._banks import load_bank, variant_exercise
 
     if out_of <= 0:
         raise ValueError("out_of must be the grade cell's points, a number above 0")

@@ -7,7 +7,9 @@
 * thi-ai: AI-application contest; writes du-lieu/train.csv (shipped) and the notebook whose
   check_model cell carries the hidden seed inside the hidden-test region.
 * thi-khong-code: no-code contest; splits contest/judge/hop-thu-thi.json into the public bank
-  (de-thi/hop-thu.json, no answers) and the key literal inside the grade cell's hidden region.
+  (de-thi/hop-thu.json, no answers) and the key literal inside the grade cell's hidden region; and
+  contest/judge/ho-so-thi.json (the dossier task) into de-thi/ho-so.json (template and pools, no key,
+  the seed replaced by a one-way salt) and the key (with the seed) inside its grade cell's hidden region.
 
 Running it twice gives identical files (a test checks the committed files are up to date).
 """
@@ -56,6 +58,11 @@ def write(folder: str, cells: list, extra: dict | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     return path
+
+
+def set_literal(values) -> str:
+    """A set literal in sorted order (repr(set) follows PYTHONHASHSEED: the build must not)."""
+    return "{" + ", ".join(repr(x) for x in sorted(values)) + "}"
 
 
 def cases_literal(cases_public, cases_hidden) -> str:
@@ -209,8 +216,8 @@ def build_coding() -> None:
            competences=("3.4",)),
         md("du-lieu-md", "## Dữ liệu có sẵn / Given data\nChạy ô dưới đây trước (mã tỉnh nơi đăng ký khai sinh, đầu "
            "số di động, đuôi tên miền hai cấp)."),
-        code("du-lieu", "MA_TINH = " + repr(set(PROVINCE_CODES)) + "\n\nDAU_SO_DI_DONG = " + repr(set(MOBILE_PREFIXES))
-             + "\n\nDUOI_HAI_CAP = " + repr(set(TWO_LEVEL)), locked=True),
+        code("du-lieu", "MA_TINH = " + set_literal(PROVINCE_CODES) + "\n\nDAU_SO_DI_DONG = " + set_literal(MOBILE_PREFIXES)
+             + "\n\nDUOI_HAI_CAP = " + set_literal(TWO_LEVEL), locked=True),
         md("cau-1-md", "## Câu 1 (6 điểm). Số định danh cá nhân\n"
            "`so_dinh_danh_hop_le(so, nam_sinh, gioi_tinh)` trả về `True` nếu `so` là số định danh 12 chữ số hợp lệ "
            "của người sinh năm `nam_sinh` (số nguyên) có giới tính `gioi_tinh` (`\"nam\"` hoặc `\"nữ\"`), ngược lại "
@@ -325,6 +332,21 @@ def build_ai() -> None:
 # ------------------------------------------------------------------------------------------------
 # thi-khong-code
 
+def build_dossier_bank(folder: Path) -> str:
+    """Write de-thi/ho-so.json (public: no key, no seed) and return the key's lines for the hidden region."""
+    from hocvuso.contest._dossier import bank_salt, variant_exercise
+
+    judge = json.loads((JUDGE / "ho-so-thi.json").read_text(encoding="utf-8"))
+    key = {"seed": judge["seed"], **judge["key"]}
+    public = {k: val for k, val in judge.items() if k not in ("key", "seed")}
+    public = {"id": public.pop("id"), "kind": public.pop("kind"), "salt": bank_salt(judge["seed"]), **public}
+    for student in ("kiem-tra-1", "kiem-tra-2", "kiem-tra-3", "kiem-tra-4"):  # the template passes its own rules
+        variant_exercise(public, student, key)
+    (folder / "de-thi" / "ho-so.json").write_text(json.dumps(public, ensure_ascii=False, indent=1) + "\n",
+                                                  encoding="utf-8")
+    return "\n".join(f"    {k!r}: {val!r}," for k, val in key.items())
+
+
 def build_no_code() -> None:
     bank = json.loads((JUDGE / "hop-thu-thi.json").read_text(encoding="utf-8"))
     key = {}
@@ -339,13 +361,17 @@ def build_no_code() -> None:
     (folder / "de-thi" / "hop-thu.json").write_text(json.dumps(public, ensure_ascii=False, indent=1) + "\n",
                                                     encoding="utf-8")
     key_lines = "\n".join(f"    {k!r}: {list(v)!r}," for k, v in key.items())
+    dossier_key_lines = build_dossier_bank(folder)
     cells = [
-        md("de-bai", "# Thi không cần viết mã: hộp thư điện thoại / No-code contest: the phone inbox\n\n"
+        md("de-bai", "# Thi không cần viết mã: hộp thư điện thoại và hồ sơ trực tuyến / No-code contest: the phone "
+           "inbox and an online dossier\n\n"
            "Mỗi thí sinh nhận **một đề riêng**: tin nhắn, tên người, số tiền và thứ tự khác nhau. Với mỗi tin nhắn, "
            "chọn **Lừa đảo** hay **An toàn**; nếu lừa đảo, đánh dấu các dấu hiệu em thấy. Em có thể sửa câu trả lời "
-           "đến khi nộp bài. **Trong lúc thi không có đáp án hay điểm hiện ra.**\n\n"
+           "đến khi nộp bài. Sau đó em **nộp một hồ sơ trực tuyến** (khai sinh) cho gia đình trong tình huống "
+           "của đề em. **Trong lúc thi không có đáp án hay điểm hiện ra.**\n\n"
            "*Each candidate gets their own variant. For each message choose Scam or Safe; for a scam tick the red "
-           "flags. No answers or scores are shown during the contest.*", competences=("4.2",)),
+           "flags. Then file one online dossier (a birth registration) for the family in your situation card. No "
+           "answers or scores are shown during the contest.*", competences=("4.2", "2.3")),
         md("ma-thi-md", "## Bước 1. Mã dự thi / Your contest id\nNếu em làm bài trên JupyterHub của kỳ thi, để trống. "
            "Nếu không, gõ **đúng mã dự thi** ban tổ chức cấp (ví dụ `\"hs-0421\"`) rồi chạy ô. Làm đề của mã khác "
            "sẽ bị chấm theo đề của chính em và mất điểm."),
@@ -356,6 +382,19 @@ def build_no_code() -> None:
         code("hop-thu-diem", 'from hocvuso.grader import grade_variant\n\ngrade_variant("hop-thu", bank="de-thi/hop-thu.json", '
              "out_of=16, key={\n### BEGIN HIDDEN TESTS\n" + key_lines + "\n### END HIDDEN TESTS\n})",
              grade=True, locked=True, points=16, competences=("4.2", "2.3", "1.2")),
+        md("ho-so-md", "## Bước 3. Nộp hồ sơ trực tuyến / Filing a dossier online\n"
+           "Đọc kỹ **tình huống** (người, số giấy tờ và ngày tháng của đề em khác đề bạn bên cạnh) rồi làm hồ sơ "
+           "từ đầu đến cuối: chọn đúng cổng, đăng nhập, chọn thủ tục và cơ quan, điền tờ khai, đính kèm giấy tờ, "
+           "cam đoan, xác nhận OTP, xử lý lệ phí, nộp và theo dõi hồ sơ. Lúc thi không có nhận xét đúng/sai; "
+           "bài được lưu sau mỗi bước và **không làm lại được** khi đã vào cổng giả hay nộp hồ sơ.\n\n"
+           "*Read your situation card (your people and numbers differ from your neighbour's) and file the dossier "
+           "end to end. No right/wrong feedback during the contest; your work is saved at each step.*",
+           competences=("2.3", "4.2")),
+        code("ho-so-widget", 'from hocvuso.contest import ContestDossier\n\nho_so = ContestDossier("de-thi/ho-so.json", '
+             'task_id="ho-so", student=MA_THI or None)\nho_so', locked=True),
+        code("ho-so-diem", 'from hocvuso.grader import grade_variant\n\ngrade_variant("ho-so", bank="de-thi/ho-so.json", '
+             "out_of=12, key={\n### BEGIN HIDDEN TESTS\n" + dossier_key_lines + "\n### END HIDDEN TESTS\n})",
+             grade=True, locked=True, points=12, competences=("2.3", "4.2", "1.2")),
     ]
     write("thi-khong-code", cells)
 

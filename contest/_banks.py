@@ -1,0 +1,25 @@
+"""Which kind of per-student bank a contest task uses: the scam inbox or the dossier.
+
+The grader and `grade_variant` read a bank file and rebuild the student's variant without knowing
+its kind: a dossier bank says ``"kind": "dossier"``; anything else is an inbox bank.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Mapping
+
+from . import _dossier, _inbox
+
+
+def load_bank(path: str | Path) -> dict[str, Any]:
+    """Read a public bank of either kind (each refuses a bank that carries answers)."""
+    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    return _dossier.load_bank(path) if _dossier.is_dossier_bank(raw) else _inbox.load_bank(path)
+
+
+def variant_exercise(bank: Mapping[str, Any], student: str, key: Mapping[str, Any]) -> tuple[Any, Any]:
+    """Judge side: (scenario, key) of this student's variant, whichever kind the bank is."""
+    if _dossier.is_dossier_bank(bank):
+        return _dossier.variant_exercise(bank, student, key)
+    return _inbox.variant_exercise(bank, student, key)
