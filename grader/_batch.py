@@ -16,11 +16,13 @@ import time
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
 from . import _export, _sandbox
 from ._errors import GraderError
+from ._handin import course_due_date
 from ._intake import Candidate, NotebookProblem, discover, fingerprint, read_notebook
 from ._integrity import tampering
 from ._judge import ItemResult, Tampered, judge_manual, judge_model, judge_probe, judge_variant, judge_widget
@@ -42,6 +44,10 @@ class BatchSummary:
     already_graded: int
     isolation: str
     seconds: float
+    deadline: datetime | None = None
+    """The deadline that chose versions (given, or the course's due date)."""
+    late: int = 0
+    """Students whose graded version came after the deadline."""
 
 
 def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Limits, slot: int, isolate: bool,
@@ -51,10 +57,12 @@ def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Li
 
     def done(status: str, score: float = 0.0, reason: str = "", items: Iterable[ItemResult] = (),
              sha: str = "", isolation: str = "no code run") -> GradeRecord:
+        reason = "; ".join(part for part in (candidate.note, reason) if part)
         return GradeRecord(student_id=candidate.student_id, assignment=spec.name, score=round(score, 2),
                            max_score=spec.max_score, status=status, reason=reason, sha256=sha,
                            items=[asdict(i) for i in items], seconds=round(time.monotonic() - started, 3),
-                           isolation=isolation)
+                           isolation=isolation, late=candidate.late, submitted_at=candidate.submitted_at,
+                           version=candidate.version)
 
     if candidate.status:
         return done(candidate.status, reason=candidate.reason)
@@ -140,7 +148,7 @@ def _execute(candidate: Candidate, name: str, nb_spec: NotebookSpec, spec: Assig
     source = candidate.notebooks[name]
     if candidate.folder is not None:
         shutil.copytree(candidate.folder, work, symlinks=True,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", ".hocvuso-result.json"))
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", ".hocvuso-result.json", ".versions"))
         for link in [p for p in work.rglob("*") if p.is_symlink()]:
             link.unlink()  # a link could point at the judge's files: never follow one
     else:
@@ -174,8 +182,12 @@ def spec_fingerprint(spec: AssignmentSpec) -> str:
 def grade_batch(*, course: Path, assignment: str, submissions: Path, out: Path | None = None,
                 workers: int | None = None, timeout: float = 60.0, memory: int = 1024,
                 scheduler: str | None = None, allow_unsandboxed: bool = False,
-                progress: Callable[[int, int, Counter], None] | None = None) -> BatchSummary:
+                progress: Callable[[int, int, Counter], None] | None = None,
+                deadline: datetime | None = None, use_due_date: bool = True) -> BatchSummary:
     """Grade every submission of `assignment`; resumable; writes results into `out`.
+
+    `deadline` (else, with `use_due_date`, the course's nbgrader due date) chooses each student's
+    version: the last handed in by then; a student with only later versions is graded and marked late.
 
     Raises GraderError only when the batch cannot run at all (bad course, bad options, no sandbox).
     """
@@ -196,11 +208,14 @@ def grade_batch(*, course: Path, assignment: str, submissions: Path, out: Path |
                 raise GraderError(f"cannot isolate student code: {problem}. Fix that, or pass --no-sandbox to "
                                   "grade without isolation (the results will say so)")
             isolate = False
-    journal = Journal(out, assignment=assignment, fingerprint=spec_fingerprint(spec))
+    if deadline is None and use_due_date:
+        deadline = course_due_date(course, assignment)
+    batch_fingerprint = spec_fingerprint(spec) + (f"@{deadline.isoformat()}" if deadline else "")
+    journal = Journal(out, assignment=assignment, fingerprint=batch_fingerprint)
     scratch = out / ".work"
     shutil.rmtree(scratch, ignore_errors=True)  # leftovers of an interrupted run
     scratch.mkdir(parents=True)
-    candidates = discover(submissions, spec, scratch)
+    candidates = discover(submissions, spec, scratch, deadline=deadline)
     already = journal.graded()
     pending = [c for c in candidates if c.student_id not in already]
     limits = _sandbox.Limits(wall_seconds=timeout, memory_mb=memory)
@@ -227,7 +242,8 @@ def grade_batch(*, course: Path, assignment: str, submissions: Path, out: Path |
         shutil.rmtree(scratch, ignore_errors=True)
     isolation = "no code run" if not needs_code else ("sandbox" if isolate else "none")
     return BatchSummary(out=out, counts=dict(counts), graded_now=graded_now, already_graded=len(already),
-                        isolation=isolation, seconds=time.monotonic() - started)
+                        isolation=isolation, seconds=time.monotonic() - started, deadline=deadline,
+                        late=sum(1 for c in candidates if c.late))
 
 
 def _run_local(workers: int, pending: list[Candidate], spec: AssignmentSpec, limits: _sandbox.Limits,

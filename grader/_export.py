@@ -20,7 +20,7 @@ from ._record import GradeRecord
 from ._spec import AssignmentSpec
 
 COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "reason", "sha256", "isolation", "seconds",
-           "graded_at"]
+           "graded_at", "late", "submitted_at", "version"]
 STATUS_VI = {"ok": "đã chấm", "error": "lỗi", "timeout": "quá thời gian", "tampered": "can thiệp trái phép",
              "invalid": "không hợp lệ", "missing": "không nộp"}
 _CSS = """body{font-family:system-ui,'Noto Sans',sans-serif;max-width:960px;margin:1rem auto;padding:0 1rem;
@@ -44,7 +44,7 @@ def write_all(out: Path, spec: AssignmentSpec, records: list[GradeRecord]) -> No
 
 def _row(rec: GradeRecord) -> list:
     return [rec.student_id, rec.assignment, rec.score, rec.max_score, rec.status, rec.reason, rec.sha256,
-            rec.isolation, rec.seconds, rec.graded_at]
+            rec.isolation, rec.seconds, rec.graded_at, "late" if rec.late else "", rec.submitted_at, rec.version or ""]
 
 
 def write_csv(path: Path, records: list[GradeRecord]) -> None:
@@ -126,6 +126,8 @@ def feedback_html(spec: AssignmentSpec, rec: GradeRecord) -> str:
              f"<p><strong>Điểm / Score:</strong> {rec.score:g} / {rec.max_score:g} · "
              f'<strong>Trạng thái / Status:</strong> <span class="{status_class}">'
              f"{escape(STATUS_VI.get(rec.status, rec.status))} / {escape(rec.status)}</span></p>"]
+    if rec.late:
+        parts.append(f'<p class="bad"><strong>Nộp muộn / Late:</strong> {escape(rec.submitted_at)}</p>')
     if rec.reason:
         parts.append(f"<p><strong>Ghi chú / Note:</strong> {escape(rec.reason)}</p>")
     for item in rec.items:

@@ -13,6 +13,7 @@ import stat
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 import nbformat
@@ -38,14 +39,26 @@ class Candidate:
     """"" when gradable, else "missing" or "invalid"."""
     reason: str = ""
     """Why it is not gradable."""
+    submitted_at: str = ""
+    """When the graded version was handed in (nbgrader timestamp text), "" when unknown."""
+    late: bool = False
+    """True when the graded version came after the deadline (see `_handin.choose`)."""
+    version: int = 0
+    """Which handed-in version is graded (1, 2, …; 0 for a plain folder without versions)."""
+    note: str = ""
+    """What the choice of version means for the judge (late by how much, later uploads not graded)."""
 
 
 class NotebookProblem(Exception):
     """A submitted notebook that cannot be read; the message is the judge-facing reason."""
 
 
-def discover(path: Path, spec: AssignmentSpec, scratch: Path) -> list[Candidate]:
-    """Every student's submission under `path` (folder or zip), sorted by student id."""
+def discover(path: Path, spec: AssignmentSpec, scratch: Path, *, deadline: datetime | None = None) -> list[Candidate]:
+    """Every student's submission under `path` (folder or zip), sorted by student id.
+
+    Where a student handed in several versions (`_handin` layout), the one graded is the last at or
+    before `deadline` (or the last one, marked late, when all are late; the last one without a deadline).
+    """
     path = Path(path)
     if not path.exists():
         raise GraderError(f"submissions {path} do not exist")
@@ -64,7 +77,7 @@ def discover(path: Path, spec: AssignmentSpec, scratch: Path) -> list[Candidate]
         (name,) = spec.notebooks
         found = [Candidate(student_id=_nfc(p.stem), folder=None, notebooks={name: p}) for p in flat]
     else:
-        found = [_from_folder(p, spec) for p in sorted(path.iterdir()) if p.is_dir() and not p.name.startswith(".")]
+        found = [_from_folder(p, spec, deadline) for p in sorted(path.iterdir()) if p.is_dir() and not p.name.startswith(".")]
     ids = [c.student_id for c in found]
     duplicated = {i for i in ids if ids.count(i) > 1}
     if duplicated:
@@ -72,7 +85,7 @@ def discover(path: Path, spec: AssignmentSpec, scratch: Path) -> list[Candidate]
     return sorted(found, key=lambda c: c.student_id)
 
 
-def _from_folder(student_dir: Path, spec: AssignmentSpec) -> Candidate:
+def _from_folder(student_dir: Path, spec: AssignmentSpec, deadline: datetime | None = None) -> Candidate:
     student = _nfc(student_dir.name)
     folder = student_dir / spec.name
     if not folder.is_dir():
@@ -81,6 +94,13 @@ def _from_folder(student_dir: Path, spec: AssignmentSpec) -> Candidate:
     if not folder.is_dir():
         return Candidate(student_id=student, folder=None, status="missing",
                          reason=f"no folder {spec.name}/ and no notebook in {student_dir.name}/")
+    from ._handin import choose, format_timestamp, versions_of
+
+    choice = choose(versions_of(folder), deadline)
+    folder = choice.version.folder
+    when = choice.version.submitted_at
+    handed = dict(submitted_at=format_timestamp(when) if when else "", late=choice.late,
+                  version=choice.version.number, note=choice.note(deadline))
     notebooks = {name: folder / f"{name}.ipynb" for name in spec.notebooks if (folder / f"{name}.ipynb").is_file()}
     if not notebooks:
         present = sorted(p.name for p in folder.glob("*.ipynb"))
@@ -91,8 +111,8 @@ def _from_folder(student_dir: Path, spec: AssignmentSpec) -> Candidate:
             expected = ", ".join(f"{n}.ipynb" for n in spec.notebooks)
             reason = (f"no notebook of assignment {spec.name} (expected {expected}; found "
                       f"{', '.join(present) or 'none'})")
-            return Candidate(student_id=student, folder=folder, status="missing", reason=reason)
-    return Candidate(student_id=student, folder=folder, notebooks=notebooks)
+            return Candidate(student_id=student, folder=folder, status="missing", reason=reason, **handed)
+    return Candidate(student_id=student, folder=folder, notebooks=notebooks, **handed)
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:

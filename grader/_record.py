@@ -44,6 +44,12 @@ class GradeRecord:
     isolation: str = "sandbox"
     """"sandbox", "none" (judge allowed unisolated grading) or "no code run"."""
     graded_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    late: bool = False
+    """The graded version was handed in after the deadline (accepted, marked late)."""
+    submitted_at: str = ""
+    """When the graded version was handed in (nbgrader timestamp, UTC); "" when unknown."""
+    version: int = 0
+    """Which handed-in version was graded (0: a plain folder without versions)."""
 
 
 class Journal:

@@ -94,17 +94,24 @@ def serve(lessons: tuple[str, ...], host: str, port: int, class_code: str | None
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://HOST:8786) to grade on a cluster.")
 @click.option("--no-sandbox", "no_sandbox", is_flag=True,
               help="Grade even where student code cannot be isolated (results say isolation=none).")
+@click.option("--deadline", default=None,
+              help="Grade each student's last version handed in by then (ISO 8601, e.g. 2025-03-01T17:00+07:00; "
+                   "without a zone: Vietnam time). Default: the course's due date, if set. A student with only "
+                   "later versions is graded and marked late.")
 def grade(course: Path, assignment: str, submissions: Path, out: Path | None, workers: int | None, timeout: float,
-          memory: int, scheduler: str | None, no_sandbox: bool) -> None:
+          memory: int, scheduler: str | None, no_sandbox: bool, deadline: str | None) -> None:
     """Chấm cả lô bài nộp. Grade a batch of submitted notebooks, safely and resumably."""
+    import functools
     import sys
 
     from hocvuso.core import HocvusoError
     from hocvuso.grader import grade_batch
     from hocvuso.grader._batch import print_progress_line
+    from hocvuso.grader._handin import parse_deadline
 
     progress = _rich_progress() if sys.stderr.isatty() else None
     try:
+        grade_batch = functools.partial(grade_batch, deadline=parse_deadline(deadline) if deadline else None)
         if progress is None:
             summary = grade_batch(course=course, assignment=assignment, submissions=submissions, out=out,
                                   workers=workers, timeout=timeout, memory=memory, scheduler=scheduler,
@@ -126,6 +133,8 @@ def grade(course: Path, assignment: str, submissions: Path, out: Path | None, wo
     counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.counts.items()))
     click.echo(f"Xong / done: {summary.graded_now} graded now, {summary.already_graded} already graded "
                f"({counts}); isolation: {summary.isolation}; {summary.seconds:.1f} s")
+    if summary.deadline is not None:
+        click.echo(f"Hạn nộp / deadline: {summary.deadline:%Y-%m-%d %H:%M:%S} UTC; nộp muộn / late: {summary.late}")
     click.echo(f"Kết quả / results: {summary.out / 'results.csv'}")
 
 
@@ -134,6 +143,27 @@ def _rich_progress():
 
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     TimeRemainingColumn())
+
+
+@main.command()
+@click.argument("notebook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--course", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="The course folder: check against its release (default: the notebook's own checksums).")
+@click.option("--assignment", default=None, help="Assignment name (default: the notebook's folder name).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
+              help="Seconds the notebook's code may run.")
+@click.option("--lang", "locale", type=click.Choice(["vi", "en"]), default=None, help="Language of the report.")
+def check(notebook: Path, course: Path | None, assignment: str | None, timeout: float, locale: str | None) -> None:
+    """Tự kiểm tra bài trước khi nộp. Self-check a notebook: public tests and well-formedness (exit 1 if not ready)."""
+    from hocvuso.core import HocvusoError
+    from hocvuso.grader import self_check
+
+    try:
+        report = self_check(notebook, course=course, assignment=assignment, locale=locale, timeout=timeout)
+    except HocvusoError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(report.to_text(), nl=False)
+    raise SystemExit(0 if report.ok else 1)
 
 
 @main.group()

@@ -1,0 +1,3 @@
+from ._web import main
+
+main()

@@ -1,0 +1,353 @@
+"""The upload page: class code + name (or contest id), the assignment, the files → a receipt.
+
+Plain server-rendered HTML (no kernel, no CDN), phone first. The request body is streamed and
+counted: an upload over the limit is discarded as it arrives and refused with a reason, never kept
+in memory whole. Everything else is decided by `hocvuso.grader._handin.hand_in`, which writes
+nothing until the upload is accepted.
+
+Routes (under the server's base URL):
+  GET  hv/nop-bai                         the form
+  POST hv/nop-bai                         the upload → receipt page (200) or reason (400/413)
+  GET  hv/nop-bai/bien-nhan/ID.txt|.json  the receipt, to keep
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from pathlib import Path
+
+import tornado.httputil
+import tornado.web
+
+from hocvuso.core import translator
+from hocvuso.core._i18n import N_
+from hocvuso.grader._handin import (MAX_UPLOAD_BYTES, VIETNAM, M, Refused, assignments_of, course_due_date,
+                                    find_receipt, hand_in, parse_timestamp)
+
+CSRF_COOKIE = "hv_csrf"
+PATH = "hv/nop-bai"
+
+T = {
+    "title": N_("Hand in your work"),
+    "brand": N_("Digital literacy for all"),
+    "class_code": N_("Class code"),
+    "name": N_("Your name"),
+    "or": N_("or"),
+    "contest_id": N_("Contest id (if you have one)"),
+    "assignment": N_("Assignment"),
+    "files": N_("Your notebook (.ipynb), with any files it needs, or one .zip"),
+    "limit": N_("At most {mb} MB. You may hand in again: every version is kept, and the last one before the deadline is graded."),
+    "deadline": N_("Deadline: {when}"),
+    "send": N_("Hand in"),
+    "refused": N_("Not accepted: {reason}"),
+    "receipt": N_("Receipt: your work was received"),
+    "student": N_("Student"),
+    "received": N_("Received at"),
+    "version": N_("Version"),
+    "files_got": N_("Files"),
+    "late": N_("Handed in after the deadline: accepted, marked late."),
+    "download": N_("Download the receipt"),
+    "keep": N_("Keep this receipt: the SHA-256 code proves what you handed in."),
+    "warnings": N_("Warnings"),
+    "expired": N_("The form has expired. Reload the page and try again."),
+    "again": N_("Hand in again"),
+    "no_assignment": N_("No assignment is open for handing in."),
+}
+
+CSS = """
+*{box-sizing:border-box}html{font-size:17px}
+body{margin:0;font-family:"Noto Sans","Segoe UI",Roboto,Arial,sans-serif;background:#f4f6fa;color:#1a1a1a;line-height:1.45}
+.hv-top{background:#0d47a1;color:#fff;padding:.6rem .9rem;display:flex;justify-content:space-between;align-items:center;gap:.5rem;flex-wrap:wrap}
+.hv-top h1{font-size:1.1rem;margin:0}.hv-top a{color:#fff;border:2px solid #fff;border-radius:.5rem;padding:.2rem .5rem;text-decoration:none;margin-left:.3rem}
+.hv-top a[aria-current=true]{background:#fff;color:#0d47a1;font-weight:700}
+main{max-width:760px;margin:0 auto;padding:.8rem}
+.hv-card{background:#fff;border-radius:1rem;padding:1rem;margin:0 0 1rem;box-shadow:0 1px 4px rgba(0,0,0,.12)}
+.hv-card h2{font-size:1.2rem;margin:.1rem 0 .5rem}
+label{display:block;font-weight:600;margin:.6rem 0 .2rem}
+input[type=text],select{width:100%;font:inherit;font-size:1.05rem;padding:.55rem;border:2px solid #888;border-radius:.5rem;min-height:48px;background:#fff}
+input[type=file]{width:100%;font:inherit;padding:.4rem 0}
+.hv-or{color:#444;margin:.3rem 0 0;font-size:.9rem}
+.hv-hint{color:#444;font-size:.9rem;margin:.3rem 0}
+.hv-btn{display:inline-block;font:inherit;font-size:1.1rem;font-weight:700;color:#fff;background:#2e7d32;border:0;border-radius:.6rem;padding:.7rem 1.2rem;min-height:48px;cursor:pointer;margin-top:.8rem;text-decoration:none}
+.hv-error{background:#ffebee;color:#b71c1c;border-left:6px solid #b71c1c;padding:.6rem;border-radius:.4rem}
+.hv-receipt{border-left:6px solid #2e7d32}
+.hv-receipt dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .6rem;margin:.4rem 0}
+.hv-receipt dt{font-weight:700}.hv-receipt dd{margin:0;overflow-wrap:anywhere}
+.hv-sha{font-family:monospace;font-size:.85rem;overflow-wrap:anywhere;word-break:break-all}
+.hv-late{background:#fff3e0;color:#e65100;padding:.4rem .6rem;border-radius:.4rem;font-weight:600}
+a:focus,button:focus,input:focus,select:focus{outline:3px solid #ff9800;outline-offset:2px}
+"""
+
+
+@dataclass(frozen=True)
+class HandinSite:
+    """Where uploads go and what is asked of them."""
+
+    course: Path
+    """The judge's nbgrader course (release/ says what can be handed in; uploads go to submitted/)."""
+    class_code: str = ""
+    """When set, a student without a contest id must type it."""
+    max_bytes: int = MAX_UPLOAD_BYTES
+    locale: str = "vi"
+    db_url: str = ""
+    """The classroom roster (to pre-fill a signed-in learner's name); optional."""
+
+    @property
+    def submitted(self) -> Path:
+        return self.course / "submitted"
+
+
+class _Base(tornado.web.RequestHandler):
+    def initialize(self, site: HandinSite, prefix: str) -> None:
+        self.site = site
+        self.prefix = prefix
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.set_header("Content-Security-Policy", "default-src 'self'; style-src 'unsafe-inline'; "
+                        "frame-ancestors 'none'; form-action 'self'")
+
+    def locale(self) -> str:
+        lang = self.get_query_argument("lang", None) or self.get_cookie("hv_lang") or self.site.locale
+        return lang if lang in ("vi", "en") else "vi"
+
+
+@tornado.web.stream_request_body
+class UploadHandler(_Base):
+    """The form and the upload. The body is counted as it streams in and dropped past the limit."""
+
+    def prepare(self) -> None:
+        self._chunks: list[bytes] = []
+        self._size = 0
+        self._over = False
+        if self.request.method == "POST":
+            self.request.connection.set_max_body_size(max(4 * self.site.max_bytes, 64 * 1024 * 1024))
+            declared = int(self.request.headers.get("Content-Length", "0") or 0)
+            self._over = declared > self.site.max_bytes + 64 * 1024
+
+    def data_received(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        if self._size > self.site.max_bytes + 64 * 1024:
+            self._over = True
+        if self._over:
+            self._chunks = []
+            return
+        self._chunks.append(chunk)
+
+    def csrf(self) -> str:
+        token = self.get_cookie(CSRF_COOKIE)
+        if not token or len(token) < 16:
+            token = secrets.token_urlsafe(18)
+            self.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="Lax", path="/")
+        return token
+
+    def get(self) -> None:
+        self.page(name=self._learner_name())
+
+    def post(self) -> None:
+        tr = translator(self.locale())
+        if self._over:
+            size = max(self._size, int(self.request.headers.get("Content-Length", "0") or 0))
+            reason = Refused("too_big", M["too_big"], size=f"{size / 1048576:.1f}",
+                             limit=f"{self.site.max_bytes / 1048576:g}")
+            self.page(error=reason.reason(self.locale()), status=413)
+            return
+        args: dict = {}
+        files: dict = {}
+        tornado.httputil.parse_body_arguments(self.request.headers.get("Content-Type", ""), b"".join(self._chunks),
+                                              args, files)
+        self._chunks = []
+        field = lambda key: (args.get(key) or [b""])[0].decode("utf-8", "replace").strip()  # noqa: E731
+        cookie = self.get_cookie(CSRF_COOKIE)
+        if not cookie or not secrets.compare_digest(cookie, field("_hv_csrf")):
+            self.page(error=tr(T["expired"]), status=403)
+            return
+        name, contest_id, assignment = field("name")[:80], field("contest_id")[:40], field("assignment")[:80]
+        hints = {"name": name, "contest_id": contest_id, "assignment": assignment}
+        uploads = [(f.get("filename", ""), f.get("body", b"")) for f in files.get("files", [])]
+        try:
+            if self.site.class_code and not contest_id:
+                from hocvuso.core._identity import clean_class_code
+
+                try:
+                    typed = clean_class_code(field("class_code"))
+                except Exception:  # noqa: BLE001 - any malformed code is simply the wrong code
+                    typed = ""
+                if typed != clean_class_code(self.site.class_code):
+                    raise Refused("bad_class", M["bad_class"])
+            receipt = hand_in(self.site.course, assignment, uploads, name=name, contest_id=contest_id,
+                              max_bytes=self.site.max_bytes)
+        except Refused as exc:
+            self.page(error=exc.reason(self.locale()), status=413 if exc.code == "too_big" else 400, **hints)
+            return
+        self.page(receipt=receipt, **hints)
+
+    def _learner_name(self) -> str:
+        if not self.site.db_url:
+            return ""
+        try:
+            from hocvuso.core import Roster
+            from hocvuso.core._identity import token_from_request
+
+            token = token_from_request(None, self.request.headers.get("Cookie"))
+            learner = Roster(self.site.db_url).resolve(token) if token else None
+            return learner.name if learner else ""
+        except Exception:  # noqa: BLE001 - the roster is a convenience here, never a reason to fail
+            return ""
+
+    def page(self, *, error: str = "", receipt=None, status: int = 200, name: str = "", contest_id: str = "",
+             assignment: str = "") -> None:
+        locale = self.locale()
+        tr = translator(locale)
+        base = self.prefix
+        options = assignments_of(self.site.course)
+        body = []
+        if receipt is not None:
+            body.append(receipt_html(receipt, locale, base))
+        if error:
+            body.append(f'<p class="hv-error" role="alert">{escape(tr(T["refused"]).format(reason=error))}</p>')
+        if not options:
+            body.append(f'<p class="hv-error">{escape(tr(T["no_assignment"]))}</p>')
+        opts = "".join(f'<option value="{escape(a)}"{" selected" if a == assignment else ""}>{escape(a)}</option>'
+                       for a in options)
+        due = [course_due_date(self.site.course, a) for a in options]
+        due_lines = "".join(f'<p class="hv-hint">{escape(a)} — {escape(tr(T["deadline"]).format(when=_local(d)))}</p>'
+                            for a, d in zip(options, due) if d)
+        class_field = ""
+        if self.site.class_code:
+            class_field = (f'<label for="hv-class">{escape(tr(T["class_code"]))}</label>'
+                           f'<input type="text" id="hv-class" name="class_code" autocomplete="off" maxlength="16" '
+                           f'autocapitalize="characters" spellcheck="false" value="{escape(self.get_query_argument("lop", "")[:16])}">')
+        title = tr(T["again"]) if receipt is not None else tr(T["title"])
+        body.append(
+            f'<section class="hv-card"><h2>{escape(title)}</h2>'
+            f'<form method="post" action="{escape(base)}?lang={locale}" enctype="multipart/form-data" class="hv-upload">'
+            f'<input type="hidden" name="_hv_csrf" value="{escape(self.csrf())}">{class_field}'
+            f'<label for="hv-name">{escape(tr(T["name"]))}</label>'
+            f'<input type="text" id="hv-name" name="name" maxlength="60" autocomplete="name" value="{escape(name)}">'
+            f'<p class="hv-or">{escape(tr(T["or"]))}</p>'
+            f'<label for="hv-contest">{escape(tr(T["contest_id"]))}</label>'
+            f'<input type="text" id="hv-contest" name="contest_id" maxlength="40" autocomplete="off" spellcheck="false" '
+            f'value="{escape(contest_id)}">'
+            f'<label for="hv-assignment">{escape(tr(T["assignment"]))}</label>'
+            f'<select id="hv-assignment" name="assignment">{opts}</select>{due_lines}'
+            f'<label for="hv-files">{escape(tr(T["files"]))}</label>'
+            f'<input type="file" id="hv-files" name="files" multiple accept=".ipynb,.zip,.json,.csv,.txt,.py,.png,.jpg">'
+            f'<p class="hv-hint">{escape(tr(T["limit"]).format(mb=f"{self.site.max_bytes / 1048576:g}"))}</p>'
+            f'<button type="submit" class="hv-btn hv-send">{escape(tr(T["send"]))}</button></form></section>')
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        langs = "".join(f'<a href="{escape(base)}?lang={c}"{" aria-current=true" if c == locale else ""}>{c.upper()}</a>'
+                        for c in ("vi", "en"))
+        self.finish(f'<!DOCTYPE html><html lang="{locale}"><head><meta charset="utf-8">'
+                    f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(tr(T["title"]))}</title>'
+                    f'<link rel="icon" href="data:,"><style>{CSS}</style></head><body>'
+                    f'<header class="hv-top"><h1>{escape(tr(T["title"]))}</h1><nav>{langs}</nav></header>'
+                    f'<main>{"".join(body)}</main></body></html>')
+
+
+def _local(moment: datetime | None) -> str:
+    return moment.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y (UTC+7)") if moment else ""
+
+
+def receipt_html(receipt, locale: str, base: str) -> str:
+    """The receipt card shown after an accepted upload."""
+    tr = translator(locale)
+    when = parse_timestamp(receipt.received_at)
+    files = "".join(f"<li>{escape(f['name'])} ({f['bytes']} B)</li>" for f in receipt.files)
+    late = f'<p class="hv-late" role="status">{escape(tr(T["late"]))}</p>' if receipt.late else ""
+    warn = ""
+    if receipt.warnings:
+        warn = (f'<p><strong>{escape(tr(T["warnings"]))}:</strong></p><ul class="hv-warnings">'
+                + "".join(f"<li>{escape(w)}</li>" for w in receipt.warnings) + "</ul>")
+    link = f"{base}/bien-nhan/{receipt.receipt_id}"
+    return (f'<section class="hv-card hv-receipt" role="status" aria-live="polite" data-receipt="{receipt.receipt_id}">'
+            f'<h2>{escape(tr(T["receipt"]))}</h2>{late}<dl>'
+            f'<dt>{escape(tr(T["student"]))}</dt><dd class="hv-r-student">{escape(receipt.student_id)}</dd>'
+            f'<dt>{escape(tr(T["assignment"]))}</dt><dd class="hv-r-assignment">{escape(receipt.assignment)}</dd>'
+            f'<dt>{escape(tr(T["received"]))}</dt><dd class="hv-r-time">{escape(_local(when))} · {escape(receipt.received_at)}</dd>'
+            f'<dt>{escape(tr(T["version"]))}</dt><dd class="hv-r-version">{receipt.version}</dd>'
+            f'<dt>SHA-256</dt><dd class="hv-sha hv-r-sha">{escape(receipt.sha256)}</dd>'
+            f'<dt>{escape(tr(T["files_got"]))}</dt><dd><ul>{files}</ul></dd></dl>{warn}'
+            f'<p class="hv-hint">{escape(tr(T["keep"]))}</p>'
+            f'<a class="hv-btn hv-download" href="{escape(link)}.txt?lang={locale}" download>{escape(tr(T["download"]))} (.txt)</a> '
+            f'<a class="hv-btn hv-download-json" href="{escape(link)}.json" download>JSON</a></section>')
+
+
+class ReceiptHandler(_Base):
+    def get(self, receipt_id: str, kind: str) -> None:
+        receipt = find_receipt(self.site.submitted, receipt_id)
+        if receipt is None:
+            raise tornado.web.HTTPError(404)
+        name = f"bien-nhan-{receipt.assignment}-v{receipt.version}.{kind}"
+        self.set_header("Content-Disposition", f'attachment; filename="{name}"')
+        if kind == "json":
+            self.set_header("Content-Type", "application/json; charset=utf-8")
+            self.finish(receipt.to_json())
+        else:
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(receipt.to_text(self.locale()))
+
+
+def routes(base_url: str, site: HandinSite) -> list:
+    """Tornado handler specs for the upload page under `base_url` (e.g. "/")."""
+    prefix = base_url.rstrip("/") + "/" + PATH
+    conf = {"site": site, "prefix": prefix}
+    return [
+        tornado.web.url(prefix, UploadHandler, conf),
+        tornado.web.url(prefix + r"/bien-nhan/([0-9a-f]{32})\.(txt|json)", ReceiptHandler, conf),
+    ]
+
+
+def routes_from_env(base_url: str = "/") -> list:
+    """The upload routes when HOCVUSO_COURSE names a course (the classroom server mounts these), else []."""
+    course = os.environ.get("HOCVUSO_COURSE", "")
+    if not course:
+        return []
+    site = HandinSite(course=Path(course).expanduser().resolve(), class_code=os.environ.get("HOCVUSO_CLASS", ""),
+                      max_bytes=int(float(os.environ.get("HOCVUSO_HANDIN_MAX_MB", "20")) * 1024 * 1024),
+                      locale=os.environ.get("HOCVUSO_LOCALE", "vi"), db_url=os.environ.get("HOCVUSO_DB", ""))
+    return routes(base_url, site)
+
+
+class _Home(tornado.web.RequestHandler):
+    def get(self) -> None:
+        self.redirect("/" + PATH)
+
+
+def make_app(site: HandinSite) -> tornado.web.Application:
+    """The upload page alone, as its own Tornado application."""
+    return tornado.web.Application([tornado.web.url(r"/", _Home), *routes("/", site)])
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m hocvuso.handin --course DIR [--port 8867] [--host 0.0.0.0] [--class-code X] [--max-mb 20]`."""
+    import asyncio
+
+    parser = argparse.ArgumentParser(prog="python -m hocvuso.handin", description=main.__doc__)
+    parser.add_argument("--course", required=True, type=Path)
+    parser.add_argument("--host", default="0.0.0.0")
+    parser.add_argument("--port", type=int, default=8867)
+    parser.add_argument("--class-code", default="")
+    parser.add_argument("--max-mb", type=float, default=20.0)
+    parser.add_argument("--locale", choices=["vi", "en"], default="vi")
+    opts = parser.parse_args(argv)
+    site = HandinSite(course=opts.course.resolve(), class_code=opts.class_code,
+                      max_bytes=int(opts.max_mb * 1024 * 1024), locale=opts.locale)
+
+    async def serve() -> None:
+        make_app(site).listen(opts.port, address=opts.host, max_body_size=max(4 * site.max_bytes, 64 * 1024 * 1024))
+        print(json.dumps({"url": f"http://{opts.host}:{opts.port}/{PATH}", "course": str(site.course)}), flush=True)
+        await asyncio.Event().wait()
+
+    asyncio.run(serve())
+
+
+__all__ = ["HandinSite", "make_app", "receipt_html", "routes", "routes_from_env"]
