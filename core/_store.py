@@ -122,7 +122,7 @@ class SqlStore:
         self.url = url
         try:
             self.engine = _make_engine(url)
-            self.metadata.create_all(self.engine)
+            _create_tables(self.engine, self.metadata)
         except SQLAlchemyError as exc:
             msg = f"cannot open the submission database {sa.engine.make_url(url).render_as_string(hide_password=True)}: {exc}"
             raise StoreError(msg) from exc
@@ -168,6 +168,18 @@ class SqlStore:
         """Every stored row, oldest first (for dashboards and exports)."""
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(sa.select(self.submissions).order_by(self.submissions.c.id))]
+
+
+def _create_tables(engine: sa.Engine, metadata: sa.MetaData) -> None:
+    """Create missing tables; many kernels starting at once may race to do it, and that is fine."""
+    for attempt in range(5):
+        try:
+            metadata.create_all(engine)
+            return
+        except (sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError) as exc:
+            # Another process created the table between our check and our CREATE: check again.
+            if "already exists" not in str(exc).lower() and "duplicate" not in str(exc).lower() or attempt == 4:
+                raise
 
 
 def _make_engine(url: str) -> sa.Engine:
