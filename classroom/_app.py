@@ -188,7 +188,9 @@ class ClassroomVoila(Voila):
             (self.server_url + "hv/signout", SignOutHandler, conf),
             (self.server_url + r"voila/tree(.*)", ToCatalogue),
         ]
-        return mine + kept
+        from hocvuso.handin import routes_from_env  # the upload page, when HOCVUSO_COURSE names a course
+
+        return mine + routes_from_env(self.server_url) + kept
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -170,7 +170,7 @@ class UploadHandler(_Base):
             self.page(error=tr(T["expired"]), status=403)
             return
         name, contest_id, assignment = field("name")[:80], field("contest_id")[:40], field("assignment")[:80]
-        hints = {"name": name, "contest_id": contest_id, "assignment": assignment}
+        hints = {"name": name, "contest_id": contest_id, "assignment": assignment, "class_code": field("class_code")[:16]}
         uploads = [(f.get("filename", ""), f.get("body", b"")) for f in files.get("files", [])]
         try:
             if self.site.class_code and not contest_id:
@@ -203,7 +203,7 @@ class UploadHandler(_Base):
             return ""
 
     def page(self, *, error: str = "", receipt=None, status: int = 200, name: str = "", contest_id: str = "",
-             assignment: str = "") -> None:
+             assignment: str = "", class_code: str = "") -> None:
         locale = self.locale()
         tr = translator(locale)
         base = self.prefix
@@ -224,7 +224,7 @@ class UploadHandler(_Base):
         if self.site.class_code:
             class_field = (f'<label for="hv-class">{escape(tr(T["class_code"]))}</label>'
                            f'<input type="text" id="hv-class" name="class_code" autocomplete="off" maxlength="16" '
-                           f'autocapitalize="characters" spellcheck="false" value="{escape(self.get_query_argument("lop", "")[:16])}">')
+                           f'autocapitalize="characters" spellcheck="false" value="{escape(class_code or self.get_query_argument("lop", "")[:16])}">')
         title = tr(T["again"]) if receipt is not None else tr(T["title"])
         body.append(
             f'<section class="hv-card"><h2>{escape(title)}</h2>'
