@@ -186,7 +186,36 @@ def run(work: Path, job: dict, *, limits: Limits, slot: int = 0, isolate: bool =
         if tail:
             detail += f" ({tail[0][:200]})"
     job_file.unlink(missing_ok=True)
+    if isolate:
+        _reap(uid)
     return RunOutcome(state=state, result=result, seconds=seconds, detail=detail)
+
+
+def _reap(uid: int, *, seconds: float = 10.0) -> None:
+    """Kill every process still running as the sandbox uid, and wait until there is none.
+
+    A killed sandbox's processes die asynchronously; a fork bomb's leftovers would otherwise still
+    count against the process limit of the next submission graded in the same worker slot.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        alive = []
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                if os.stat(entry.path).st_uid == uid:
+                    alive.append(int(entry.name))
+            except OSError:
+                continue
+        if not alive or time.monotonic() > deadline:
+            return
+        for pid in alive:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.02)
 
 
 def _kill(proc: subprocess.Popen) -> None:
