@@ -36,6 +36,7 @@ from ._intake import NotebookProblem, read_notebook
 from ._spec import GradeItem, ProbeCase, _public_cases, _uses_hocvuso
 
 DEFAULT_TIMEOUT = 60.0
+_RUNNING = "HOCVUSO_SELF_CHECK_RUNNING"
 
 T = {
     "title": N_("Self-check of {name}"),
@@ -249,6 +250,10 @@ def self_check(notebook: str | os.PathLike | None = None, *, course: str | os.Pa
     With `course` (an nbgrader course folder) the notebook is compared with the release; without it,
     with the checksums nbgrader stored in the notebook itself. Never reads the source notebook.
     """
+    if os.environ.get(_RUNNING):
+        # The notebook calls self_check() and is itself being self-checked: do not start another run.
+        print("self_check(): skipped while the self-check runs this notebook")
+        return CheckReport(notebook=str(notebook or ""), locale=locale or get_locale())
     path = Path(notebook) if notebook is not None else _this_notebook()
     locale = locale or get_locale()
     tr = translator(locale)
@@ -387,7 +392,11 @@ def _run_probes(path: Path, nb: nbformat.NotebookNode, items: list[GradeItem], s
                            **({"seconds": 30.0} if item.kind == "model" else {})}
                           for item in items for i, case in enumerate(item.cases)]}
         limits = _sandbox.Limits(wall_seconds=timeout, memory_mb=2048, max_processes=4096)
-        outcome = _sandbox.run(work, job, limits=limits, isolate=False)
+        os.environ[_RUNNING] = "1"  # inherited by the runner: a self_check() cell in the notebook returns at once
+        try:
+            outcome = _sandbox.run(work, job, limits=limits, isolate=False)
+        finally:
+            os.environ.pop(_RUNNING, None)
     if outcome.state == "timeout":
         report.notes.append(tr(T["timeout"]).format(seconds=f"{timeout:g}"))
     elif outcome.state == "crashed":
