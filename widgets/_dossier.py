@@ -34,7 +34,7 @@ from typing import Any, Callable, Literal
 import anywidget
 import traitlets as t
 
-from hocvuso.core import (AnswersInvalid, FileStore, GradingError, Learner, Score, StoreError, Submission,
+from hocvuso.core import (current_learner, AnswersInvalid, FileStore, GradingError, Learner, Score, StoreError, Submission,
                           SubmissionError, SubmissionStore, default_store, get_locale, normalize_text, translator)
 from hocvuso.core._dossier import (KIND, _doc_problem, MAX_SIGN_IN_FAILURES, STEPS, DossierScenario, check_form,
                                    document_problems, dossier_feedback, empty_answers, fee_for, load_dossier,
@@ -259,7 +259,8 @@ class DossierPortal(anywidget.AnyWidget):
         self._key = key if mode == "lesson" else None
         del key
         self._store: SubmissionStore = store if store is not None else default_store()
-        self._learner = learner
+        # In a classroom kernel (`hocvuso serve`) the signed-in learner owns the answers by default.
+        self._learner = learner if learner is not None else current_learner()
         self._clock = clock
         self._rng = random.Random(seed) if seed is not None else random.SystemRandom()
         self._otp: str | None = None

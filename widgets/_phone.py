@@ -29,7 +29,7 @@ from typing import Any, Literal
 import anywidget
 import traitlets as t
 
-from hocvuso.core import (AnswersInvalid, FileStore, GradingError, Learner, Score, StoreError, Submission,
+from hocvuso.core import (current_learner, AnswersInvalid, FileStore, GradingError, Learner, Score, StoreError, Submission,
                           SubmissionError, SubmissionStore, default_store, get_locale, normalize_text, translator)
 from hocvuso.core._i18n import LOCALES, N_, check_locale
 from hocvuso.core._phone import (KIND, PhoneScenario, check_passphrase, load_phone, needs_face_check,
@@ -181,7 +181,8 @@ class PhoneSimulator(anywidget.AnyWidget):
         self._secrets = {sid: k.secrets for sid, k in key.steps.items()}  # only to mask what is stored
         del key
         self._store: SubmissionStore = store if store is not None else default_store()
-        self._learner = learner
+        # In a classroom kernel (`hocvuso serve`) the signed-in learner owns the answers by default.
+        self._learner = learner if learner is not None else current_learner()
         self._step_ids = tuple(s.id for s in scenario.steps)
         self._python_writing = False
         super().__init__(**kwargs)
