@@ -213,3 +213,15 @@ def test_a_folder_from_nbgrader_collect_becomes_version_one_before_an_upload(cou
     assert [v.number for v in versions] == [1, 2]
     assert b"return 0" in (versions[0].folder / NOTEBOOK).read_bytes(), "the collected hand-in is kept"
     assert versions[0].submitted_at == datetime(2025, 3, 1, 9, tzinfo=UTC)
+
+
+def test_the_classroom_mounts_the_upload_page_only_for_a_course(monkeypatch, course):
+    from hocvuso.handin import routes_from_env
+
+    monkeypatch.delenv("HOCVUSO_COURSE", raising=False)
+    assert routes_from_env("/") == []
+    monkeypatch.setenv("HOCVUSO_COURSE", str(course))
+    monkeypatch.setenv("HOCVUSO_HANDIN_MAX_MB", "2")
+    rules = routes_from_env("/base/")
+    assert [r.regex.pattern for r in rules] == ["/base/hv/nop-bai$", r"/base/hv/nop-bai/bien-nhan/([0-9a-f]{32})\.(txt|json)$"]
+    assert rules[0].kwargs["site"].max_bytes == 2 * 1024 * 1024 and rules[0].kwargs["site"].course == course.resolve()
