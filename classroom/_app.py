@@ -8,21 +8,31 @@ pool works) with a few handlers in front:
 * ``/hv/signout``    POST → token revoked, cookie cleared;
 * ``/voila/render/LESSON`` only for a signed-in learner (others are sent to the catalogue);
   the teacher dashboard (``giao-vien/``) is open to load but shows nothing until its PIN;
-* the directory listing and the contents API of Voilà are not served.
+* the directory listing and the contents API of Voilà are not served;
+* ``/hv/ready``      (from this computer only) JSON: per lesson, how many preheated kernels are warm —
+  started, the lesson run up to the point where it waits for its learner. The log says
+  "Kernel pool of LESSON is warm" when a pool is complete, which is when a class can come in
+  (Voilà's own "is filled" only means the kernels were started);
+* static files (5 MB of JavaScript per phone) are sent gzip-compressed when the phone accepts it,
+  compressed once per file and kept in memory; pages are compressed as they stream. Only the
+  JupyterLab extensions lessons need are loaded (widgets, anywidget).
 
 Configuration comes from the environment `hocvuso serve` sets: HOCVUSO_DB, HOCVUSO_CLASS,
 HOCVUSO_LESSONS (comma-separated lesson folders, in catalogue order), HOCVUSO_LOCALE.
 """
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import secrets
 import sys
+import threading
 from pathlib import Path
 from urllib.parse import urlencode
 
 import tornado.web
+from tornado.ioloop import PeriodicCallback
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
@@ -138,6 +148,136 @@ class SignOutHandler(_Base):
         self.redirect("/?" + urlencode({"lang": self.locale()}), status=303)
 
 
+class ReadyHandler(tornado.web.RequestHandler):
+    """GET /hv/ready: the preheated pools (see pool_status), for the teacher's computer only."""
+
+    def initialize(self, app: "ClassroomVoila") -> None:
+        self.app = app
+
+    def get(self) -> None:
+        if self.request.remote_ip not in ("127.0.0.1", "::1"):
+            raise tornado.web.HTTPError(404)
+        self.set_header("Cache-Control", "no-store")
+        self.finish(pool_status(self.app.kernel_manager))
+
+
+def pool_status(kernel_manager) -> dict[str, dict[str, int]]:
+    """Per notebook with a kernel pool: `target` size, kernels `pooled` now, and how many are `warm`.
+
+    Warm: the kernel started and ran the lesson up to `wait_for_request()` (its websocket to
+    Voilà's /voila/query is open: it waits for its learner), or ran it to the end. Only then does
+    an arriving learner get the page without waiting for imports and set-up.
+    """
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    pools = getattr(kernel_manager, "_pools", None) or {}
+    config = getattr(kernel_manager, "kernel_pools_config", None) or {}
+    default = config.get("default", {})
+    waiting = RequestInfoSocketHandler._waiters
+    out: dict[str, dict[str, int]] = {}
+    for name, pool in list(pools.items()):
+        target = int(config.get(name, default).get("pool_size", default.get("pool_size", 1)))
+        warm = 0
+        for task in list(pool):
+            if not task.done() or task.cancelled() or task.exception() is not None:
+                continue
+            content = task.result()
+            render = content.get("task")
+            if content.get("kernel_id") in waiting or (render is not None and render.done()):
+                warm += 1
+        out[str(name)] = {"target": target, "pooled": len(pool), "warm": warm}
+    return out
+
+
+_COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml",
+                 "application/wasm")
+_GZ_CACHE_LIMIT = 64 * 1024 * 1024
+
+
+class _GzipCache:
+    """Gzip-compressed copies of static files, made once per file version (thread-safe, bounded)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.items: dict[tuple[str, int, int], bytes] = {}
+        self.size = 0
+
+    def get(self, path: str) -> bytes | None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        key = (path, st.st_mtime_ns, st.st_size)
+        with self.lock:
+            found = self.items.get(key)
+        if found is not None:
+            return found
+        with open(path, "rb") as fh:
+            data = gzip.compress(fh.read(), compresslevel=6, mtime=0)
+        with self.lock:
+            if self.size + len(data) <= _GZ_CACHE_LIMIT:
+                self.items[key] = data
+                self.size += len(data)
+        return data
+
+
+GZIP_CACHE = _GzipCache()
+
+
+def gzip_static(handler: type) -> type:
+    """`handler` (a tornado StaticFileHandler) sending gzip to clients that accept it, from GZIP_CACHE.
+
+    Only the body and its length change: paths, access checks, ETag, 304s and Range requests
+    (never compressed) stay the handler's own.
+    """
+
+    class GzipStatic(handler):  # type: ignore[misc, valid-type]
+        _hv_gz: bytes | None = None
+
+        def set_headers(self) -> None:
+            super().set_headers()
+            self._hv_gz = None
+            accepts = "gzip" in self.request.headers.get("Accept-Encoding", "")
+            if not accepts or self.request.headers.get("Range"):
+                return
+            if not self.get_content_type().startswith(_COMPRESSIBLE):
+                return
+            data = GZIP_CACHE.get(self.absolute_path)
+            if data is not None:
+                self._hv_gz = data
+                self.set_header("Content-Encoding", "gzip")
+                self.set_header("Vary", "Accept-Encoding")
+
+        def get_content_size(self) -> int:
+            return len(self._hv_gz) if self._hv_gz is not None else super().get_content_size()
+
+        get_content = _BodyOrFile(handler)
+
+    GzipStatic.__name__ = GzipStatic.__qualname__ = f"Gzip{handler.__name__}"
+    return GzipStatic
+
+
+class _BodyOrFile:
+    """`get_content` of gzip_static: on a handler instance with a compressed body, that body; else
+    (and always on the class: tornado hashes files with `cls.get_content`) the file, as before."""
+
+    def __init__(self, handler: type) -> None:
+        self.handler = handler
+
+    def __get__(self, obj, objtype=None):
+        plain = self.handler.get_content  # a classmethod, bound to the original handler class
+        if obj is None or getattr(obj, "_hv_gz", None) is None:
+            return plain
+        body = obj._hv_gz
+        return lambda abspath, start=None, end=None: body
+
+
+LESSON_EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8",
+                     "@voila-dashboards/widgets-manager7", "anywidget"]
+"""The JupyterLab front-end extensions a phone loads (Voilà loads every installed one otherwise:
+nbgrader's, the notebook's, pygments' — JavaScript no lesson uses)."""
+
+
 class ToCatalogue(tornado.web.RequestHandler):
     def get(self, *args) -> None:
         self.redirect("/")
@@ -180,17 +320,51 @@ class ClassroomVoila(Voila):
                 kept.append((pattern, guarded, *spec[2:]))
             elif "/voila/tree" in pattern or "/voila/api/contents" in pattern or pattern == self.server_url:
                 continue  # no directory listing: the catalogue is the way in
+            elif isinstance(handler, type) and issubclass(handler, tornado.web.StaticFileHandler):
+                kept.append((pattern, gzip_static(handler), *spec[2:]))
             else:
                 kept.append(spec)
         mine = [
             (self.server_url, CatalogueHandler, conf),
             (self.server_url + "hv/signin", SignInHandler, conf),
             (self.server_url + "hv/signout", SignOutHandler, conf),
+            (self.server_url + "hv/ready", ReadyHandler, {"app": self}),
             (self.server_url + r"voila/tree(.*)", ToCatalogue),
         ]
+        self._watch_pools()
+        if getattr(self, "app", None) is not None:
+            # Pages too (the lesson page streams; compressed chunk by chunk). Static files have
+            # their Content-Encoding already and are left alone by this transform.
+            from tornado.web import GZipContentEncoding
+
+            if GZipContentEncoding not in self.app.transforms:
+                self.app.transforms.append(GZipContentEncoding)
         from hocvuso.handin import routes_from_env  # the upload page, when HOCVUSO_COURSE names a course
 
         return mine + routes_from_env(self.server_url) + kept
+
+
+    def _watch_pools(self) -> None:
+        """Log once when each preheated pool is completely warm (and again after it refilled)."""
+        if not self.voila_configuration.preheat_kernel:
+            return
+        announced: set[str] = set()
+
+        def check() -> None:
+            try:
+                status = pool_status(self.kernel_manager)
+            except Exception:  # never let a status check disturb the server
+                return
+            for name, st in status.items():
+                full = st["target"] > 0 and st["warm"] >= st["target"]
+                if full and name not in announced:
+                    announced.add(name)
+                    self.log.info("Kernel pool of %s is warm: %d kernel(s) ready for learners", name, st["warm"])
+                elif not full:
+                    announced.discard(name)
+
+        self._pool_watch = PeriodicCallback(check, 500)
+        self._pool_watch.start()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -201,6 +375,7 @@ def main(argv: list[str] | None = None) -> None:
     pools = json.loads(os.environ.get("HOCVUSO_POOLS", "{}") or "{}")
     if pools:
         cfg.VoilaKernelManager.kernel_pools_config = pools
+    cfg.VoilaConfiguration.extension_allowlist = LESSON_EXTENSIONS
     ClassroomVoila.launch_instance(argv=sys.argv[1:] if argv is None else argv, config=cfg)
 
 

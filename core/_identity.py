@@ -316,12 +316,15 @@ def _find_learner(wait: bool) -> Learner | None:
         return found
     if not (class_code and db_url):
         return None
+    # Open the roster before waiting: in a preheated kernel that work is done before the learner
+    # arrives, and only the token look-up is left between the request and the page.
+    roster = Roster(db_url)
     if wait and os.environ.get("VOILA_PREHEAT") == "True":
         _wait_for_visitor()
     token = token_from_request(os.environ.get("QUERY_STRING"), os.environ.get("HTTP_COOKIE"))
     if not token:
         return None
-    learner = Roster(db_url).resolve(token)
+    learner = roster.resolve(token)
     if learner is not None and learner.class_code != clean_class_code(class_code):
         return None  # a token of another class served from the same database
     return learner
@@ -335,18 +338,59 @@ def _wait_for_visitor() -> None:
     filled on two cores — and the kernel would then carry on as an anonymous visitor. The request
     has arrived once SCRIPT_NAME is in the environment (Voilà sets it with the query string), so
     keep asking until then.
+
+    The same protocol is spoken here with tornado (already in every kernel) rather than through
+    `voila.utils`: importing that module pulls in the Jupyter server, nbconvert and jsonschema,
+    about 40 MB in each of the class's kernels.
     """
     import time
 
-    from voila.utils import wait_for_request
-
     while "SCRIPT_NAME" not in os.environ:
         try:
-            wait_for_request()
+            _request_info()
         except Exception:  # a dropped connection: ask again
             pass
         if "SCRIPT_NAME" not in os.environ:
             time.sleep(0.5)
+
+
+def _request_info() -> None:
+    """One round of Voilà's `wait_for_request()`: read the request info sent on /voila/query/KERNEL_ID."""
+    import asyncio
+    import json
+
+    env = os.environ
+    server_url = env.get("VOILA_SERVER_URL", "/")
+    url = (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
+           f"{env.get('VOILA_APP_PORT', '8866')}{env.get('VOILA_WS_BASE_URL', server_url)}voila/query/"
+           f"{env.get('VOILA_KERNEL_ID', '')}")
+    got: dict[str, object] = {}
+
+    async def ask() -> object:
+        from tornado.websocket import websocket_connect
+
+        conn = await websocket_connect(url, connect_timeout=5)
+        try:
+            return await conn.read_message()
+        finally:
+            conn.close()
+
+    def inner() -> None:  # its own loop, in its own thread: the kernel's loop is busy running this cell
+        loop = asyncio.new_event_loop()
+        try:
+            got["message"] = loop.run_until_complete(ask())
+        except Exception as exc:  # noqa: BLE001 - reported to the caller, which asks again
+            got["error"] = exc
+        finally:
+            loop.close()
+
+    thread = threading.Thread(target=inner, name="hocvuso-wait-for-request", daemon=True)
+    thread.start()
+    thread.join()
+    message = got.get("message")
+    if isinstance(message, (str, bytes)):
+        for key, value in json.loads(message).items():
+            os.environ[key] = value
 
 
 def _forget() -> None:

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, Literal, Mapping
 from urllib.parse import urlsplit
 
-import tldextract
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ._content import content_root, load_file, read_yaml, validate
@@ -520,15 +519,23 @@ def message_feedback(scenario: InboxScenario, key: InboxKey, item: ItemScore, lo
     }
 
 
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-"""Offline public-suffix lookup (the snapshot bundled with tldextract): a classroom may have no internet."""
+@lru_cache(maxsize=1)
+def _extractor():
+    """Offline public-suffix lookup (the snapshot bundled with tldextract): a classroom may have no internet.
+
+    Made on first use: tldextract and what it imports cost ~5 MB in every lesson kernel, and only a
+    learner who inspects a link needs it.
+    """
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 def describe_link(href: str) -> dict[str, Any]:
     """Where a link really goes: the host split so that the real (registrable) domain can be highlighted."""
     parts = urlsplit(href)
     host = (parts.hostname or "").lower()
-    found = _EXTRACT(host)
+    found = _extractor()(host)
     domain = found.top_domain_under_public_suffix or host
     cut = host.rfind(domain) if domain else -1
     before = host[:cut] if cut > 0 else ""

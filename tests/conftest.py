@@ -141,30 +141,44 @@ class ClassroomServer:
     proc: subprocess.Popen
     args: tuple
 
-    def stop(self) -> None:
-        """Stop the server and its kernels (the whole process group), like Ctrl-C."""
+    def stop(self, grace: float = 20) -> None:
+        """Stop the server and its kernels (the whole process group), like Ctrl-C; SIGKILL after `grace` s."""
         if self.proc.poll() is not None:
             return
         try:
             os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(timeout=20)
+            self.proc.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=5)
         except ProcessLookupError:
             pass
 
+    def pool_status(self) -> dict:
+        """The server's /hv/ready: per notebook, target pool size, kernels pooled, kernels warm."""
+        import json
+        import urllib.request
+
+        with urllib.request.urlopen(f"{self.base}/hv/ready", timeout=10) as resp:
+            return json.load(resp)
+
     def wait_pool(self, lesson: str = "lua-dao-tin-nhan", timeout: float = 180) -> None:
-        """Wait until Voilà says the lesson's kernel pool is full."""
-        needle = f"Kernel pool of {lesson}/{lesson}.ipynb is filled"
+        """Wait until the lesson's kernel pool is warm: every pooled kernel ran the lesson up to the
+        point where it waits for its learner (Voilà's "pool is filled" only means started)."""
+        notebook = f"{lesson}/{lesson}.ipynb"
         deadline = time.monotonic() + timeout
+        status: dict = {}
         while time.monotonic() < deadline:
-            if needle in self.log.read_text(errors="replace"):
-                return
             if self.proc.poll() is not None:
                 raise RuntimeError(self.log.read_text(errors="replace")[-3000:])
-            time.sleep(0.3)
-        raise RuntimeError(f"pool not filled in {timeout}s:\n{self.log.read_text(errors='replace')[-3000:]}")
+            try:
+                status = self.pool_status().get(notebook, {})
+            except OSError:
+                status = {}
+            if status and status["warm"] >= status["target"]:
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"pool not warm in {timeout}s ({status}):\n{self.log.read_text(errors='replace')[-3000:]}")
 
     def wait_idle(self, timeout: float = 240, below: float = 15.0) -> None:
         """Wait until the server and its kernels are quiet (preheated kernels done running their notebook)."""
@@ -225,4 +239,4 @@ def classroom_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Call
 
     yield start
     for server in servers:
-        server.stop()
+        server.stop(grace=5)  # the data is committed already; preheated kernels wait 5 s each otherwise
