@@ -320,6 +320,10 @@ def _find_learner(wait: bool) -> Learner | None:
     # arrives, and only the token look-up is left between the request and the page.
     roster = Roster(db_url)
     if wait and os.environ.get("VOILA_PREHEAT") == "True":
+        from ._i18n import LOCALES, translations
+
+        for locale in LOCALES:  # the page's language comes with the request; both catalogues are ready
+            translations(locale)
         _wait_for_visitor()
     token = token_from_request(os.environ.get("QUERY_STRING"), os.environ.get("HTTP_COOKIE"))
     if not token:
