@@ -157,7 +157,7 @@ def batch(tmp_path_factory):
 
     before_course, before_sub = tree_digest(course), tree_digest(sub)
     summary = grade_batch(course=course, assignment=ASSIGNMENT, submissions=sub, out=root / "out", workers=2,
-                          timeout=8, memory=768)
+                          timeout=15, memory=768)
     listener.close()
     yield {"plan": plan, "results": read_results(root / "out"), "summary": summary, "listener": listener,
            "course_same": tree_digest(course) == before_course, "sub_same": tree_digest(sub) == before_sub,

@@ -49,7 +49,7 @@ def _journal_rows(out: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def clean_run(corpus):
     course, sub, root = corpus
-    grade_batch(course=course, assignment=ASSIGNMENT, submissions=sub, out=root / "clean", workers=2, timeout=20)
+    grade_batch(course=course, assignment=ASSIGNMENT, submissions=sub, out=root / "clean", workers=2, timeout=120)
     return read_results(root / "clean")
 
 
@@ -57,7 +57,7 @@ def test_sigkill_half_way_then_rerun_grades_each_student_once(corpus, clean_run)
     course, sub, root = corpus
     out = root / "killed"
     cmd = [sys.executable, "-m", "hocvuso", "grade", "--course", str(course), "--assignment", ASSIGNMENT,
-           "--submissions", str(sub), "--out", str(out), "--workers", "1", "--timeout", "20"]
+           "--submissions", str(sub), "--out", str(out), "--workers", "1", "--timeout", "120"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 120
     graded = 0
@@ -97,6 +97,6 @@ def test_dask_local_cluster_gives_the_same_results(corpus, clean_run):
     course, sub, root = corpus
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         summary = grade_batch(course=course, assignment=ASSIGNMENT, submissions=sub, out=root / "dask",
-                              scheduler=cluster.scheduler_address, timeout=20)
+                              scheduler=cluster.scheduler_address, timeout=120)
     assert summary.graded_now == 14
     assert _stable(read_results(root / "dask")) == _stable(clean_run)
