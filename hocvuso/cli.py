@@ -40,8 +40,12 @@ def main() -> None:
 @click.option("--no-preheat", is_flag=True, help="Start a kernel per visit instead (slow for a class; low memory).")
 @click.option("--locale", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
               help="Language the pages start in.")
+@click.option("--course", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="A judge's nbgrader course: opens the upload page (/hv/nop-bai) that files hand-ins into its "
+                   "submitted/ folder with a receipt.")
 def serve(lessons: tuple[str, ...], host: str, port: int, class_code: str | None, pin: str | None, db_url: str,
-          class_size: int, warm: str | None, fill_delay: float, no_preheat: bool, locale: str) -> None:
+          class_size: int, warm: str | None, fill_delay: float, no_preheat: bool, locale: str,
+          course: Path | None) -> None:
     """Mở lớp học trên mạng LAN. Serve the classroom: lessons, sign-in and teacher dashboard (Voilà)."""
     from hocvuso.core import HocvusoError, SignInRefused
     from hocvuso.core._identity import clean_class_code, new_code, new_pin
@@ -63,6 +67,10 @@ def serve(lessons: tuple[str, ...], host: str, port: int, class_code: str | None
         _serve.prepare_class(config)
     except HocvusoError as exc:
         raise click.ClickException(str(exc)) from None
+    if course is not None:
+        import os
+
+        os.environ["HOCVUSO_COURSE"] = str(course.resolve())  # the server mounts the upload page from it
     urls = _serve.urls_of(config)
     click.echo(f"hocvuso {__version__}: lớp học / classroom")
     click.echo(_serve.qr_text(urls[0]))
@@ -71,6 +79,8 @@ def serve(lessons: tuple[str, ...], host: str, port: int, class_code: str | None
     click.echo(f"Mã lớp / class code:            {config.class_code}")
     click.echo(f"Mã PIN giáo viên / teacher PIN: {config.pin}   (bảng điều khiển / dashboard: "
                f"{urls[0].split('?')[0]}voila/render/giao-vien/bang-dieu-khien.ipynb)")
+    if course is not None:
+        click.echo(f"Nộp bài / hand in: {urls[0].split('?')[0]}hv/nop-bai  (khóa học / course: {course})")
     click.echo(f"Dữ liệu / data: {_serve.absolute_db_url(db_url) if db_url.startswith('sqlite') else 'SQL database'}")
     if config.preheat:
         click.echo(f"Đang chuẩn bị {class_size} phiên học... / warming up {class_size} sessions (about "

@@ -37,3 +37,8 @@ def test_unknown_lesson_is_a_clear_error():
     assert done.returncode != 0
     assert "no lesson 'khong-co-bai-nay'" in done.stderr and "lua-dao-tin-nhan" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_serve_course_must_exist(tmp_path):
+    done = run("serve", "--course", str(tmp_path / "khong-co"))
+    assert done.returncode != 0 and "does not exist" in done.stderr and "Traceback" not in done.stderr
