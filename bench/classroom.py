@@ -106,7 +106,7 @@ def kernel_pids(root_pid: int) -> dict[str, int]:
         except psutil.Error:
             continue
         found = re.search(r"kernel-([0-9a-f-]{36})\.json", cmd)
-        if "ipykernel" in cmd and found:
+        if found:  # ipykernel_launcher (stock) or hocvuso._kernel (classroom)
             out[found.group(1)] = p.pid
     return out
 
@@ -324,6 +324,9 @@ def crowd(base: str, path: str, cookies: list[str], assets: list[str], arrive_li
     """(b) all arrive at once; then (d) all answer three messages at once. Returns arrivals and notes."""
     from tornado.httpclient import AsyncHTTPClient
 
+    import logging
+
+    logging.getLogger("tornado.application").setLevel(logging.CRITICAL)  # cancelled fetches at a phase limit
     notes: list[str] = []
     arrivals = [Arrival(cookie=c) for c in cookies]
 
@@ -454,6 +457,16 @@ def quiet(pid: int, limit: float, below: float = 20.0) -> float:
     return time.monotonic() - t0
 
 
+def log_errors(log: Path, limit: int = 3) -> list[str]:
+    """The server log's first error lines (why a learner may have waited forever)."""
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except OSError:
+        return []
+    found = [ln.strip() for ln in lines if re.search(r"\b(ERROR|Error:|Exception|Address already in use)", ln)]
+    return [f"server log: {ln[:200]}" for ln in dict.fromkeys(found)][:limit]
+
+
 def bench_classroom(work: Path, n: int, loads: int, limits: dict) -> dict:
     pool = n + loads + 2
     say(f"\n-- hocvuso serve: starting, pool of {pool} kernels ...")
@@ -487,9 +500,9 @@ def bench_classroom(work: Path, n: int, loads: int, limits: dict) -> dict:
         pss = [v for a in arrivals if a.kernel_id in pids for v in [pss_mb(pids[a.kernel_id])] if v]
         idle = [v for k, pid in pids.items() if k not in {a.kernel_id for a in arrivals} for v in [pss_mb(pid)] if v]
         extra = (f"{warm_line}; an unused preheated kernel: PSS {statistics.mean(idle):.1f} MB" if idle else warm_line)
+        notes = ([note_a] if note_a else []) + ([note] if note else []) + notes
         return report(f"hocvuso serve (preheated pool {pool}, fill_delay 600, IPC, gzip)", one, warm, arrivals,
-                      pss, pss_mb(server.proc.pid), ([note_a] if note_a else []) + ([note] if note else []) + notes,
-                      extra)
+                      pss, pss_mb(server.proc.pid), notes + (log_errors(server.log) if notes else []), extra)
     finally:
         server.stop()
 
@@ -518,8 +531,9 @@ def bench_stock(work: Path, n: int, loads: int, limits: dict) -> dict:
         arrivals, notes = crowd(base, "/", [""] * n, assets, limits["arrive_stock"], limits["act"])
         pids = kernel_pids(proc.pid)
         pss = [v for a in arrivals if a.kernel_id in pids for v in [pss_mb(pids[a.kernel_id])] if v]
+        notes = ([note_a] if note_a else []) + notes
         return report("stock Voilà 0.5.13 (defaults: no preheat, TCP, no gzip)", one, warm, arrivals, pss,
-                      pss_mb(proc.pid), ([note_a] if note_a else []) + notes)
+                      pss_mb(proc.pid), notes + (log_errors(log) if notes else []))
     finally:
         stop_group(proc)
 

@@ -39,6 +39,17 @@ def _learner_session(base: str, class_code: str, name: str) -> tuple[SimLearner,
 def test_forty_learners_submit_at_once_and_survive_a_restart(classroom_factory, tmp_path):
     server = classroom_factory(class_size=N, workdir=tmp_path, extra=("--fill-delay", "900"))
     server.wait_pool()  # 40 kernels warm: each waits for its learner, as when a class walks in
+    # Phones get the 5 MB of JavaScript gzip-compressed (the same bytes once unpacked).
+    import gzip
+    import urllib.request
+
+    def fetch(path, encoding):
+        with urllib.request.urlopen(urllib.request.Request(server.base + path, headers={"Accept-Encoding": encoding})) as r:
+            return r.headers.get("Content-Encoding"), r.read()
+
+    plain, packed = fetch("/voila/static/voila.js", "identity"), fetch("/voila/static/voila.js", "gzip")
+    assert plain[0] is None and packed[0] == "gzip" and gzip.decompress(packed[1]) == plain[1]
+
     names = [f"Học sinh {i // 2:02d}" for i in range(N)]  # every name twice
     t0 = time.perf_counter()
     with ThreadPoolExecutor(max_workers=N) as pool:

@@ -148,3 +148,24 @@ def test_template_drops_the_cdn_font_links():
 
     text = (TEMPLATE_DIR / "index.html.j2").read_text()
     assert "replace('<link rel=\"stylesheet\" href=\"https://cdn.jsdelivr.net" in text
+
+
+def test_lesson_kernels_start_without_debugpy_and_import_no_batch_grader():
+    """Classroom kernels start through hocvuso._kernel; a lesson's imports stay light (memory per learner)."""
+    import subprocess
+    import sys
+
+    from hocvuso.classroom._app import ClassroomKernelSpecManager
+
+    argv = ClassroomKernelSpecManager().get_kernel_spec("python3").argv
+    assert argv[argv.index("-m") + 1] == "hocvuso._kernel" and "{connection_file}" in argv
+    code = ("import sys\n"
+            "sys.modules['debugpy'] = None\n"
+            "from ipykernel.debugger import _is_debugpy_available\n"
+            "from hocvuso.widgets import ScamInbox\n"
+            "from hocvuso.grader import grade\n"
+            "heavy = sorted({m.split('.')[0] for m, v in sys.modules.items() if v is not None} & {'nbgrader', 'nbconvert', 'jupyter_server', "
+            "'voila', 'tldextract', 'debugpy'})\n"
+            "print(_is_debugpy_available, heavy)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "False []", out
