@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
+from hocvuso.grader import assign, course_init
 from hocvuso.core import FileStore, load_exercise, score
 from hocvuso.widgets import DossierPortal
 
-ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "ho-so-khai-sinh"
 TASK, SCENARIO, POINTS = "ho-so-khai-sinh", "ks-be-an-nhien", 20.0
 
@@ -31,14 +31,10 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> Path:
+    """A judge's course made the way a judge makes it: `hocvuso course init` + `hocvuso assign`."""
     course = tmp_path_factory.mktemp("course")
-    (course / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        "c.CourseDirectory.course_id = 'bdhvs'\n"
-        f"c.CourseDirectory.root = {str(course)!r}\n", encoding="utf-8")
-    shutil.copytree(ROOT / "notebooks" / ASSIGNMENT, course / "source" / ASSIGNMENT)
-    done = nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
-    assert done.returncode == 0, done.stdout + done.stderr
+    course_init(course, assignments=[ASSIGNMENT])
+    assign(course, ASSIGNMENT)
     return course
 
 
