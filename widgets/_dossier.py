@@ -34,6 +34,7 @@ from typing import Any, Callable, Literal
 import anywidget
 import traitlets as t
 
+from ._task import PythonOwnedState
 from hocvuso.core import (current_learner, AnswersInvalid, FileStore, GradingError, Learner, Score, StoreError, Submission,
                           SubmissionError, SubmissionStore, default_store, get_locale, normalize_text, translator)
 from hocvuso.core._dossier import (KIND, _doc_problem, MAX_SIGN_IN_FAILURES, STEPS, DossierScenario, check_form,
@@ -200,7 +201,7 @@ _STEP_LABELS = ("step_portal", "step_sign_in", "step_procedure", "step_form", "s
                 "step_otp", "step_fee", "step_result")
 
 
-class DossierPortal(anywidget.AnyWidget):
+class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
     """A phone-sized public-service portal in which the learner files one dossier, end to end.
 
     Parameters
@@ -223,6 +224,8 @@ class DossierPortal(anywidget.AnyWidget):
         instead of loading `scenario_id` from the content; its key is never loaded here.
     """
 
+    _python_owned = _PYTHON_OWNED
+    _not_understood = _NOT_UNDERSTOOD
     _esm = _HERE / "dossier.js"
     _css = _HERE / "dossier.css"
 
@@ -635,16 +638,6 @@ class DossierPortal(anywidget.AnyWidget):
             if self.status.get("msgid"):
                 self._set_status(self.status["level"], self.status["msgid"], **self.status.get("params", {}))
 
-    def set_state(self, sync_data: dict[str, Any]) -> None:
-        """Apply a state update from the browser, ignoring traits that only Python may write."""
-        tampered = sorted(set(sync_data) & _PYTHON_OWNED)
-        if tampered:
-            _log.warning("DossierPortal: ignored a front-end update of Python-owned trait(s) %s", tampered)
-            sync_data = {k: v for k, v in sync_data.items() if k not in _PYTHON_OWNED}
-            self._set_status("error", _NOT_UNDERSTOOD)
-        if sync_data:
-            super().set_state(sync_data)
-
     _ACTIONS = {
         "portal": lambda self, c: self.choose_portal(c.get("portal")),
         "sign_in": lambda self, c: self.sign_in(c.get("id_number"), c.get("passcode")),
@@ -694,9 +687,6 @@ class DossierPortal(anywidget.AnyWidget):
             self._set_status("error", _NOT_UNDERSTOOD)
 
     # ================================================================ helpers
-
-    def _writing(self) -> _PythonWrites:
-        return _PythonWrites(self)
 
     def _open_answers(self, *, allow_filed: bool = False) -> dict[str, Any]:
         """A copy of the answers to change, or a refusal when the attempt is over."""
@@ -956,21 +946,6 @@ def _display(f, value: str, locale: str) -> str:
             if c.id == value:
                 return c.label.get(locale)
     return value
-
-
-class _PythonWrites:
-    """Context manager: the Python-owned traits may be written while it is open (re-entrant)."""
-
-    def __init__(self, widget: DossierPortal) -> None:
-        self._widget = widget
-        self._before = False
-
-    def __enter__(self) -> None:
-        self._before = self._widget._python_writing
-        self._widget._python_writing = True
-
-    def __exit__(self, *exc: object) -> None:
-        self._widget._python_writing = self._before
 
 
 __all__ = ["DossierPortal"]

@@ -27,6 +27,7 @@ from typing import Any, Literal, Sequence
 import anywidget
 import traitlets as t
 
+from ._task import PythonOwnedState
 from hocvuso.core import (AnswersInvalid, InboxScenario, current_learner, FileStore, GradingError, Learner, Score, StoreError, Submission,
                           SubmissionError, SubmissionStore, default_store, describe_link, get_locale,
                           load_inbox, message_feedback, normalize_text, score_inbox, translator)
@@ -114,7 +115,7 @@ def _ui_strings(locale: str) -> dict[str, str]:
     }
 
 
-class ScamInbox(anywidget.AnyWidget):
+class ScamInbox(PythonOwnedState, anywidget.AnyWidget):
     """A smartphone inbox (SMS, Zalo, e-mail, calls) in which the learner spots the scams.
 
     Parameters
@@ -139,6 +140,8 @@ class ScamInbox(anywidget.AnyWidget):
     "inspected": {id: [link index, ...]}}`` (link indexes start at 0).
     """
 
+    _python_owned = _PYTHON_OWNED
+    _not_understood = _NOT_UNDERSTOOD
     _esm = _HERE / "inbox.js"
     _css = _HERE / "inbox.css"
 
@@ -351,16 +354,6 @@ class ScamInbox(anywidget.AnyWidget):
 
     # ---------------------------------------------------------------- front end
 
-    def set_state(self, sync_data: dict[str, Any]) -> None:
-        """Apply a state update from the browser, ignoring traits that only Python may write."""
-        tampered = sorted(set(sync_data) & _PYTHON_OWNED)
-        if tampered:
-            _log.warning("ScamInbox: ignored a front-end update of Python-owned trait(s) %s", tampered)
-            sync_data = {k: v for k, v in sync_data.items() if k not in _PYTHON_OWNED}
-            self._set_status("error", _NOT_UNDERSTOOD)
-        if sync_data:
-            super().set_state(sync_data)
-
     def _on_front_end_msg(self, _widget: Any, content: Any, _buffers: Any = None) -> None:
         """Handle one raw action from inbox.js. Untrusted: never raises into the kernel."""
         if isinstance(content, dict) and str(content.get("kind", "")).startswith("anywidget"):
@@ -393,9 +386,6 @@ class ScamInbox(anywidget.AnyWidget):
             self._set_status("error", _NOT_UNDERSTOOD)
 
     # ---------------------------------------------------------------- helpers
-
-    def _writing(self) -> _PythonWrites:
-        return _PythonWrites(self)
 
     def _check_message_id(self, message_id: Any) -> str:
         clean = normalize_text(message_id) if isinstance(message_id, str) else None
@@ -470,21 +460,6 @@ class ScamInbox(anywidget.AnyWidget):
 def _served_by_voila() -> bool:
     """True in a kernel Voilà started for a visitor (it sets VOILA_PREHEAT in every kernel's env)."""
     return "VOILA_PREHEAT" in os.environ or "VOILA_KERNEL_ID" in os.environ
-
-
-class _PythonWrites:
-    """Context manager: the Python-owned traits may be written while it is open (re-entrant)."""
-
-    def __init__(self, widget: ScamInbox) -> None:
-        self._widget = widget
-        self._before = False
-
-    def __enter__(self) -> None:
-        self._before = self._widget._python_writing
-        self._widget._python_writing = True
-
-    def __exit__(self, *exc: object) -> None:
-        self._widget._python_writing = self._before
 
 
 __all__ = ["ScamInbox"]

@@ -29,6 +29,7 @@ from typing import Any, Literal
 import anywidget
 import traitlets as t
 
+from ._task import PythonOwnedState
 from hocvuso.core import (current_learner, AnswersInvalid, FileStore, GradingError, Learner, Score, StoreError, Submission,
                           SubmissionError, SubmissionStore, default_store, get_locale, normalize_text, translator)
 from hocvuso.core._i18n import LOCALES, N_, check_locale
@@ -125,7 +126,7 @@ def _ui_strings(locale: str) -> dict[str, str]:
     }
 
 
-class PhoneSimulator(anywidget.AnyWidget):
+class PhoneSimulator(PythonOwnedState, anywidget.AnyWidget):
     """A simulated phone that walks the learner through a story, one screen and one action per step.
 
     Parameters
@@ -148,6 +149,8 @@ class PhoneSimulator(anywidget.AnyWidget):
     | {"amount": int} | {"length": int, "checks": {...}}}}``.
     """
 
+    _python_owned = _PYTHON_OWNED
+    _not_understood = _NOT_UNDERSTOOD
     _esm = _HERE / "phone.js"
     _css = _HERE / "phone.css"
 
@@ -347,16 +350,6 @@ class PhoneSimulator(anywidget.AnyWidget):
 
     # ---------------------------------------------------------------- front end
 
-    def set_state(self, sync_data: dict[str, Any]) -> None:
-        """Apply a state update from the browser, ignoring traits that only Python may write."""
-        tampered = sorted(set(sync_data) & _PYTHON_OWNED)
-        if tampered:
-            _log.warning("PhoneSimulator: ignored a front-end update of Python-owned trait(s) %s", tampered)
-            sync_data = {k: v for k, v in sync_data.items() if k not in _PYTHON_OWNED}
-            self._set_status("error", _NOT_UNDERSTOOD)
-        if sync_data:
-            super().set_state(sync_data)
-
     def _on_front_end_msg(self, _widget: Any, content: Any, _buffers: Any = None) -> None:
         """Handle one raw action from phone.js. Untrusted: never raises into the kernel."""
         if isinstance(content, dict) and str(content.get("kind", "")).startswith("anywidget"):
@@ -387,9 +380,6 @@ class PhoneSimulator(anywidget.AnyWidget):
             self._set_status("error", _NOT_UNDERSTOOD)
 
     # ---------------------------------------------------------------- helpers
-
-    def _writing(self) -> _PythonWrites:
-        return _PythonWrites(self)
 
     def _check_step_id(self, step_id: Any) -> str:
         clean = normalize_text(step_id) if isinstance(step_id, str) else None
@@ -508,21 +498,6 @@ class PhoneSimulator(anywidget.AnyWidget):
 def _served_by_voila() -> bool:
     """True in a kernel Voilà started for a visitor."""
     return "VOILA_PREHEAT" in os.environ or "VOILA_KERNEL_ID" in os.environ
-
-
-class _PythonWrites:
-    """Context manager: the Python-owned traits may be written while it is open (re-entrant)."""
-
-    def __init__(self, widget: PhoneSimulator) -> None:
-        self._widget = widget
-        self._before = False
-
-    def __enter__(self) -> None:
-        self._before = self._widget._python_writing
-        self._widget._python_writing = True
-
-    def __exit__(self, *exc: object) -> None:
-        self._widget._python_writing = self._before
 
 
 __all__ = ["PhoneSimulator"]
