@@ -48,7 +48,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, _wait_for_port, find_free_port, start_classroom  # noqa: E402
 
-from hocvuso.classroom._loadtest import SimLearner, percentile  # noqa: E402
+from hocvuso.classroom._loadtest import percentile  # noqa: E402
 from hocvuso.core import load_inbox  # noqa: E402
 
 LESSON = "lua-dao-tin-nhan"
@@ -484,11 +484,7 @@ def bench_classroom(work: Path, n: int, loads: int, limits: dict) -> dict:
                      f"(+{calm:.0f} s until the server tree was idle)")
         page = f"/voila/render/{NOTEBOOK}?lang=vi"
         # Sign everyone in first (untimed): a learner signs in on the catalogue, then opens the lesson.
-        tokens = []
-        for i in range(n + 1):
-            lr = SimLearner(server.base, timeout=30)
-            lr.sign_in(server.class_code, f"Học sinh {i:02d}")
-            tokens.append(next(c.value for c in lr.jar if c.name == "hv_token"))
+        tokens = [server.token(f"Học sinh {i:02d}") for i in range(n + 1)]
         cookie = {"name": "hv_token", "value": tokens[0], "url": server.base}
         say("   (a) Chromium loads ...")
         one, warm, assets, note_a = browser_loads(server.base + page, loads, cookie, limits["browser"])

@@ -13,6 +13,7 @@ pool works) with a few handlers in front:
   started, the lesson run up to the point where it waits for its learner. The log says
   "Kernel pool of LESSON is warm" when a pool is complete, which is when a class can come in
   (Voilà's own "is filled" only means the kernels were started);
+* ``/hv/frontend/HASH.js`` the ~80 script chunks of a lesson page in one file (see `_frontend`);
 * static files (5 MB of JavaScript per phone) are sent gzip-compressed when the phone accepts it,
   compressed once per file and kept in memory; pages are compressed as they stream. Only the
   JupyterLab extensions lessons need are loaded (widgets, anywidget);
@@ -42,6 +43,7 @@ from hocvuso.core import Roster, SignInRefused, StoreError, translator
 from hocvuso.core._identity import TOKEN_COOKIE, token_from_request
 
 from ._catalogue import read_lesson
+from ._frontend import ROUTE, FrontendBundleHandler, build_bundle, template_resources
 from ._pages import catalogue_page
 
 TEMPLATE_DIR = Path(__file__).parent / "template"
@@ -348,6 +350,7 @@ class ClassroomVoila(Voila):
             (self.server_url + r"voila/tree(.*)", ToCatalogue),
         ]
         self._watch_pools()
+        mine += self._frontend_bundle()
         if getattr(self, "app", None) is not None:
             # Pages too (the lesson page streams; compressed chunk by chunk). Static files have
             # their Content-Encoding already and are left alone by this transform.
@@ -359,6 +362,20 @@ class ClassroomVoila(Voila):
 
         return mine + routes_from_env(self.server_url) + kept
 
+
+    def _frontend_bundle(self) -> list[tuple]:
+        """Bundle the lesson pages' script chunks (see `_frontend`); tell the page template its URL.
+
+        Runs before the event loop starts, so even the first preheated page is rendered with it.
+        """
+        bundle, why = build_bundle(self.server_url, list(self.static_paths), list(self.labextensions_path))
+        self.log.info("%s", why)
+        config = self.voila_configuration.config.VoilaConfiguration
+        resources = config.resources if isinstance(config.get("resources"), dict) else {}
+        config.resources = {**resources, "hocvuso": template_resources(bundle)}
+        if bundle is None:
+            return []
+        return [(self.server_url + ROUTE, FrontendBundleHandler, {"bundle": bundle})]
 
     def _watch_pools(self) -> None:
         """Log once when each preheated pool is completely warm (and again after it refilled)."""

@@ -162,6 +162,14 @@ class ClassroomServer:
         with urllib.request.urlopen(f"{self.base}/hv/ready", timeout=10) as resp:
             return json.load(resp)
 
+    def token(self, name: str) -> str:
+        """Sign `name` in through the catalogue form (as a phone does); return its sign-in cookie's value."""
+        from hocvuso.classroom._loadtest import SimLearner
+
+        learner = SimLearner(self.base, timeout=60)
+        learner.sign_in(self.class_code, name)
+        return next(c.value for c in learner.jar if c.name == "hv_token")
+
     def wait_pool(self, lesson: str = "lua-dao-tin-nhan", timeout: float = 180) -> None:
         """Wait until the lesson's kernel pool is warm: every pooled kernel ran the lesson up to the
         point where it waits for its learner (Voilà's "pool is filled" only means started)."""

@@ -1,0 +1,157 @@
+"""One script instead of ~80: the JavaScript chunks of a lesson page, bundled once at start-up.
+
+Why: a Voilà page loads its front end as a waterfall. voila.js asks for ~55 webpack chunks, runs
+them, then fetches the widget extensions' remoteEntry files, which ask for their own chunks, and
+after the kernel connects ~16 more chunks arrive. That is ~90 requests per phone in four waves.
+On a 2-core laptop serving 40 phones at once, the server's single thread spends most of its time
+answering those requests; on one phone, the waves cost ~0.3 s of round trips.
+
+How: every chunk file only *registers* module factories — it pushes them onto a global array
+(``(self.webpackChunkX = self.webpackChunkX || []).push([...])``), and a webpack runtime, when it
+starts, takes whatever is already on its array. So the chunks a lesson page needs can be
+concatenated into one script that runs before voila.js: nothing executes early, every runtime
+finds its chunks already there and asks the network for none of them. Each file keeps its own
+function scope (a chunk may start with "use strict"). Entry scripts (voila.js and the
+extensions' remoteEntry files) are left alone; the page preloads the remoteEntry files so they
+download in parallel with the bundle. A chunk missing from the bundle is still fetched on demand
+as before, so an incomplete list costs speed, never correctness.
+
+Which chunks: ``frontend-assets.json``, recorded from real Chromium page loads of every bundled
+lesson and the dashboard by ``scripts/record_frontend_assets.py``, for the exact front-end
+versions pinned in pyproject.toml. If the installed versions differ or a listed file is missing,
+no bundle is made and pages load as in stock Voilà (the log says why once).
+``HOCVUSO_FRONTEND_BUNDLE=0`` turns it off (the recorder does, to see every chunk).
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import tornado.web
+
+MANIFEST = Path(__file__).with_name("frontend-assets.json")
+PINNED = ("voila", "ipywidgets", "jupyterlab_widgets", "anywidget")
+"""Packages whose front-end files the manifest lists (all pinned exactly in pyproject.toml)."""
+ROUTE = r"hv/frontend/([0-9a-f]{16})\.js"
+_SOURCE_MAP = re.compile(rb"^//# sourceMappingURL=.*$", re.MULTILINE)
+_SCRIPT_ROOTS = ("voila/static/", "voila/labextensions/")
+
+
+@dataclass(frozen=True)
+class FrontendBundle:
+    """The bundle as served: its URL (content hash in the name), bytes plain and gzipped."""
+
+    url: str
+    digest: str
+    body: bytes
+    gzipped: bytes
+    preload: tuple[str, ...]
+    members: int
+
+
+def installed_versions() -> dict[str, str]:
+    out = {}
+    for name in PINNED:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def is_entry_script(path: str) -> bool:
+    """voila.js and remoteEntry.*.js start webpack runtimes: they must run where the page puts them."""
+    name = path.rsplit("/", 1)[-1]
+    return name == "voila.js" or name.startswith("remoteEntry.")
+
+
+def resolve(path: str, static_paths: list[str], labextensions_path: list[str]) -> Path | None:
+    """The file Voilà serves for `path` (relative to the server URL, no query), or None.
+
+    Same lookup order as Voilà's handlers: /voila/static/ in `static_paths`, /voila/labextensions/
+    in `labextensions_path`; never outside those folders.
+    """
+    for prefix, roots in (("voila/static/", static_paths), ("voila/labextensions/", labextensions_path)):
+        if not path.startswith(prefix):
+            continue
+        rel = path[len(prefix):]
+        for root in roots:
+            base = Path(root).resolve()
+            candidate = (base / rel).resolve()
+            if candidate.is_relative_to(base) and candidate.is_file():
+                return candidate
+    return None
+
+
+def build_bundle(server_url: str, static_paths: list[str], labextensions_path: list[str],
+                 manifest: Path = MANIFEST) -> tuple[FrontendBundle | None, str]:
+    """The bundle for this installation, or (None, why not) — a sentence for the server log."""
+    if os.environ.get("HOCVUSO_FRONTEND_BUNDLE", "1") == "0":
+        return None, "front-end bundle off (HOCVUSO_FRONTEND_BUNDLE=0): pages load their scripts one by one"
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        recorded, scripts = dict(data["versions"]), [str(s) for s in data["scripts"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return None, f"front-end bundle off: {manifest.name} is unreadable ({exc})"
+    installed = installed_versions()
+    if installed != recorded:
+        diff = ", ".join(f"{k} {installed.get(k)} (recorded {recorded.get(k)})" for k in sorted(set(installed) | set(recorded))
+                         if installed.get(k) != recorded.get(k))
+        return None, (f"front-end bundle off: installed versions differ from {manifest.name}: {diff}; pages load "
+                      "their scripts one by one (re-record with scripts/record_frontend_assets.py)")
+    parts, preload = [], []
+    for path in scripts:
+        if not path.startswith(_SCRIPT_ROOTS) or not path.endswith(".js"):
+            return None, f"front-end bundle off: {manifest.name} lists {path!r}, which is not a Voilà script path"
+        if is_entry_script(path):
+            if path.rsplit("/", 1)[-1] != "voila.js":
+                preload.append(server_url + path)
+            continue
+        found = resolve(path, static_paths, labextensions_path)
+        if found is None:
+            return None, f"front-end bundle off: {path} is not installed; pages load their scripts one by one"
+        body = _SOURCE_MAP.sub(b"", found.read_bytes())
+        parts.append(b"/* " + path.encode() + b" */\n(function () {\n" + body + b"\n}).call(self);\n")
+    if not parts:
+        return None, f"front-end bundle off: {manifest.name} lists no chunk"
+    body = b"".join(parts)
+    digest = hashlib.sha256(body).hexdigest()[:16]
+    bundle = FrontendBundle(url=f"{server_url}hv/frontend/{digest}.js", digest=digest, body=body,
+                            gzipped=gzip.compress(body, compresslevel=6, mtime=0), preload=tuple(preload),
+                            members=len(parts))
+    return bundle, (f"front-end bundle: {len(parts)} scripts in one ({len(body) // 1024} KB, "
+                    f"{len(bundle.gzipped) // 1024} KB gzipped), {len(preload)} preloaded")
+
+
+class FrontendBundleHandler(tornado.web.RequestHandler):
+    """GET /hv/frontend/<hash>.js: the bundle, gzipped when accepted; cached for a year (the name changes
+    with the content)."""
+
+    def initialize(self, bundle: FrontendBundle) -> None:
+        self.bundle = bundle
+
+    def get(self, digest: str) -> None:
+        if digest != self.bundle.digest:
+            raise tornado.web.HTTPError(404)
+        self.set_header("Content-Type", "application/javascript; charset=UTF-8")
+        self.set_header("Cache-Control", "public, max-age=31536000, immutable")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Vary", "Accept-Encoding")
+        if "gzip" in self.request.headers.get("Accept-Encoding", ""):
+            self.set_header("Content-Encoding", "gzip")
+            self.finish(self.bundle.gzipped)
+        else:
+            self.finish(self.bundle.body)
+
+
+def template_resources(bundle: FrontendBundle | None) -> dict:
+    """What the page template reads (`resources.hocvuso`): the bundle's URL and the scripts to preload."""
+    if bundle is None:
+        return {"frontend_bundle": "", "preload": []}
+    return {"frontend_bundle": bundle.url, "preload": list(bundle.preload)}

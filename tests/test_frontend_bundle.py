@@ -1,0 +1,103 @@
+"""The one-file front-end bundle of the classroom pages (hocvuso.classroom._frontend), without a browser."""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import urllib.error
+import urllib.request
+
+import pytest
+from voila.paths import collect_static_paths
+from voila.utils import get_voila_labextensions_path
+
+from hocvuso.classroom._loadtest import SimLearner
+from hocvuso.classroom._frontend import MANIFEST, build_bundle, installed_versions, is_entry_script, resolve
+
+STATIC = collect_static_paths(["voila", "nbconvert"], "lab")
+LABEXT = get_voila_labextensions_path()
+
+
+def manifest(tmp_path, **changes):
+    data = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    data.update(changes)
+    path = tmp_path / "frontend-assets.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_the_recorded_manifest_matches_the_pinned_versions_and_builds():
+    recorded = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    assert recorded["versions"] == installed_versions(), (
+        "classroom/frontend-assets.json was recorded for other front-end versions: "
+        "run python scripts/record_frontend_assets.py")
+    bundle, why = build_bundle("/", STATIC, LABEXT)
+    assert bundle is not None, why
+    chunks = [s for s in recorded["scripts"] if not is_entry_script(s)]
+    assert bundle.members == len(chunks) > 50
+    assert bundle.body.count(b"}).call(self);\n") == len(chunks)  # each chunk in its own function scope
+    assert gzip.decompress(bundle.gzipped) == bundle.body
+    assert not re.search(rb"^//# sourceMappingURL=", bundle.body, re.MULTILINE)  # maps of single files would mislead
+    assert bundle.url == f"/hv/frontend/{bundle.digest}.js"
+    assert sorted(u.rsplit("/", 1)[-1].split(".")[0] for u in bundle.preload) == ["remoteEntry"] * 3
+    assert "/voila/static/voila.js" not in bundle.preload  # the page loads voila.js itself, after the bundle
+    assert f"{len(chunks)} scripts in one" in why
+
+
+def test_other_versions_turn_the_bundle_off_and_say_which(tmp_path):
+    versions = {**installed_versions(), "voila": "0.4.0"}
+    bundle, why = build_bundle("/", STATIC, LABEXT, manifest(tmp_path, versions=versions))
+    assert bundle is None
+    assert "voila" in why and "0.4.0" in why and "record_frontend_assets.py" in why
+
+
+def test_a_missing_chunk_turns_the_bundle_off(tmp_path):
+    bundle, why = build_bundle("/", STATIC, LABEXT, manifest(tmp_path, scripts=["voila/static/99999.voila.js"]))
+    assert bundle is None and "voila/static/99999.voila.js is not installed" in why
+
+
+@pytest.mark.parametrize("path", ["voila/static/../../../../etc/passwd.js", "voila/labextensions/../../x.js",
+                                  "etc/passwd.js", "voila/static/index.html"])
+def test_nothing_outside_voilas_script_folders_gets_in(tmp_path, path):
+    assert resolve(path, STATIC, LABEXT) is None or path.endswith(".html")
+    bundle, why = build_bundle("/", STATIC, LABEXT, manifest(tmp_path, scripts=[path]))
+    assert bundle is None and "bundle off" in why
+
+
+def test_switched_off_by_the_environment(monkeypatch):
+    monkeypatch.setenv("HOCVUSO_FRONTEND_BUNDLE", "0")
+    bundle, why = build_bundle("/", STATIC, LABEXT)
+    assert bundle is None and "HOCVUSO_FRONTEND_BUNDLE=0" in why
+
+
+def test_an_unreadable_manifest_turns_it_off(tmp_path):
+    bad = tmp_path / "frontend-assets.json"
+    bad.write_text("{not json", encoding="utf-8")
+    bundle, why = build_bundle("/", STATIC, LABEXT, bad)
+    assert bundle is None and "unreadable" in why
+
+
+@pytest.fixture(scope="module")
+def classroom(classroom_factory):
+    return classroom_factory(class_size=1)
+
+
+def test_the_server_serves_it_gzipped_and_cacheable_and_the_page_uses_it(classroom):
+    bundle, _ = build_bundle("/", STATIC, LABEXT)
+    assert bundle is not None
+    assert f"front-end bundle: {bundle.members} scripts in one" in classroom.log.read_text()
+    req = urllib.request.Request(classroom.base + bundle.url, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        assert resp.headers["Content-Encoding"] == "gzip"
+        assert "immutable" in resp.headers["Cache-Control"]
+        assert gzip.decompress(resp.read()) == bundle.body
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(classroom.base + "/hv/frontend/0123456789abcdef.js", timeout=30)
+    assert err.value.code == 404
+    learner = SimLearner(classroom.base, timeout=60)
+    learner.sign_in(classroom.class_code, "Bundle")
+    page = learner.open_page("/voila/render/lua-dao-tin-nhan/lua-dao-tin-nhan.ipynb?lang=vi")
+    assert f'<script src="{bundle.url}"></script>' in page
+    assert page.index(bundle.url) < page.index("/voila/static/voila.js")
+    for url in bundle.preload:
+        assert f'<link rel="preload" as="script" href="{url}">' in page
