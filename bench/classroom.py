@@ -46,7 +46,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, _wait_for_port, find_free_port, start_classroom  # noqa: E402
+from conftest import (CHROMIUM, CHROMIUM_ARGS, _wait_for_port, find_free_port, start_classroom,  # noqa: E402
+                      wait_quiet)
 
 from hocvuso.classroom._loadtest import percentile  # noqa: E402
 from hocvuso.core import load_inbox  # noqa: E402
@@ -415,45 +416,10 @@ def report(label: str, one: list[float], warm: float | None, arrivals: list[Arri
 
 # ---------------------------------------------------------------------- the two servers
 
-def wait_warm(base: str, proc: subprocess.Popen, limit: float) -> tuple[float, str]:
-    """Poll /hv/ready until the lesson's pool is warm (kernels waiting for learners). Returns (s, note)."""
-    t0 = time.monotonic()
-    st: dict = {}
-    while time.monotonic() - t0 < limit:
-        if proc.poll() is not None:
-            return time.monotonic() - t0, "ERROR: the classroom server exited"
-        try:
-            st = json.load(urllib.request.urlopen(base + "/hv/ready", timeout=10)).get(NOTEBOOK, {})
-        except OSError:
-            st = {}
-        if st and st["warm"] >= st["target"] > 0:
-            return time.monotonic() - t0, ""
-        time.sleep(0.5)
-    return time.monotonic() - t0, f"TIMEOUT: the pool was not warm after {limit:.0f} s: {st}"
-
-
 def quiet(pid: int, limit: float, below: float = 20.0) -> float:
-    """Wait (at most `limit` s) until the server tree uses < `below` % CPU for 2 s in a row."""
-    import psutil
-
+    """Wait (at most `limit` s) until the server tree uses < `below` % CPU; return the seconds waited."""
     t0 = time.monotonic()
-    root = psutil.Process(pid)
-    calm = 0
-    while time.monotonic() - t0 < limit and calm < 2:
-        procs = [root, *root.children(recursive=True)]
-        for p in procs:
-            try:
-                p.cpu_percent(None)
-            except psutil.Error:
-                pass
-        time.sleep(1.0)
-        total = 0.0
-        for p in procs:
-            try:
-                total += p.cpu_percent(None)
-            except psutil.Error:
-                pass
-        calm = calm + 1 if total < below else 0
+    wait_quiet(pid, limit, below)
     return time.monotonic() - t0
 
 
@@ -475,7 +441,12 @@ def bench_classroom(work: Path, n: int, loads: int, limits: dict) -> dict:
     _STARTED.append(server.proc)
     listening = time.monotonic() - t0
     try:
-        took, note = wait_warm(server.base, server.proc, limits["warm"])
+        t1, note = time.monotonic(), ""
+        try:
+            server.wait_pool(LESSON, timeout=limits["warm"])
+        except RuntimeError as exc:
+            note = f"TIMEOUT: the pool was not warm after {limits['warm']:.0f} s: {str(exc).splitlines()[0]}"
+        took = time.monotonic() - t1
         say(f"   listening after {listening:.1f} s; pool of {pool} warm {took:.1f} s later")
         if note:
             say(f"   {note}")
