@@ -17,7 +17,8 @@ pool works) with a few handlers in front:
 * static files (5 MB of JavaScript per phone) are sent gzip-compressed when the phone accepts it,
   compressed once per file and kept in memory; pages are compressed as they stream. Only the
   JupyterLab extensions lessons need are loaded (widgets, anywidget);
-* kernels start through `hocvuso._kernel` (ipykernel without debugpy: less memory per learner).
+* kernels start through `hocvuso._kernel` (ipykernel without debugpy), forked from a preloaded
+  process (`hocvuso._zygote`): less memory per learner, and a kernel ready at once.
 
 Configuration comes from the environment `hocvuso serve` sets: HOCVUSO_DB, HOCVUSO_CLASS,
 HOCVUSO_LESSONS (comma-separated lesson folders, in catalogue order), HOCVUSO_LOCALE.
@@ -39,6 +40,7 @@ from tornado.ioloop import PeriodicCallback
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
+from hocvuso._provisioner import provisioner_stanza
 from hocvuso.core import Roster, SignInRefused, StoreError, translator
 from hocvuso.core._identity import TOKEN_COOKIE, token_from_request
 
@@ -284,7 +286,9 @@ nbgrader's, the notebook's, pygments' — JavaScript no lesson uses)."""
 
 class ClassroomKernelSpecManager(KernelSpecManager):
     """Kernel specs as installed, except that the Python kernel starts through `hocvuso._kernel`
-    (ipykernel without debugpy: ~6.5 MB less per learner; Voilà refuses debug requests anyway)."""
+    (ipykernel without debugpy: ~6.5 MB less per learner; Voilà refuses debug requests anyway),
+    forked from a preloaded process by `hocvuso._provisioner.ForkProvisioner` (~30 MB instead of
+    ~70 MB per learner, ready at once; it starts kernels the ordinary way if it cannot)."""
 
     def get_kernel_spec(self, kernel_name: str, *args, **kwargs):
         spec = super().get_kernel_spec(kernel_name, *args, **kwargs)
@@ -293,6 +297,7 @@ class ClassroomKernelSpecManager(KernelSpecManager):
             at = argv.index("ipykernel_launcher")
             if at > 0 and argv[at - 1] == "-m":
                 spec.argv = [*argv[:at], "hocvuso._kernel", *argv[at + 1:]]
+                spec.metadata["kernel_provisioner"] = provisioner_stanza()
         return spec
 
 

@@ -5,7 +5,9 @@
 debugpy is not loaded. ipykernel imports it in every kernel (~6.5 MB each, 40 kernels for a class),
 and no learner can use it: Voilà lets only widget messages through, never `debug_request`.
 
-Kept out of `hocvuso.classroom` so that starting a kernel imports nothing of the server.
+Kept out of `hocvuso.classroom` so that starting a kernel imports nothing of the server. The
+classroom server usually forks these kernels from a preloaded process instead (`hocvuso._zygote`);
+this module is what runs when it cannot, and what the forked kernels must behave like.
 """
 from __future__ import annotations
 
@@ -13,11 +15,19 @@ import sys
 from pathlib import Path
 
 
-def main() -> None:
+def prepare_interpreter() -> None:
+    """Make this interpreter a lesson kernel's, before ipykernel is imported.
+
+    Shared with `hocvuso._zygote`, whose forked kernels must start from the same state.
+    """
     # As ipykernel_launcher: the cwd is not on sys.path while ipykernel loads (the shell adds it back).
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
         del sys.path[0]
     sys.modules["debugpy"] = None  # type: ignore[assignment]  # import fails: ipykernel runs without a debugger
+
+
+def main() -> None:
+    prepare_interpreter()
     from ipykernel import kernelapp
 
     kernelapp.launch_new_instance()
