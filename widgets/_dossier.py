@@ -24,47 +24,26 @@ What this module must never do:
 from __future__ import annotations
 
 import copy
-import logging
 import random
 import re
 import time
-from pathlib import Path
 from typing import Any, Callable, Literal
 
-import anywidget
 import traitlets as t
 
-from ._task import PythonOwnedState
-from hocvuso.core import (current_learner, AnswersInvalid, FileStore, GradingError, Learner, Score, StoreError, Submission,
-                          SubmissionError, SubmissionStore, default_store, get_locale, normalize_text, translator)
+from ._task import NOT_UNDERSTOOD, Refused, TaskWidget, front_end
+from hocvuso.core import Learner, SubmissionStore, normalize_text, translator
 from hocvuso.core._dossier import (KIND, _doc_problem, MAX_SIGN_IN_FAILURES, STEPS, DossierScenario, check_form,
                                    document_problems, dossier_feedback, empty_answers, fee_for, load_dossier,
                                    parse_answers, problem_text, score_dossier)
-from hocvuso.core._i18n import LOCALES, N_, check_locale
-from hocvuso.core._submission import check_task_id
+from hocvuso.core._i18n import N_
 from hocvuso.core.validators import format_date
 
-_HERE = Path(__file__).parent
-_log = logging.getLogger(__name__)
-
-MODES = ("lesson", "contest")
 OTP_SECONDS = 120
 """How long an OTP stays valid (simulated phone, real seconds of the widget's clock)."""
 MAX_TEXT = 300
-_PYTHON_OWNED = frozenset({"view", "strings", "locale", "mode", "answers", "screen", "feedback", "status"})
-
-
-class _Refused(AnswersInvalid):
-    """An action the widget refuses; carries the learner-facing reason (an English msgid) and its values."""
-
-    def __init__(self, message: str, learner_text: str, **params: Any) -> None:
-        super().__init__(message)
-        self.learner_text = learner_text
-        self.params = params
-
 
 # Learner-facing reasons and notices (msgids; Vietnamese in dossier.po).
-_NOT_UNDERSTOOD = N_("The app sent an action that was not understood. Reload the page if this keeps happening.")
 _NOT_SAVED = N_("Your work could not be saved. Please tell your teacher.")
 _ENDED_FAKE = N_("This attempt has ended: you entered a fake portal.")
 _ENDED_LOCKED = N_("This attempt has ended: the account is locked.")
@@ -201,7 +180,7 @@ _STEP_LABELS = ("step_portal", "step_sign_in", "step_procedure", "step_form", "s
                 "step_otp", "step_fee", "step_result")
 
 
-class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
+class DossierPortal(TaskWidget):
     """A phone-sized public-service portal in which the learner files one dossier, end to end.
 
     Parameters
@@ -224,14 +203,20 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
         instead of loading `scenario_id` from the content; its key is never loaded here.
     """
 
-    _python_owned = _PYTHON_OWNED
-    _not_understood = _NOT_UNDERSTOOD
-    _esm = _HERE / "dossier.js"
-    _css = _HERE / "dossier.css"
+    _esm, _css = front_end("dossier", common_css=False)
+    _kind = KIND
+    _load_scenario = staticmethod(load_dossier)
+    _scorer = staticmethod(score_dossier)
+    _parse_answers = staticmethod(parse_answers)
+    _python_owned = TaskWidget._python_owned | {"screen"}
+    _not_saved = _NOT_SAVED
+    _status_keeps_params = True  # its statuses name values ("{left} tries left"): a locale switch re-fills them
+    # Unlike the other widgets, the dossier has always restored an anonymous Voilà visitor from the
+    # notebook folder's file; kept so for now (whether it should start fresh too is an open question).
+    _fresh_for_voila_visitors = False
 
     view = t.Dict(read_only=True, help="The public scenario in the current locale: situation card, portal "
                   "look-alikes (text only), procedure catalogue, files in the picker. Never an answer.").tag(sync=True)
-    strings = t.Dict(read_only=True, help="Localised UI labels, so the front end has no hard-coded text.").tag(sync=True)
     locale = t.Unicode("vi", help="Language of everything shown: 'vi' or 'en'.").tag(sync=True)
     mode = t.Unicode("lesson", read_only=True, help="'lesson' or 'contest'.").tag(sync=True)
     answers = t.Dict(read_only=True, help="The learner's dossier as saved (DossierAnswers shape; no passcode, "
@@ -246,24 +231,6 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
                  locale: str | None = None, store: SubmissionStore | None = None, learner: Learner | None = None,
                  clock: Callable[[], float] = time.monotonic, seed: int | None = None,
                  scenario: DossierScenario | None = None, **kwargs: Any) -> None:
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-        self._task_id = check_task_id(task_id)
-        self._scenario_id = scenario_id
-        if scenario is not None:
-            # A scenario built elsewhere (a contest variant, hocvuso.contest): public data only, no key.
-            if mode != "contest" or scenario.id != scenario_id:
-                raise ValueError("a scenario passed directly is a contest variant: use mode='contest' and "
-                                 "scenario_id=scenario.id")
-            key = None
-        else:
-            scenario, key = load_dossier(scenario_id)
-        self._scenario: DossierScenario = scenario
-        self._key = key if mode == "lesson" else None
-        del key
-        self._store: SubmissionStore = store if store is not None else default_store()
-        # In a classroom kernel (`hocvuso serve`) the signed-in learner owns the answers by default.
-        self._learner = learner if learner is not None else current_learner()
         self._clock = clock
         self._rng = random.Random(seed) if seed is not None else random.SystemRandom()
         self._otp: str | None = None
@@ -273,26 +240,10 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
         self._chat: list[dict[str, str]] = []
         self._notes: dict[str, list[str]] = {}
         self._pay_ref = ""
-        self._python_writing = False
-        super().__init__(**kwargs)
-        chosen = check_locale(locale or get_locale())
-        with self.hold_sync(), self._writing():
-            self.set_trait("mode", mode)
-            self.set_trait("answers", empty_answers())
-            self.set_trait("feedback", {})
-            self.set_trait("status", {})
-            if self.locale == chosen:
-                self._render()
-            else:
-                self.locale = chosen
-            self._restore()
-        self.on_msg(self._on_front_end_msg)
+        super().__init__(scenario_id, task_id=task_id, mode=mode, locale=locale, store=store, learner=learner,
+                         scenario=scenario, **kwargs)
 
     # ================================================================ public API
-
-    @property
-    def task_id(self) -> str:
-        return self._task_id
 
     @property
     def scenario_id(self) -> str:
@@ -307,23 +258,12 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
         """The OTP currently shown on the simulated phone (what a learner reads from the SMS)."""
         return self._otp
 
-    @property
-    def submission(self) -> Submission:
-        return Submission(task_id=self._task_id, kind=KIND, scenario_id=self._scenario_id,
-                          answers=copy.deepcopy(dict(self.answers)), learner=self._learner)
-
-    def score(self) -> Score:
-        """Score of the current dossier (lesson mode only)."""
-        if self._key is None:
-            raise GradingError("contest mode: this widget holds no answer key; grade the saved submission instead")
-        return score_dossier(self._scenario, self._key, self.answers)
-
     def choose_portal(self, portal_id: str) -> bool:
         """Step 1. Returns True for an official portal; a fake one ends the attempt (explained)."""
         a = self._open_answers()
         portal_id = _clean(portal_id)
         if portal_id not in {p.id for p in self._scenario.portals.choices}:
-            raise _Refused(f"unknown portal {portal_id!r}", _UNKNOWN_PORTAL)
+            raise Refused(f"unknown portal {portal_id!r}", _UNKNOWN_PORTAL)
         a["portal"] = portal_id
         if portal_id in self._scenario.portals.official:
             a["step"] = 3 if a["sign_in"]["signed_in"] else 2
@@ -337,7 +277,7 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
         """Step 2. Returns True when signed in; 5 failures lock the account (the attempt ends)."""
         a = self._open_answers()
         if not a["portal"]:
-            raise _Refused("choose a portal first", _NEED_PORTAL)
+            raise Refused("choose a portal first", _NEED_PORTAL)
         number = re.sub(r"\s+", "", _clean(id_number))
         code = re.sub(r"\s+", "", _clean(passcode))
         account = self._scenario.account
@@ -362,11 +302,11 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
         self._need_signed_in(a)
         procedure_id = _clean(procedure_id)
         if procedure_id not in self._scenario.procedure_ids:
-            raise _Refused(f"unknown procedure {procedure_id!r}", _UNKNOWN_PROCEDURE)
+            raise Refused(f"unknown procedure {procedure_id!r}", _UNKNOWN_PROCEDURE)
         proc = self._scenario.procedure(procedure_id)
         agency = _clean(agency_id) if agency_id else ""
         if agency and agency not in proc.agency_ids:
-            raise _Refused(f"unknown agency {agency!r} for {procedure_id!r}", _UNKNOWN_AGENCY)
+            raise Refused(f"unknown agency {agency!r} for {procedure_id!r}", _UNKNOWN_AGENCY)
         if procedure_id != a["procedure"]:
             a.update(procedure=procedure_id, fields={}, documents={})
             self._invalidate(a)
@@ -381,7 +321,7 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
         """Step 3, the agency alone (the procedure is already chosen)."""
         a = self.answers
         if not a.get("procedure"):
-            raise _Refused("choose the procedure first", _NEED_PROCEDURE)
+            raise Refused("choose the procedure first", _NEED_PROCEDURE)
         self.choose_procedure(a["procedure"], agency_id)
 
     def fill(self, field_id: str, value: str) -> list[str]:
@@ -392,11 +332,11 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
         try:
             f = proc.field(field_id)
         except KeyError:
-            raise _Refused(f"no field {field_id!r} on {proc.id!r}", _UNKNOWN_FIELD) from None
+            raise Refused(f"no field {field_id!r} on {proc.id!r}", _UNKNOWN_FIELD) from None
         if f.prefilled:
-            raise _Refused(f"field {field_id!r} is pre-filled and read-only", _READ_ONLY)
+            raise Refused(f"field {field_id!r} is pre-filled and read-only", _READ_ONLY)
         if not isinstance(value, (str, int)) or isinstance(value, bool):
-            raise _Refused(f"value must be text, got {type(value).__name__}", _NOT_UNDERSTOOD)
+            raise Refused(f"value must be text, got {type(value).__name__}", NOT_UNDERSTOOD)
         text = normalize_text(str(value), collapse_spaces=False)[:MAX_TEXT]
         if a["fields"].get(field_id, "") == text:
             return self._field_messages(field_id)
@@ -416,11 +356,11 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
         try:
             slot = proc.slot(slot_id)
         except KeyError:
-            raise _Refused(f"no slot {slot_id!r}", _UNKNOWN_SLOT) from None
+            raise Refused(f"no slot {slot_id!r}", _UNKNOWN_SLOT) from None
         try:
             file = self._scenario.file(file_id)
         except KeyError:
-            raise _Refused(f"no file {file_id!r}", _UNKNOWN_FILE) from None
+            raise Refused(f"no file {file_id!r}", _UNKNOWN_FILE) from None
         a["documents"] = {**a["documents"], slot_id: file_id}
         changed = self._invalidate(a)
         hints: list[str] = []
@@ -456,11 +396,11 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
     def go_to(self, step: int) -> None:
         """Move to step `step` (1-9): back at any time, forward only as far as the work allows."""
         if isinstance(step, bool) or not isinstance(step, int) or not 1 <= step <= len(STEPS):
-            raise _Refused(f"no step {step!r}", _NOT_UNDERSTOOD)
+            raise Refused(f"no step {step!r}", NOT_UNDERSTOOD)
         a = copy.deepcopy(dict(self.answers))
         if step > self._furthest(a):
             msgid, params = self._blocker(a)
-            raise _Refused(f"step {step} is not reachable yet", msgid, **params)
+            raise Refused(f"step {step} is not reachable yet", msgid, **params)
         a["step"] = step
         self._commit_answers(a, "info", "", save=False)
 
@@ -473,7 +413,7 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
         a = self._open_answers()
         self._need_procedure(a)
         if not isinstance(ticked, bool):
-            raise _Refused("ticked must be True or False", _NOT_UNDERSTOOD)
+            raise Refused("ticked must be True or False", NOT_UNDERSTOOD)
         if not ticked:
             self._invalidate(a)
             a["step"] = min(a["step"], 6)
@@ -481,7 +421,7 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
             return
         if self._furthest(a) < 6:
             msgid, params = self._blocker(a)
-            raise _Refused("the dossier is not complete", msgid, **params)
+            raise Refused("the dossier is not complete", msgid, **params)
         a["commitment"] = True
         a["step"] = 7
         self._send_otp(a)
@@ -491,7 +431,7 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
         """Step 7: send a new OTP (the previous one stops working)."""
         a = self._open_answers()
         if not a["commitment"]:
-            raise _Refused("commit first", _NEED_COMMIT)
+            raise Refused("commit first", _NEED_COMMIT)
         self._send_otp(a)
         self._commit_answers(a, "info", _OTP_RESENT)
 
@@ -499,7 +439,7 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
         """Step 7: type the OTP. Returns True when the dossier is confirmed."""
         a = self._open_answers()
         if not a["commitment"] or self._otp is None:
-            raise _Refused("no OTP has been sent", _NEED_OTP_SENT)
+            raise Refused("no OTP has been sent", _NEED_OTP_SENT)
         typed = re.sub(r"\s+", "", _clean(code))
         otp = dict(a["otp"])
         if self._clock() - self._otp_issued > OTP_SECONDS:
@@ -523,12 +463,12 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
         """Step 7: answer the "staff member" in the chat. Returns True if the reply gave away an OTP."""
         a = self._open_answers(allow_filed=True)
         if not self._chat:
-            raise _Refused("there is no chat yet", _NOT_UNDERSTOOD)
+            raise Refused("there is no chat yet", NOT_UNDERSTOOD)
         if not isinstance(text, str):
-            raise _Refused("a reply is text", _NOT_UNDERSTOOD)
+            raise Refused("a reply is text", NOT_UNDERSTOOD)
         reply = normalize_text(text)[:MAX_TEXT]
         if not reply:
-            raise _Refused("empty reply", _NOT_UNDERSTOOD)
+            raise Refused("empty reply", NOT_UNDERSTOOD)
         self._chat.append({"who": "you", "text": reply})
         digits = re.sub(r"\D", "", reply)
         shared = any(code in digits for code in self._issued_otps)
@@ -547,7 +487,7 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
         """Step 7: block and report the fake staff account."""
         a = self._open_answers(allow_filed=True)
         if not self._chat:
-            raise _Refused("there is no chat yet", _NOT_UNDERSTOOD)
+            raise Refused("there is no chat yet", NOT_UNDERSTOOD)
         a["otp"] = {**a["otp"], "reported": True}
         self._commit_answers(a, "ok", _CHAT_REPORTED)
 
@@ -561,7 +501,7 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
         """Step 8: pay the fee through the simulated bank, or accept the waiver. Returns the amount paid."""
         a = self._open_answers()
         if not a["otp"]["confirmed"]:
-            raise _Refused("confirm with the OTP first", _NEED_OTP)
+            raise Refused("confirm with the OTP first", _NEED_OTP)
         if a["fee"]["status"]:
             return a["fee"]["amount"]
         amount = self.fee_due()
@@ -581,7 +521,7 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
         """Step 8 → 9: file the dossier. Returns the dossier code."""
         a = self._open_answers()
         if not a["fee"]["status"]:
-            raise _Refused("handle the fee first", _NEED_FEE)
+            raise Refused("handle the fee first", _NEED_FEE)
         proc = self._need_procedure(a)
         a["code"] = f"{proc.code_prefix}-{self._scenario.today:%y%m%d}-{self._rng.randrange(10**5, 10**6)}"
         a["step"] = 9
@@ -593,7 +533,7 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
         """Step 9: look at the status again (the simulated dossier moves on). Returns the status label."""
         a = copy.deepcopy(dict(self.answers))
         if not a["code"]:
-            raise _Refused("no dossier code yet", _NEED_CODE)
+            raise Refused("no dossier code yet", _NEED_CODE)
         proc = self._scenario.procedure(a["procedure"])
         a["tracked"] = min(a["tracked"] + 1, len(proc.statuses) - 1)
         label = proc.statuses[a["tracked"]].get(self.locale)
@@ -604,7 +544,7 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
     def restart(self) -> None:
         """Lesson mode: start a new attempt (the old one is replaced in the store)."""
         if self.mode != "lesson":
-            raise _Refused("no restart in contest mode", _NO_RESTART)
+            raise Refused("no restart in contest mode", _NO_RESTART)
         attempts = self.answers.get("attempts", 1) + 1
         a = empty_answers()
         a["attempts"] = attempts
@@ -613,32 +553,13 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
             self.set_trait("feedback", {})
         self._commit_answers(a, "info", _RESTARTED)
 
-    # ================================================================ validators, observers, front end
+    # ================================================================ validators, front end
 
-    @t.validate("locale")
-    def _validate_locale(self, proposal: Any) -> str:
-        if proposal["value"] not in LOCALES:
-            raise t.TraitError(f"unknown locale {proposal['value']!r}; choose one of {', '.join(LOCALES)}")
-        return proposal["value"]
+    @t.validate("screen")
+    def _validate_screen(self, proposal: Any) -> dict[str, Any]:
+        return self._check_python_owned(proposal)
 
-    @t.validate("mode", "view", "strings", "answers", "screen", "feedback", "status")
-    def _validate_python_owned(self, proposal: Any) -> Any:
-        if not self._python_writing:
-            raise t.TraitError(f"{proposal['trait'].name} is computed by the widget; report actions by message")
-        if proposal["trait"].name == "answers" and proposal["value"]:
-            parse_answers(self._scenario, proposal["value"])
-        if proposal["trait"].name == "feedback" and proposal["value"] and self._key is None:
-            raise t.TraitError("contest mode shows no feedback")
-        return proposal["value"]
-
-    @t.observe("locale")
-    def _on_locale_change(self, change: Any) -> None:
-        with self.hold_sync(), self._writing():
-            self._render()
-            if self.status.get("msgid"):
-                self._set_status(self.status["level"], self.status["msgid"], **self.status.get("params", {}))
-
-    _ACTIONS = {
+    _actions = {
         "portal": lambda self, c: self.choose_portal(c.get("portal")),
         "sign_in": lambda self, c: self.sign_in(c.get("id_number"), c.get("passcode")),
         "procedure": lambda self, c: self.choose_procedure(c.get("procedure"), c.get("agency") or None),
@@ -658,55 +579,27 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
         "restart": lambda self, c: self.restart(),
     }
 
-    def _on_front_end_msg(self, _widget: Any, content: Any, _buffers: Any = None) -> None:
-        """Handle one raw action from dossier.js. Untrusted: never raises into the kernel."""
-        if isinstance(content, dict) and str(content.get("kind", "")).startswith("anywidget"):
-            return
-        try:
-            if not isinstance(content, dict):
-                raise _Refused("front-end message must be an object", _NOT_UNDERSTOOD)
-            action = content.get("action")
-            if action == "locale":
-                if content.get("locale") not in LOCALES:
-                    raise _Refused("unknown locale", _NOT_UNDERSTOOD)
-                self.locale = content["locale"]
-                return
-            handler = self._ACTIONS.get(action) if isinstance(action, str) else None
-            if handler is None:
-                raise _Refused(f"unknown front-end action {action!r}", _NOT_UNDERSTOOD)
-            handler(self, content)
-        except _Refused as exc:
-            _log.info("DossierPortal refused a front-end action: %s", exc)
-            self._set_status("error", exc.learner_text, **exc.params)
-        except (SubmissionError, StoreError, t.TraitError, ValueError, TypeError, KeyError) as exc:
-            _log.warning("DossierPortal: front-end action failed: %s", exc)
-            if not isinstance(exc, StoreError):
-                self._set_status("error", _NOT_UNDERSTOOD)
-        except Exception:  # a bug must not take the learner's kernel down
-            _log.exception("DossierPortal: unexpected error while handling a front-end action")
-            self._set_status("error", _NOT_UNDERSTOOD)
-
     # ================================================================ helpers
 
     def _open_answers(self, *, allow_filed: bool = False) -> dict[str, Any]:
         """A copy of the answers to change, or a refusal when the attempt is over."""
         a = copy.deepcopy(dict(self.answers))
         if a["ended"] == "fake_portal":
-            raise _Refused("the attempt ended on a fake portal", _ENDED_FAKE)
+            raise Refused("the attempt ended on a fake portal", _ENDED_FAKE)
         if a["ended"] == "locked":
-            raise _Refused("the account is locked", _ENDED_LOCKED)
+            raise Refused("the account is locked", _ENDED_LOCKED)
         if a["code"] and not allow_filed:
-            raise _Refused("the dossier is filed", _ALREADY_FILED)
+            raise Refused("the dossier is filed", _ALREADY_FILED)
         return a
 
     def _need_signed_in(self, a: dict[str, Any]) -> None:
         if not a["sign_in"]["signed_in"]:
-            raise _Refused("sign in first", _NEED_SIGN_IN if a["portal"] else _NEED_PORTAL)
+            raise Refused("sign in first", _NEED_SIGN_IN if a["portal"] else _NEED_PORTAL)
 
     def _need_procedure(self, a: dict[str, Any]):
         self._need_signed_in(a)
         if not a["procedure"]:
-            raise _Refused("choose a procedure first", _NEED_PROCEDURE)
+            raise Refused("choose a procedure first", _NEED_PROCEDURE)
         return self._scenario.procedure(a["procedure"])
 
     def _values(self, a: dict[str, Any]) -> dict[str, str]:
@@ -807,7 +700,11 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
             elif not save:
                 self.set_trait("status", {})
 
-    def _render(self) -> None:
+    def _empty_answers(self) -> dict[str, Any]:
+        return empty_answers()
+
+    def _render_locale(self) -> None:
+        """Re-draw everything language-dependent (caller holds sync and the write flag)."""
         self.set_trait("view", self._view())
         self.set_trait("strings", _ui_strings(self.locale))
         self._render_screen()
@@ -884,39 +781,7 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
             self.set_trait("feedback", {"points": result.points, "max_points": result.max_points,
                                         "items": dossier_feedback(s, self._key, result, loc)})
 
-    def _set_status(self, level: str, msgid: str, *, raw: bool = False, **params: Any) -> None:
-        text = msgid if raw else translator(self.locale)(msgid)
-        if params:
-            text = text.format(**params)
-        with self._writing():
-            self.set_trait("status", {"level": level, "text": text, "msgid": "" if raw else msgid,
-                                      "params": {k: str(v) for k, v in params.items()}})
-
-    def _save(self) -> None:
-        sub = self.submission
-        points = max_points = None
-        if self._key is not None:
-            result = score_dossier(self._scenario, self._key, sub.answers)
-            points, max_points = result.points, result.max_points
-        try:
-            self._store.save(sub, points=points, max_points=max_points)
-        except StoreError:
-            _log.exception("DossierPortal: saving task %r failed", self._task_id)
-            self._set_status("error", _NOT_SAVED)
-            raise
-
-    def _restore(self) -> None:
-        """Bring back an earlier attempt (a named learner, or the file beside a one-user notebook)."""
-        if self._learner is None and not isinstance(self._store, FileStore):
-            return
-        try:
-            earlier = self._store.load(self._task_id, learner=self._learner)
-            if earlier.kind != KIND or earlier.scenario_id != self._scenario_id:
-                return
-            parsed = parse_answers(self._scenario, earlier.answers)
-        except (SubmissionError, StoreError) as exc:
-            _log.info("DossierPortal: nothing to restore for %r (%s)", self._task_id, exc)
-            return
+    def _restore_answers(self, parsed: Any) -> None:
         a = parsed.model_dump()
         if not a["code"]:  # the OTP lived only in the old kernel: confirm again
             a["otp"] = {**a["otp"], "confirmed": False}
@@ -931,7 +796,7 @@ class DossierPortal(PythonOwnedState, anywidget.AnyWidget):
 
 def _clean(value: Any) -> str:
     if not isinstance(value, (str, int)) or isinstance(value, bool):
-        raise _Refused(f"expected text, got {type(value).__name__}", _NOT_UNDERSTOOD)
+        raise Refused(f"expected text, got {type(value).__name__}", NOT_UNDERSTOOD)
     return normalize_text(str(value))
 
 

@@ -21,35 +21,20 @@ What this module must never do:
 from __future__ import annotations
 
 import copy
-import logging
-import os
-from pathlib import Path
 from typing import Any, Literal
 
-import anywidget
 import traitlets as t
 
-from ._task import PythonOwnedState
-from hocvuso.core import (current_learner, AnswersInvalid, FileStore, GradingError, Learner, Score, StoreError, Submission,
-                          SubmissionError, SubmissionStore, default_store, get_locale, normalize_text, translator)
-from hocvuso.core._i18n import LOCALES, N_, check_locale
-from hocvuso.core._phone import (KIND, PhoneScenario, check_passphrase, load_phone, needs_face_check,
-                                 parse_amount, parse_answers, password_checks, redact, score_phone, step_feedback)
-from hocvuso.core._submission import check_task_id
+from ._task import NOT_UNDERSTOOD, SAVED_CONTEST, SAVED_LESSON, Refused, TaskWidget, front_end
+from hocvuso.core import Learner, SubmissionStore, normalize_text, translator
+from hocvuso.core._i18n import N_
+from hocvuso.core._phone import (KIND, check_passphrase, load_phone, needs_face_check, parse_amount, parse_answers,
+                                 password_checks, redact, score_phone, step_feedback)
 
-_HERE = Path(__file__).parent
-_log = logging.getLogger(__name__)
-
-MODES = ("lesson", "contest")
 MAX_TEXT = 500
 """Longest chat message or passphrase accepted from the front end (characters)."""
-_PYTHON_OWNED = frozenset({"view", "strings", "locale", "mode", "answers", "reactions", "checker", "feedback",
-                           "summary", "status"})
-"""Synced traits only Python writes; a browser update to them is a tampered client and is ignored.
-(`locale` changes go through the "locale" action, so they are validated like every other action.)"""
 
 # Learner-facing reasons (msgids; Vietnamese in phone.po).
-_NOT_UNDERSTOOD = N_("The app sent an action that was not understood. Reload the page if this keeps happening.")
 _UNKNOWN_STEP = N_("This step is not in the exercise.")
 _NOT_YET = N_("Finish the earlier steps first.")
 _ALREADY = N_("You have already answered this step; the answer cannot be changed.")
@@ -57,18 +42,7 @@ _PICK_ONE = N_("Choose one of the answers first.")
 _BAD_AMOUNT = N_("Type the amount in numbers, for example 500.000 or 2 triệu.")
 _EMPTY = N_("Type something first.")
 _TOO_LONG = N_("This is too long. Please keep it under 500 characters.")
-_NOT_SAVED = N_("Your answer could not be saved. Please tell your teacher.")
-_SAVED_LESSON = N_("Answer saved. Read the explanation below.")
-_SAVED_CONTEST = N_("Answer saved. You can still change it before the end.")
 _RESTORED = N_("Your earlier answers were restored.")
-
-
-class _Refused(AnswersInvalid):
-    """An action the widget refuses; carries the learner-facing reason (an English msgid)."""
-
-    def __init__(self, message: str, learner_text: str) -> None:
-        super().__init__(message)
-        self.learner_text = learner_text
 
 
 def _ui_strings(locale: str) -> dict[str, str]:
@@ -126,7 +100,7 @@ def _ui_strings(locale: str) -> dict[str, str]:
     }
 
 
-class PhoneSimulator(PythonOwnedState, anywidget.AnyWidget):
+class PhoneSimulator(TaskWidget):
     """A simulated phone that walks the learner through a story, one screen and one action per step.
 
     Parameters
@@ -149,17 +123,21 @@ class PhoneSimulator(PythonOwnedState, anywidget.AnyWidget):
     | {"amount": int} | {"length": int, "checks": {...}}}}``.
     """
 
-    _python_owned = _PYTHON_OWNED
-    _not_understood = _NOT_UNDERSTOOD
-    _esm = _HERE / "phone.js"
-    _css = _HERE / "phone.css"
+    _esm, _css = front_end("phone")
+    _kind = KIND
+    _load_scenario = staticmethod(load_phone)
+    _scorer = staticmethod(score_phone)
+    _parse_answers = staticmethod(parse_answers)
+    _python_owned = TaskWidget._python_owned | {"reactions", "checker", "summary"}
+    _cleared = ("reactions", "checker", "feedback", "summary", "status")
+    _answered_in = "steps"
+    _actions = {
+        "answer": lambda self, c: self.answer(c.get("step_id"), c.get("value")),
+        "check": lambda self, c: self.check(c.get("step_id"), c.get("text")),
+    }
 
     view = t.Dict(read_only=True, help="The public scenario in the current locale (PhoneScenario.view): screens, "
                   "prompts and option labels. Never an answer or an explanation.").tag(sync=True)
-    strings = t.Dict(read_only=True, help="Localised UI labels, so the front end has no hard-coded text.").tag(sync=True)
-    locale = t.Unicode("vi", help="Language of view, strings, feedback and status: 'vi' or 'en'.").tag(sync=True)
-    mode = t.Unicode("lesson", read_only=True, help="'lesson' (feedback after each answer) or 'contest' "
-                     "(no feedback, answers may change).").tag(sync=True)
     answers = t.Dict(read_only=True, help="The learner's own answers as saved: {'steps': {step_id: answer}}.").tag(sync=True)
     reactions = t.Dict(read_only=True, help="step id -> what the simulated app did after the learner acted "
                        "(chat reply, face-verification prompt, 'password saved'); public behaviour, no verdict.").tag(sync=True)
@@ -173,66 +151,21 @@ class PhoneSimulator(PythonOwnedState, anywidget.AnyWidget):
     def __init__(self, scenario_id: str, *, task_id: str, mode: Literal["lesson", "contest"] = "lesson",
                  locale: str | None = None, store: SubmissionStore | None = None,
                  learner: Learner | None = None, **kwargs: Any) -> None:
-        if mode not in MODES:
-            msg = f"mode must be one of {MODES}, got {mode!r}"
-            raise ValueError(msg)
-        self._task_id = check_task_id(task_id)
-        self._scenario_id = scenario_id
-        scenario, key = load_phone(scenario_id)
-        self._scenario: PhoneScenario = scenario
-        self._key = key if mode == "lesson" else None
-        self._secrets = {sid: k.secrets for sid, k in key.steps.items()}  # only to mask what is stored
-        del key
-        self._store: SubmissionStore = store if store is not None else default_store()
-        # In a classroom kernel (`hocvuso serve`) the signed-in learner owns the answers by default.
-        self._learner = learner if learner is not None else current_learner()
-        self._step_ids = tuple(s.id for s in scenario.steps)
-        self._python_writing = False
-        super().__init__(**kwargs)
-        chosen = check_locale(locale or get_locale())
-        with self.hold_sync(), self._writing():
-            self.set_trait("mode", mode)
-            self.set_trait("answers", {"steps": {}})
-            for name in ("reactions", "checker", "feedback", "summary", "status"):
-                self.set_trait(name, {})
-            if self.locale == chosen:
-                self._render_locale()
-            else:
-                self.locale = chosen
-            self._restore()
-        self.on_msg(self._on_front_end_msg)
+        super().__init__(scenario_id, task_id=task_id, mode=mode, locale=locale, store=store, learner=learner,
+                         **kwargs)
 
     # ---------------------------------------------------------------- public API
-
-    @property
-    def task_id(self) -> str:
-        """The task id under which answers are saved."""
-        return self._task_id
 
     @property
     def scenario_id(self) -> str:
         """The scenario shown."""
         return self._scenario_id
 
-    @property
-    def submission(self) -> Submission:
-        """The current answers as a Submission (what the store receives)."""
-        return Submission(task_id=self._task_id, kind=KIND, scenario_id=self._scenario_id,
-                          answers=copy.deepcopy(dict(self.answers)), learner=self._learner)
-
-    def score(self) -> Score:
-        """Score of the current answers (lesson mode only: a contest widget holds no key)."""
-        if self._key is None:
-            msg = ("contest mode: this widget holds no answer key, so it cannot score; grade the saved "
-                   "submission with hocvuso.grader instead")
-            raise GradingError(msg)
-        return score_phone(self._scenario, self._key, self.answers)
-
     def check(self, step_id: str, text: str) -> dict[str, Any]:
         """Run the live passphrase checker on `text` for password step `step_id`; nothing is stored."""
         step = self._scenario.step(self._check_step_id(step_id))
         if step.action.kind != "password":
-            raise _Refused(f"step {step_id!r} is a {step.action.kind!r} step, not a password step", _NOT_UNDERSTOOD)
+            raise Refused(f"step {step_id!r} is a {step.action.kind!r} step, not a password step", NOT_UNDERSTOOD)
         text = self._clean_text(text, collapse=False, allow_empty=True)
         result = self._checked(step, text)
         with self.hold_sync(), self._writing():
@@ -252,23 +185,23 @@ class PhoneSimulator(PythonOwnedState, anywidget.AnyWidget):
         done = self.answers["steps"]
         first_open = next((s for s in self._step_ids if s not in done), None)
         if step_id in done and self.mode == "lesson":
-            raise _Refused(f"step {step_id!r} is already answered; in lesson mode an answer is final", _ALREADY)
+            raise Refused(f"step {step_id!r} is already answered; in lesson mode an answer is final", _ALREADY)
         if step_id not in done and step_id != first_open:
-            raise _Refused(f"step {step_id!r} comes after {first_open!r}, which is not answered yet", _NOT_YET)
+            raise Refused(f"step {step_id!r} comes after {first_open!r}, which is not answered yet", _NOT_YET)
         kind = step.action.kind
         options = [o.id for o in step.action.options]
         reaction: dict[str, Any] | None = None
         if kind == "choose":
             choice = normalize_text(value) if isinstance(value, str) else None
             if choice not in options:
-                raise _Refused(f"choose one of {options}, got {value!r}", _PICK_ONE)
+                raise Refused(f"choose one of {options}, got {value!r}", _PICK_ONE)
             record: dict[str, Any] = {"choice": choice}
         elif kind == "select":
             if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
-                raise _Refused(f"select needs a list of option ids, got {type(value).__name__}", _NOT_UNDERSTOOD)
+                raise Refused(f"select needs a list of option ids, got {type(value).__name__}", NOT_UNDERSTOOD)
             picked = [normalize_text(v) if isinstance(v, str) else v for v in value]
             if any(p not in options for p in picked):
-                raise _Refused(f"unknown option in {value!r}; options are {options}", _NOT_UNDERSTOOD)
+                raise Refused(f"unknown option in {value!r}; options are {options}", NOT_UNDERSTOOD)
             record = {"choices": [o for o in options if o in picked]}
         elif kind == "type":
             text = self._clean_text(value, collapse=True)
@@ -278,7 +211,7 @@ class PhoneSimulator(PythonOwnedState, anywidget.AnyWidget):
             amount = value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else \
                 parse_amount(value) if isinstance(value, str) else None
             if amount is None:
-                raise _Refused(f"not an amount: {value!r}", _BAD_AMOUNT)
+                raise Refused(f"not an amount: {value!r}", _BAD_AMOUNT)
             record = {"amount": amount}
             reaction = {"amount": amount, "face_check": needs_face_check(amount, step.action.today_sent)}
         else:  # password: keep only what the checker found, never the passphrase
@@ -298,86 +231,14 @@ class PhoneSimulator(PythonOwnedState, anywidget.AnyWidget):
             if self._key is not None:
                 self._render_feedback()
                 result_fb = self.feedback.get(step_id)
-            self._save(_SAVED_LESSON if self.mode == "lesson" else _SAVED_CONTEST)
+            self._save(SAVED_LESSON if self.mode == "lesson" else SAVED_CONTEST)
         return copy.deepcopy(result_fb)
 
-    # ---------------------------------------------------------------- validators and observers
+    # ---------------------------------------------------------------- validators
 
-    @t.validate("locale")
-    def _validate_locale(self, proposal: Any) -> str:
-        if proposal["value"] not in LOCALES:
-            msg = f"unknown locale {proposal['value']!r}; choose one of {', '.join(LOCALES)}"
-            raise t.TraitError(msg)
-        return proposal["value"]
-
-    @t.validate("mode")
-    def _validate_mode(self, proposal: Any) -> str:
-        if not self._python_writing or proposal["value"] not in MODES:
-            msg = f"mode is fixed when the widget is made ({', '.join(MODES)})"
-            raise t.TraitError(msg)
-        return proposal["value"]
-
-    def _check_python_owned(self, proposal: Any) -> dict[str, Any]:
-        if not self._python_writing:
-            msg = f"{proposal['trait'].name} is computed by the widget; report learner actions by message instead"
-            raise t.TraitError(msg)
-        return proposal["value"]
-
-    @t.validate("view", "strings", "reactions", "checker", "summary", "status")
-    def _validate_python_owned(self, proposal: Any) -> dict[str, Any]:
+    @t.validate("reactions", "checker", "summary")
+    def _validate_phone_state(self, proposal: Any) -> dict[str, Any]:
         return self._check_python_owned(proposal)
-
-    @t.validate("answers")
-    def _validate_answers(self, proposal: Any) -> dict[str, Any]:
-        value = self._check_python_owned(proposal)
-        if value:
-            parse_answers(self._scenario, value)
-        return value
-
-    @t.validate("feedback")
-    def _validate_feedback(self, proposal: Any) -> dict[str, Any]:
-        value = self._check_python_owned(proposal)
-        if value and self._key is None:
-            raise t.TraitError("contest mode shows no feedback")
-        if set(value) - set(self.answers.get("steps", {})):
-            raise t.TraitError("feedback may only be given for answered steps")
-        return value
-
-    @t.observe("locale")
-    def _on_locale_change(self, change: Any) -> None:
-        with self.hold_sync(), self._writing():
-            self._render_locale()
-
-    # ---------------------------------------------------------------- front end
-
-    def _on_front_end_msg(self, _widget: Any, content: Any, _buffers: Any = None) -> None:
-        """Handle one raw action from phone.js. Untrusted: never raises into the kernel."""
-        if isinstance(content, dict) and str(content.get("kind", "")).startswith("anywidget"):
-            return
-        try:
-            if not isinstance(content, dict):
-                raise _Refused(f"front-end message must be an object, got {type(content).__name__}", _NOT_UNDERSTOOD)
-            action = content.get("action")
-            if action == "answer":
-                self.answer(content.get("step_id"), content.get("value"))
-            elif action == "check":
-                self.check(content.get("step_id"), content.get("text"))
-            elif action == "locale":
-                if content.get("locale") not in LOCALES:
-                    raise _Refused(f"unknown locale {content.get('locale')!r}", _NOT_UNDERSTOOD)
-                self.locale = content["locale"]
-            else:
-                raise _Refused(f"unknown front-end action {action!r}", _NOT_UNDERSTOOD)
-        except _Refused as exc:
-            _log.info("PhoneSimulator refused a front-end action: %s", exc)
-            self._set_status("error", exc.learner_text)
-        except (SubmissionError, StoreError, t.TraitError, ValueError, TypeError, KeyError) as exc:
-            _log.warning("PhoneSimulator: front-end action failed: %s", exc)
-            if not isinstance(exc, StoreError):
-                self._set_status("error", _NOT_UNDERSTOOD)
-        except Exception:  # a bug must not take the learner's kernel down
-            _log.exception("PhoneSimulator: unexpected error while handling a front-end action")
-            self._set_status("error", _NOT_UNDERSTOOD)
 
     # ---------------------------------------------------------------- helpers
 
@@ -385,22 +246,22 @@ class PhoneSimulator(PythonOwnedState, anywidget.AnyWidget):
         clean = normalize_text(step_id) if isinstance(step_id, str) else None
         if clean not in self._step_ids:
             msg = f"scenario {self._scenario_id!r} has no step {step_id!r}; its steps are {list(self._step_ids)}"
-            raise _Refused(msg, _UNKNOWN_STEP)
+            raise Refused(msg, _UNKNOWN_STEP)
         return clean
 
     @staticmethod
     def _clean_text(value: Any, *, collapse: bool, allow_empty: bool = False) -> str:
         if not isinstance(value, str):
-            raise _Refused(f"text expected, got {type(value).__name__}", _NOT_UNDERSTOOD)
+            raise Refused(f"text expected, got {type(value).__name__}", NOT_UNDERSTOOD)
         if len(value) > MAX_TEXT * 4:
-            raise _Refused("text far too long", _TOO_LONG)
+            raise Refused("text far too long", _TOO_LONG)
         text = normalize_text(value, collapse_spaces=collapse)
         if not collapse:
             text = text.replace("\r", "").replace("\n", " ")
         if len(text) > MAX_TEXT:
-            raise _Refused(f"text of {len(text)} characters; at most {MAX_TEXT}", _TOO_LONG)
+            raise Refused(f"text of {len(text)} characters; at most {MAX_TEXT}", _TOO_LONG)
         if not text and not allow_empty:
-            raise _Refused("empty text", _EMPTY)
+            raise Refused("empty text", _EMPTY)
         return text
 
     def _checked(self, step: Any, text: str) -> dict[str, Any]:
@@ -427,6 +288,13 @@ class PhoneSimulator(PythonOwnedState, anywidget.AnyWidget):
         if len(self.answers["steps"]) == len(self._step_ids):
             self.set_trait("summary", {"points": result.points, "max_points": result.max_points})
 
+    def _prepare(self, key: Any) -> None:
+        self._secrets = {sid: k.secrets for sid, k in key.steps.items()}  # only to mask what is stored
+        self._step_ids = tuple(s.id for s in self._scenario.steps)
+
+    def _empty_answers(self) -> dict[str, Any]:
+        return {"steps": {}}
+
     def _render_locale(self) -> None:
         """Re-draw everything language-dependent (caller holds sync and the write flag)."""
         self.set_trait("view", self._scenario.view(self.locale))
@@ -436,39 +304,8 @@ class PhoneSimulator(PythonOwnedState, anywidget.AnyWidget):
             self.set_trait("checker", {})  # the front end re-checks its draft in the new language
         if self.answers.get("steps"):
             self._render_feedback()
-        if self.status.get("msgid"):
-            self._set_status(self.status["level"], self.status["msgid"])
 
-    def _set_status(self, level: str, msgid: str) -> None:
-        with self._writing():
-            self.set_trait("status", {"level": level, "text": translator(self.locale)(msgid), "msgid": msgid})
-
-    def _save(self, ok_msgid: str) -> None:
-        sub = self.submission
-        points = max_points = None
-        if self._key is not None:
-            result = score_phone(self._scenario, self._key, sub.answers)
-            points, max_points = result.points, result.max_points
-        try:
-            self._store.save(sub, points=points, max_points=max_points)
-        except StoreError:
-            _log.exception("PhoneSimulator: saving task %r failed", self._task_id)
-            self._set_status("error", _NOT_SAVED)
-            raise
-        self._set_status("ok", ok_msgid)
-
-    def _restore(self) -> None:
-        """Bring back earlier answers after a reload, when the store can tell whose they are (see ScamInbox)."""
-        if self._learner is None and (not isinstance(self._store, FileStore) or _served_by_voila()):
-            return
-        try:
-            earlier = self._store.load(self._task_id, learner=self._learner)
-            if earlier.kind != KIND or earlier.scenario_id != self._scenario_id:
-                return
-            parsed = parse_answers(self._scenario, earlier.answers)
-        except (SubmissionError, StoreError) as exc:
-            _log.info("PhoneSimulator: nothing to restore for %r (%s)", self._task_id, exc)
-            return
+    def _restore_answers(self, parsed: Any) -> None:
         steps = {sid: {k: v for k, v in a.model_dump().items() if v is not None} for sid, a in parsed.steps.items()}
         # Only an unbroken run from the first step makes sense to continue from.
         ordered: dict[str, Any] = {}
@@ -493,11 +330,6 @@ class PhoneSimulator(PythonOwnedState, anywidget.AnyWidget):
         self._render_reactions()
         self._render_feedback()
         self._set_status("info", _RESTORED)
-
-
-def _served_by_voila() -> bool:
-    """True in a kernel Voilà started for a visitor."""
-    return "VOILA_PREHEAT" in os.environ or "VOILA_KERNEL_ID" in os.environ
 
 
 __all__ = ["PhoneSimulator"]

@@ -1,29 +1,9 @@
 // dossier.js — the phone-sized public-service portal of hocvuso's DossierPortal widget.
-// One self-contained ES module (anywidget loads it from a Blob URL): no imports, no CDN, no network.
+// One ES module (anywidget loads it from a Blob URL), with common.js put in front of it by Python:
+// no imports, no CDN, no network.
 // It draws the synced state (view, screen, strings, status, feedback) and reports raw learner actions
 // with model.send({action, ...}); Python decides everything. All text goes in through textContent and
 // portal addresses are plain text, never links.
-
-/** Create an element with classes, attributes and text (always textContent, never HTML). */
-function h(tag, opts = {}, children = []) {
-  const node = document.createElement(tag);
-  if (opts.cls) node.className = opts.cls;
-  if (opts.text !== undefined && opts.text !== null) node.textContent = String(opts.text);
-  for (const [k, v] of Object.entries(opts.attrs || {})) {
-    if (v !== undefined && v !== null && v !== false) node.setAttribute(k, v === true ? "" : String(v));
-  }
-  for (const child of children) if (child) node.appendChild(child);
-  return node;
-}
-
-function fill(template, values) {
-  return String(template || "").replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
-}
-
-function fmt(x) {
-  const n = Number(x);
-  return Number.isInteger(n) ? String(n) : n.toFixed(1);
-}
 
 /** @param {{ model: any, el: HTMLElement }} ctx */
 function render({ model, el }) {
@@ -67,21 +47,7 @@ function render({ model, el }) {
     return wrap;
   }
 
-  // ---------------------------------------------------------------- header, stepper, card, status
-  function header() {
-    const bar = h("div", { cls: "hv-dos-bar" });
-    bar.appendChild(h("h2", { cls: "hv-dos-title", text: S("app") }));
-    const group = h("div", { cls: "hv-dos-lang", attrs: { role: "group", "aria-label": S("language") } });
-    for (const [code, label] of [["vi", "VI"], ["en", "EN"]]) {
-      const pressed = model.get("locale") === code;
-      const b = button(label, `lang-${code}`, () => { if (!pressed) send({ action: "locale", locale: code }); },
-        { cls: "hv-dos-lang-btn", attrs: { "aria-pressed": pressed ? "true" : "false", lang: code } });
-      group.appendChild(b);
-    }
-    bar.appendChild(group);
-    return bar;
-  }
-
+  // ---------------------------------------------------------------- stepper, card
   function stepper() {
     const sc = screen();
     const steps = view().steps || [];
@@ -111,12 +77,6 @@ function render({ model, el }) {
     d.appendChild(h("p", { cls: "hv-dos-today", text: `${S("today")} ${v.today || ""}` }));
     for (const para of String(v.situation || "").split("\n")) d.appendChild(h("p", { cls: "hv-dos-situation", text: para }));
     return d;
-  }
-
-  function statusLine() {
-    const st = model.get("status") || {};
-    return h("p", { cls: `hv-dos-status${st.level ? ` hv-dos-status-${st.level}` : ""}`, text: st.text || "",
-      attrs: { role: st.level === "error" ? "alert" : "status", "aria-live": "polite" } });
   }
 
   function navButtons() {
@@ -398,11 +358,11 @@ function render({ model, el }) {
     const fb = model.get("feedback") || {};
     if (!fb.items) return null;
     const sec = h("section", { cls: "hv-dos-feedback", attrs: { "aria-label": S("feedback") } });
-    sec.appendChild(h("h3", { cls: "hv-dos-sub", text: `${S("feedback")} — ${fill(S("points"), { points: fmt(fb.points), max: fmt(fb.max_points) })}` }));
+    sec.appendChild(h("h3", { cls: "hv-dos-sub", text: `${S("feedback")} — ${fill(S("points"), { points: fmtPoints(fb.points), max: fmtPoints(fb.max_points) })}` }));
     const ul = h("ul", { cls: "hv-dos-fb-list" });
     for (const it of fb.items) {
       const li = h("li", { cls: `hv-dos-fb ${it.ok ? "hv-dos-fb-ok" : "hv-dos-fb-bad"}` });
-      li.appendChild(h("span", { cls: "hv-dos-fb-label", text: `${it.ok ? "✓" : "✗"} ${it.label} (${fmt(it.points)}/${fmt(it.max_points)})` }));
+      li.appendChild(h("span", { cls: "hv-dos-fb-label", text: `${it.ok ? "✓" : "✗"} ${it.label} (${fmtPoints(it.points)}/${fmtPoints(it.max_points)})` }));
       for (const m of it.messages) li.appendChild(h("span", { cls: "hv-dos-fb-msg", text: m }));
       ul.appendChild(li);
     }
@@ -422,11 +382,11 @@ function render({ model, el }) {
     const sc = screen();
     if (sc.step !== 3) local.procedure = null;
     root.replaceChildren();
-    root.appendChild(header());
+    root.appendChild(appBar(model, "hv-dos", S("app"), "hv-dos-btn"));
     if (model.get("mode") === "contest") root.appendChild(h("p", { cls: "hv-dos-note", text: S("contest_note") }));
     root.appendChild(taskCard());
     root.appendChild(stepper());
-    root.appendChild(statusLine());
+    root.appendChild(statusLine(model, "hv-dos"));
     const main = h("div", { cls: "hv-dos-main" });
     main.appendChild(h("h3", { cls: "hv-dos-step-title", text: (view().steps || [])[sc.step - 1] || "", attrs: { tabindex: "-1", "data-key": "step-title" } }));
     main.appendChild(sc.ended ? ended() : (STEPS[(sc.step || 1) - 1] || stepPortal)());

@@ -1,5 +1,6 @@
 // inbox.js — the phone inbox of hocvuso's ScamInbox widget.
-// One self-contained ES module (anywidget loads it from a Blob URL): no imports, no CDN, no network.
+// One ES module (anywidget loads it from a Blob URL), with common.js put in front of it by Python:
+// no imports, no CDN, no network.
 // It only draws the synced state and reports raw learner actions to Python with model.send():
 //   {action: "answer", message_id, verdict, flags}   {action: "inspect", message_id, index}
 //   {action: "locale", locale}
@@ -16,18 +17,6 @@ const ICONS = {
   call: "M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25c1.1.37 2.3.57 3.6.57a1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z",
 };
 
-/** Create an element with classes, attributes and text (always textContent, never HTML). */
-function h(tag, opts = {}, children = []) {
-  const node = document.createElement(tag);
-  if (opts.cls) node.className = opts.cls;
-  if (opts.text !== undefined && opts.text !== null) node.textContent = String(opts.text);
-  for (const [k, v] of Object.entries(opts.attrs || {})) {
-    if (v !== undefined && v !== null && v !== false) node.setAttribute(k, v === true ? "" : String(v));
-  }
-  for (const child of children) if (child) node.appendChild(child);
-  return node;
-}
-
 function icon(channel) {
   const svg = document.createElementNS(SVG_NS, "svg");
   svg.setAttribute("viewBox", "0 0 24 24");
@@ -41,19 +30,10 @@ function icon(channel) {
   return h("span", { cls: `hv-inbox-icon hv-inbox-icon-${channel in ICONS ? channel : "sms"}` }, [svg]);
 }
 
-function fill(template, values) {
-  return String(template || "").replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
-}
-
-function fmtPoints(x) {
-  const n = Number(x);
-  return Number.isInteger(n) ? String(n) : n.toFixed(1);
-}
-
 /** @param {{ model: any, el: HTMLElement }} ctx */
 function render({ model, el }) {
-  el.classList.add("hv-inbox");
-  const root = h("div", { cls: "hv-inbox-phone" });
+  el.classList.add("hv-task", "hv-inbox");
+  const root = h("div", { cls: "hv-task-frame hv-inbox-phone" });
   el.appendChild(root);
 
   // View-local state: which message is open and the learner's unsent choices.
@@ -93,36 +73,6 @@ function render({ model, el }) {
       window.speechSynthesis.speak(u);
     });
     return b;
-  }
-
-  // ------------------------------------------------------------------ header
-  function header() {
-    const v = view();
-    const bar = h("div", { cls: "hv-inbox-bar" });
-    bar.appendChild(h("h2", { cls: "hv-inbox-title", text: v.title || S("app") }));
-    const group = h("div", { cls: "hv-inbox-lang", attrs: { role: "group", "aria-label": S("language") } });
-    for (const [code, label] of [["vi", "VI"], ["en", "EN"]]) {
-      const pressed = model.get("locale") === code;
-      const b = h("button", {
-        cls: `hv-inbox-lang-btn hv-inbox-lang-${code}`,
-        text: label,
-        attrs: { type: "button", "aria-pressed": pressed ? "true" : "false", lang: code, "data-key": `lang-${code}` },
-      });
-      b.addEventListener("click", () => { if (!pressed) send({ action: "locale", locale: code }); });
-      group.appendChild(b);
-    }
-    bar.appendChild(group);
-    return bar;
-  }
-
-  function statusLine() {
-    const st = model.get("status") || {};
-    const box = h("p", {
-      cls: `hv-inbox-status${st.level ? ` hv-inbox-status-${st.level}` : ""}`,
-      text: st.text || "",
-      attrs: { role: st.level === "error" ? "alert" : "status", "aria-live": "polite" },
-    });
-    return box;
   }
 
   // ------------------------------------------------------------------ list
@@ -305,11 +255,8 @@ function render({ model, el }) {
 
   function feedbackPanel(m) {
     const fb = (model.get("feedback") || {})[m.id];
-    const panel = h("section", { cls: "hv-inbox-feedback-wrap", attrs: { "aria-live": "polite", "aria-label": S("feedback") } });
-    if (!fb) return panel;
-    const box = h("div", { cls: `hv-inbox-feedback ${fb.correct ? "hv-inbox-feedback-correct" : "hv-inbox-feedback-wrong"}` });
-    box.appendChild(h("p", { cls: "hv-inbox-headline", text: `${fb.correct ? "✓" : "!"} ${fb.headline}`, attrs: { tabindex: "-1", "data-key": "feedback" } }));
-    box.appendChild(h("p", { cls: "hv-inbox-points", text: fill(S("points"), { points: fmtPoints(fb.points), max: fmtPoints(fb.max_points) }) }));
+    const { panel, box } = feedbackCard(model, "hv-inbox", fb);
+    if (!box) return panel;
     if (fb.flags && fb.flags.length) {
       const ul = h("ul", { cls: "hv-inbox-fb-flags" });
       for (const f of fb.flags) {
@@ -328,7 +275,6 @@ function render({ model, el }) {
     box.appendChild(h("p", { cls: "hv-inbox-explanation", text: fb.explanation }));
     box.appendChild(h("h4", { cls: "hv-inbox-fb-heading", text: S("what_to_do") }));
     box.appendChild(h("p", { cls: "hv-inbox-action", text: fb.action }));
-    panel.appendChild(box);
     return panel;
   }
 
@@ -376,9 +322,9 @@ function render({ model, el }) {
     const open = openId ? (v.messages || []).find((m) => m.id === openId) : null;
     if (!open) openId = null;
     root.replaceChildren();
-    root.appendChild(header());
+    root.appendChild(appBar(model, "hv-task hv-inbox", v.title || S("app")));
     root.appendChild(open ? messageView(open) : listView());
-    root.appendChild(statusLine());
+    root.appendChild(statusLine(model, "hv-inbox"));
     let target = null;
     if (opts.focus === "heading") target = root.querySelector('[data-key="heading"]');
     else if (keepKey) {

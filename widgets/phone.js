@@ -1,32 +1,12 @@
 // phone.js — the simulated phone of hocvuso's PhoneSimulator widget.
-// One self-contained ES module (anywidget loads it from a Blob URL): no imports, no CDN, no network.
+// One ES module (anywidget loads it from a Blob URL), with common.js put in front of it by Python:
+// no imports, no CDN, no network.
 // It only draws the synced state and reports raw learner actions to Python with model.send():
 //   {action: "answer", step_id, value}   {action: "check", step_id, text}   {action: "locale", locale}
 // Python decides everything else. All text goes in through textContent; nothing is a real link.
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const APP_MARK = { bank: "₫", chat: "Z", ai: "AI", video: "▶", browser: "🌐", sms: "✉", settings: "⚙", camera: "◎" };
-
-/** Create an element with classes, attributes and text (always textContent, never HTML). */
-function h(tag, opts = {}, children = []) {
-  const node = document.createElement(tag);
-  if (opts.cls) node.className = opts.cls;
-  if (opts.text !== undefined && opts.text !== null) node.textContent = String(opts.text);
-  for (const [k, v] of Object.entries(opts.attrs || {})) {
-    if (v !== undefined && v !== null && v !== false) node.setAttribute(k, v === true ? "" : String(v));
-  }
-  for (const child of children) if (child) node.appendChild(child);
-  return node;
-}
-
-function fill(template, values) {
-  return String(template || "").replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
-}
-
-function fmtPoints(x) {
-  const n = Number(x);
-  return Number.isInteger(n) ? String(n) : n.toFixed(1);
-}
 
 function fmtMoney(n) {
   return String(Math.round(Number(n) || 0)).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
@@ -62,8 +42,8 @@ function fakeQr(seed) {
 
 /** @param {{ model: any, el: HTMLElement }} ctx */
 function render({ model, el }) {
-  el.classList.add("hv-phone");
-  const root = h("div", { cls: "hv-phone-frame" });
+  el.classList.add("hv-task", "hv-phone");
+  const root = h("div", { cls: "hv-task-frame hv-phone-frame" });
   el.appendChild(root);
 
   const uid = `hv-phone-${Math.random().toString(36).slice(2, 8)}`;
@@ -96,21 +76,6 @@ function render({ model, el }) {
   }
 
   // ------------------------------------------------------------------ chrome
-  function header() {
-    const bar = h("div", { cls: "hv-phone-bar" });
-    bar.appendChild(h("h2", { cls: "hv-phone-title", text: view().title || "" }));
-    const group = h("div", { cls: "hv-phone-lang", attrs: { role: "group", "aria-label": S("language") } });
-    for (const [code, label] of [["vi", "VI"], ["en", "EN"]]) {
-      const pressed = model.get("locale") === code;
-      const b = h("button", { cls: `hv-phone-lang-btn hv-phone-lang-${code}`, text: label,
-        attrs: { type: "button", "aria-pressed": pressed ? "true" : "false", lang: code, "data-key": `lang-${code}` } });
-      b.addEventListener("click", () => { if (!pressed) send({ action: "locale", locale: code }); });
-      group.appendChild(b);
-    }
-    bar.appendChild(group);
-    return bar;
-  }
-
   function progress(stepIndex) {
     const wrap = h("nav", { cls: "hv-phone-progress", attrs: { "aria-label": S("steps") } });
     wrap.appendChild(h("p", { cls: "hv-phone-progress-text", text: fill(S("step"), { n: stepIndex + 1, total: steps().length }) }));
@@ -350,11 +315,8 @@ function render({ model, el }) {
 
   function feedbackPanel(step) {
     const fb = (model.get("feedback") || {})[step.id];
-    const panel = h("section", { cls: "hv-phone-feedback-wrap", attrs: { "aria-live": "polite", "aria-label": S("feedback") } });
-    if (!fb) return panel;
-    const box = h("div", { cls: `hv-phone-feedback ${fb.correct ? "hv-phone-feedback-correct" : "hv-phone-feedback-wrong"}` });
-    box.appendChild(h("p", { cls: "hv-phone-headline", text: `${fb.correct ? "✓" : "!"} ${fb.headline}`, attrs: { tabindex: "-1", "data-key": "feedback" } }));
-    box.appendChild(h("p", { cls: "hv-phone-points", text: fill(S("points"), { points: fmtPoints(fb.points), max: fmtPoints(fb.max_points) }) }));
+    const { panel, box } = feedbackCard(model, "hv-phone", fb);
+    if (!box) return panel;
     if (fb.lines && fb.lines.length) {
       const ul = h("ul", { cls: "hv-phone-fb-lines" });
       for (const line of fb.lines) {
@@ -371,7 +333,6 @@ function render({ model, el }) {
     }
     box.appendChild(h("h4", { cls: "hv-phone-fb-heading", text: S("remember") }));
     box.appendChild(h("p", { cls: "hv-phone-fb-rule", text: fb.explain }));
-    panel.appendChild(box);
     return panel;
   }
 
@@ -403,12 +364,6 @@ function render({ model, el }) {
     return box;
   }
 
-  function statusLine() {
-    const st = model.get("status") || {};
-    return h("p", { cls: `hv-phone-status${st.level ? ` hv-phone-status-${st.level}` : ""}`, text: st.text || "",
-      attrs: { role: st.level === "error" ? "alert" : "status", "aria-live": "polite" } });
-  }
-
   // ------------------------------------------------------------------ drawing
   function redraw(opts = {}) {
     const active = el.ownerDocument.activeElement;
@@ -419,7 +374,7 @@ function render({ model, el }) {
     const index = Math.max(0, list.findIndex((s) => s.id === current));
     const step = list[index];
     root.replaceChildren();
-    root.appendChild(header());
+    root.appendChild(appBar(model, "hv-task hv-phone", view().title || ""));
     if (view().intro && index === 0) root.appendChild(h("p", { cls: "hv-phone-intro", text: view().intro }));
     if (isContest()) root.appendChild(h("p", { cls: "hv-phone-note", text: S("contest_note") }));
     if (step) {
@@ -435,7 +390,7 @@ function render({ model, el }) {
     }
     const sm = summary();
     if (sm) root.appendChild(sm);
-    root.appendChild(statusLine());
+    root.appendChild(statusLine(model, "hv-phone"));
     let target = null;
     if (opts.focus === "prompt") target = root.querySelector('[data-key="prompt"]');
     else if (opts.focus === "feedback") target = root.querySelector('[data-key="feedback"]') || root.querySelector('[data-key="next"]');
