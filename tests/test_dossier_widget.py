@@ -198,10 +198,22 @@ def test_locale_switch_translates_everything():
     assert portal.view["title"] == SCENARIO.title.en
 
 
-def test_work_is_restored_from_the_file_beside_the_notebook(tmp_path):
+def test_work_is_restored_from_the_file_beside_the_notebook(tmp_path, monkeypatch):
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.delenv("VOILA_KERNEL_ID", raising=False)
     portal = ready_to_commit(store=FileStore(tmp_path))
     portal.commit(True)
     again = DossierPortal(TASK, task_id="thu-tuc", store=FileStore(tmp_path))
     assert again.answers["fields"] == portal.answers["fields"]
     assert again.answers["commitment"] is False and again.answers["step"] == 6  # the OTP must be asked again
     assert again.status["level"] == "info"
+
+
+def test_an_anonymous_voila_visitor_never_sees_the_shared_files_dossier(tmp_path, monkeypatch):
+    """Every visitor of a plain Voilà page shares the notebook's folder: no stranger's name, ID number
+    or address may come back from that file (in a classroom, each learner has their own rows)."""
+    monkeypatch.delenv("VOILA_KERNEL_ID", raising=False)
+    ready_to_commit(store=FileStore(tmp_path)).commit(True)
+    monkeypatch.setenv("VOILA_PREHEAT", "False")  # a Voilà kernel
+    visitor = DossierPortal(TASK, task_id="thu-tuc", store=FileStore(tmp_path))
+    assert visitor.answers["fields"] == {} and visitor.answers["step"] != 6

@@ -211,9 +211,6 @@ class DossierPortal(TaskWidget):
     _python_owned = TaskWidget._python_owned | {"screen"}
     _not_saved = _NOT_SAVED
     _status_keeps_params = True  # its statuses name values ("{left} tries left"): a locale switch re-fills them
-    # Unlike the other widgets, the dossier has always restored an anonymous Voilà visitor from the
-    # notebook folder's file; kept so for now (whether it should start fresh too is an open question).
-    _fresh_for_voila_visitors = False
 
     view = t.Dict(read_only=True, help="The public scenario in the current locale: situation card, portal "
                   "look-alikes (text only), procedure catalogue, files in the picker. Never an answer.").tag(sync=True)
