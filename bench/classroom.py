@@ -97,17 +97,24 @@ def watchdog(budget: float) -> None:
 # ---------------------------------------------------------------------- memory
 
 def kernel_pids(root_pid: int) -> dict[str, int]:
-    """kernel id -> PID of every ipykernel under `root_pid` (the id is in its connection file name)."""
+    """kernel id -> PID of every kernel under `root_pid`.
+
+    The id is in the connection file name on the command line of a kernel started the ordinary
+    way (stock Voilà: ipykernel_launcher -f …/kernel-ID.json), and in the IPC socket paths of a
+    kernel forked by hocvuso's zygote (its command line is the zygote's).
+    """
     import psutil
 
     out = {}
     for p in psutil.Process(root_pid).children(recursive=True):
         try:
-            cmd = " ".join(p.cmdline())
+            found = re.search(r"kernel-([0-9a-f-]{36})\.json", " ".join(p.cmdline()))
+            if not found:
+                paths = " ".join(str(c.laddr) for c in p.net_connections(kind="unix"))
+                found = re.search(r"kernel-([0-9a-f-]{36})-ipc", paths)
         except psutil.Error:
             continue
-        found = re.search(r"kernel-([0-9a-f-]{36})\.json", cmd)
-        if found:  # ipykernel_launcher (stock) or hocvuso._kernel (classroom)
+        if found:
             out[found.group(1)] = p.pid
     return out
 
