@@ -518,6 +518,7 @@ def main() -> None:
     ap.add_argument("--loads", type=int, default=5)
     ap.add_argument("--budget", type=float, default=570.0, help="whole run, seconds (default 570)")
     ap.add_argument("--only", choices=("classroom", "stock"), default=None)
+    ap.add_argument("--keep", action="store_true", help="keep the work folder (server logs, databases) and say where")
     args = ap.parse_args()
     limits = {"warm": 180, "browser": 90, "arrive": 60, "arrive_stock": 120, "act": 30}
     watchdog(args.budget)
@@ -535,7 +536,10 @@ def main() -> None:
     finally:
         for proc in _STARTED:
             stop_group(proc)
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep:
+            say(f"\nwork folder kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     load = os.getloadavg()
     say(f"\ndone in {time.monotonic() - t0:.0f} s; load average at the end {load[0]:.1f} / {load[1]:.1f}")
 
