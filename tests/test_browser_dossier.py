@@ -100,7 +100,10 @@ def test_learner_files_a_dossier_on_a_phone(phone: Page, lesson_server, artifact
     step_is(phone, 3)
 
     # 3 · procedure and agency.
-    phone.locator(f'[data-key="proc-{KEY.procedure}"]').check()
+    # A tap, then Python's answer: `check()` would also insist the element stays checked, but Python
+    # re-draws the step (under load, while Playwright looks) — the state to wait for is Python's.
+    phone.locator(f'[data-key="proc-{KEY.procedure}"]').click()
+    expect(phone.locator(f'[data-key="proc-{KEY.procedure}"]')).to_be_checked()
     phone.locator(".hv-dos-agency").select_option(KEY.agencies[0])
     phone.locator(".hv-dos-proc-go").click()
     step_is(phone, 4)
@@ -130,7 +133,7 @@ def test_learner_files_a_dossier_on_a_phone(phone: Page, lesson_server, artifact
 
     # 6 · review and commitment.
     expect(phone.locator(".hv-dos-review")).to_contain_text("Bùi Văn Lợi")
-    phone.locator('[data-key="commit"]').check()
+    phone.locator('[data-key="commit"]').click()  # ticking the commitment moves on to the OTP step
     step_is(phone, 7)
 
     # 7 · the OTP, read off the simulated phone; the fake "staff" chat is there and stays unanswered.
