@@ -169,3 +169,45 @@ def test_lesson_kernels_start_without_debugpy_and_import_no_batch_grader():
             "print(_is_debugpy_available, heavy)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False []", out
+
+
+def test_websockets_to_kernels_send_small_messages_at_once():
+    """Nagle's algorithm off on the server's websockets (classroom._app.no_delay): with it on, a kernel's
+    "busy" then its reply waited for the phone's delayed ACK, 40 ms per widget round trip."""
+    import asyncio
+    import socket
+
+    import tornado.httpserver
+    import tornado.testing
+    import tornado.web
+    import tornado.websocket
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
+    from hocvuso.classroom._app import no_delay
+
+    assert issubclass(VoilaKernelWebsocketHandler, tornado.websocket.WebSocketHandler)  # so init_handlers wraps it
+    seen: list[int] = []
+
+    class Echo(tornado.websocket.WebSocketHandler):
+        def open(self):
+            sock = self.ws_connection.stream.socket
+            seen.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+        def on_message(self, message):
+            self.write_message(message)
+
+    async def run(handler) -> None:
+        app = tornado.web.Application([(r"/ws", handler)])
+        sock, port = tornado.testing.bind_unused_port()
+        server = tornado.httpserver.HTTPServer(app)
+        server.add_sockets([sock])
+        ws = await tornado.websocket.websocket_connect(f"ws://127.0.0.1:{port}/ws")
+        ws.write_message("ping")
+        assert await ws.read_message() == "ping"
+        ws.close()
+        server.stop()
+
+    asyncio.run(run(Echo))
+    asyncio.run(run(no_delay(Echo)))
+    assert seen[0] == 0 and seen[1] != 0
+    assert no_delay(VoilaKernelWebsocketHandler).__name__ == "NoDelayVoilaKernelWebsocketHandler"
