@@ -207,7 +207,10 @@ def test_websockets_to_kernels_send_small_messages_at_once():
         ws.close()
         server.stop()
 
-    asyncio.run(run(Echo))
-    asyncio.run(run(no_delay(Echo)))
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:  # its own thread: the browser tests' event loop may be running here
+        pool.submit(asyncio.run, run(Echo)).result(timeout=60)
+        pool.submit(asyncio.run, run(no_delay(Echo))).result(timeout=60)
     assert seen[0] == 0 and seen[1] != 0
     assert no_delay(VoilaKernelWebsocketHandler).__name__ == "NoDelayVoilaKernelWebsocketHandler"
