@@ -13,7 +13,8 @@ pool works) with a few handlers in front:
   started, the lesson run up to the point where it waits for its learner. The log says
   "Kernel pool of LESSON is warm" when a pool is complete, which is when a class can come in
   (Voilà's own "is filled" only means the kernels were started);
-* ``/hv/frontend/HASH.js`` the ~80 script chunks of a lesson page in one file (see `_frontend`);
+* ``/hv/frontend/HASH.js`` the ~86 script chunks of a lesson page in one file (see `_frontend`);
+* websockets (kernel channels, Voilà's request info) send small messages at once (`no_delay`);
 * static files (5 MB of JavaScript per phone) are sent gzip-compressed when the phone accepts it,
   compressed once per file and kept in memory; pages are compressed as they stream. Only the
   JupyterLab extensions lessons need are loaded (widgets, anywidget);
