@@ -149,7 +149,10 @@ class SimLearner:
         raise TimeoutError(f"no reply to {content!r}")
 
     def answer(self, message_id: str, verdict: str, flags: list[str] | tuple[str, ...] = ()) -> dict:
-        return self.act({"action": "answer", "message_id": message_id, "verdict": verdict, "flags": list(flags)})
+        # Wait for `answers` (it changes with every answer); `status` repeats "saved" unchanged from the
+        # second answer on, and an unchanged trait is not sent again.
+        return self.act({"action": "answer", "message_id": message_id, "verdict": verdict, "flags": list(flags)},
+                        wait_for="answers")
 
     def close(self) -> None:
         if self.ws is not None:
