@@ -33,6 +33,40 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True, "args": CHROMIUM_ARGS}
 
 
+PHONE = {"width": 360, "height": 740}
+"""The small phone every browser test uses."""
+
+
+@pytest.fixture()
+def offline_phone(browser):
+    """A 360×740 touch page that can reach only the local server: every other request is aborted
+    and noted in `page.blocked` (lessons must work with no internet, and never fetch a scam link)."""
+    context = browser.new_context(viewport=dict(PHONE), locale="vi-VN", has_touch=True, service_workers="block")
+    blocked: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith("http://127.0.0.1"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.blocked = blocked  # type: ignore[attr-defined]
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+def full_screenshot(page, path) -> None:
+    """Voilà scrolls inside #rendered_cells, so grow the viewport to the content for a full-page shot."""
+    height = page.evaluate("() => (document.querySelector('#rendered_cells') || document.scrollingElement).scrollHeight")
+    page.set_viewport_size({"width": PHONE["width"], "height": max(PHONE["height"], int(height) + 20)})
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(dict(PHONE))
+
+
 @pytest.fixture()
 def artifacts() -> Path:
     """Folder for screenshots (git-ignored)."""

@@ -22,27 +22,13 @@ def classroom(classroom_factory):
 
 
 @pytest.fixture()
-def phone(browser):
-    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="vi-VN", has_touch=True,
-                                  service_workers="block")
-    outside: list[str] = []
-
-    def route(r):
-        if r.request.url.startswith("http://127.0.0.1"):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    page.outside = outside  # type: ignore[attr-defined]
+def phone(offline_phone):
+    """conftest.offline_phone, noting any browser dialog (a script that ran) and with more patience."""
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.dialogs = dialogs  # type: ignore[attr-defined]
-    page.set_default_timeout(60_000)
-    yield page
-    context.close()
+    offline_phone.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    offline_phone.dialogs = dialogs  # type: ignore[attr-defined]
+    offline_phone.set_default_timeout(60_000)
+    return offline_phone
 
 
 def shot(page: Page, path) -> None:
@@ -76,7 +62,7 @@ def test_sign_in_do_a_task_reload_still_signed_in(phone: Page, classroom, artifa
     expect(phone.locator(".hv-inbox-item-answered").first).to_be_visible()  # still signed in, answer restored
     phone.goto(f"{classroom.base}/")
     expect(phone.locator(".hv-learner-code")).to_have_text(code)
-    assert phone.outside == [], f"requests left the LAN: {phone.outside}"
+    assert phone.blocked == [], f"requests left the LAN: {phone.blocked}"
     assert phone.dialogs == []
 
 
@@ -98,4 +84,4 @@ def test_dashboard_needs_the_pin_and_shows_names_as_text(phone: Page, classroom,
     expect(phone.locator("svg.hv-chart").first).to_be_visible()
     shot(phone, artifacts / "classroom-dashboard.png")
     assert phone.dialogs == []
-    assert phone.outside == [], f"requests left the LAN: {phone.outside}"
+    assert phone.blocked == [], f"requests left the LAN: {phone.blocked}"

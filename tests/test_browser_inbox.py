@@ -14,6 +14,7 @@ import urllib.request
 import uuid
 
 import pytest
+from conftest import full_screenshot
 from playwright.sync_api import Page, expect
 
 from hocvuso.core import SqlStore, describe_link, load_inbox
@@ -36,33 +37,9 @@ def lesson_server(voila_server):
 
 
 @pytest.fixture()
-def phone(browser, lesson_server):
-    """A 360×740 page that can reach only the local Voilà; every other request is aborted and noted."""
-    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="vi-VN",
-                                  has_touch=True, service_workers="block")
-    blocked: list[str] = []
-
-    def route(r):
-        if r.request.url.startswith("http://127.0.0.1"):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    page.blocked = blocked  # type: ignore[attr-defined]
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
-
-
-def full_screenshot(page: Page, path) -> None:
-    """Voilà scrolls inside #rendered_cells, so grow the viewport to the content for a full-page shot."""
-    height = page.evaluate("() => (document.querySelector('#rendered_cells') || document.scrollingElement).scrollHeight")
-    page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, int(height) + 20)})
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+def phone(offline_phone, lesson_server):
+    """A 360×740 page that can reach only the local Voilà (conftest.offline_phone)."""
+    return offline_phone
 
 
 def tab_to(page: Page, selector: str, *, key: str = "Tab", limit: int = 120) -> None:
