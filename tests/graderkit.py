@@ -135,3 +135,28 @@ def tree_digest(root: Path, *, skip: tuple[str, ...] = ()) -> dict[str, str]:
 
 __all__ = ["ASSIGNMENT", "MAX_SCORE", "NOTEBOOK", "hand_in", "make_course", "read_results", "release_notebook",
            "set_solution", "tree_digest", "json", "shutil"]
+
+
+# ---------------------------------------------------------------------- real nbgrader on a bundled lesson
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the real `nbgrader` command in `course` (output captured, 10 min at most)."""
+    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, capture_output=True, text=True,
+                          timeout=600)
+
+
+def lesson_course(root: Path, assignment: str) -> Path:
+    """A judge's course for a bundled lesson, made the way a judge makes it: `hocvuso course init` +
+    `hocvuso assign` (source and release ready for nbgrader)."""
+    from hocvuso.grader import assign, course_init
+
+    course_init(root, assignments=[assignment])
+    assign(root, assignment)
+    return root
+
+
+def submitted_folder(course: Path, student: str, assignment: str) -> Path:
+    """A copy of the release in submitted/STUDENT/ASSIGNMENT, where the student's answers go."""
+    folder = course / "submitted" / student / assignment
+    shutil.copytree(course / "release" / assignment, folder)
+    return folder

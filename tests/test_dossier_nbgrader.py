@@ -6,15 +6,12 @@ hocvuso's own score; a student who never filed anything gets 0, not nbgrader's s
 """
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from graderkit import lesson_course, nbgrader, submitted_folder
 from nbgrader.api import Gradebook
 
-from hocvuso.grader import assign, course_init
 from hocvuso.core import FileStore, load_exercise, score
 from hocvuso.widgets import DossierPortal
 
@@ -24,18 +21,10 @@ TASK, SCENARIO, POINTS = "ho-so-khai-sinh", "ks-be-an-nhien", 20.0
 pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
 
 
-def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, capture_output=True, text=True,
-                          timeout=600)
-
-
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> Path:
     """A judge's course made the way a judge makes it: `hocvuso course init` + `hocvuso assign`."""
-    course = tmp_path_factory.mktemp("course")
-    course_init(course, assignments=[ASSIGNMENT])
-    assign(course, ASSIGNMENT)
-    return course
+    return lesson_course(tmp_path_factory.mktemp("course"), ASSIGNMENT)
 
 
 def file_dossier(portal: DossierPortal, *, mistakes: bool) -> None:
@@ -63,8 +52,7 @@ def file_dossier(portal: DossierPortal, *, mistakes: bool) -> None:
 
 
 def hand_in(course: Path, student: str, mistakes: bool | None) -> Path:
-    folder = course / "submitted" / student / ASSIGNMENT
-    shutil.copytree(course / "release" / ASSIGNMENT, folder)
+    folder = submitted_folder(course, student, ASSIGNMENT)
     if mistakes is not None:
         portal = DossierPortal(SCENARIO, task_id=TASK, mode="contest", store=FileStore(folder))
         file_dossier(portal, mistakes=mistakes)

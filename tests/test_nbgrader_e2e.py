@@ -5,15 +5,12 @@ who never submitted must get 0, not the full marks nbgrader gives a silent grade
 """
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from graderkit import lesson_course, nbgrader, submitted_folder
 from nbgrader.api import Gradebook
 
-from hocvuso.grader import assign, course_init
 from hocvuso.core import FileStore, load_inbox, score
 from hocvuso.widgets import ScamInbox
 
@@ -23,24 +20,15 @@ TASK, INBOX, POINTS = "hop-thu", "hop-thu-1", 10.0
 pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
 
 
-def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, capture_output=True, text=True,
-                          timeout=600)
-
-
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> Path:
     """A judge's course made the way a judge makes it: `hocvuso course init` + `hocvuso assign`."""
-    course = tmp_path_factory.mktemp("course")
-    course_init(course, assignments=[ASSIGNMENT])
-    assign(course, ASSIGNMENT)
-    return course
+    return lesson_course(tmp_path_factory.mktemp("course"), ASSIGNMENT)
 
 
 def hand_in(course: Path, student: str, answer) -> Path:
     """Copy the release to submitted/STUDENT/ASSIGNMENT and let `answer(inbox)` work the widget there."""
-    folder = course / "submitted" / student / ASSIGNMENT
-    shutil.copytree(course / "release" / ASSIGNMENT, folder)
+    folder = submitted_folder(course, student, ASSIGNMENT)
     if answer is not None:
         inbox = ScamInbox(INBOX, task_id=TASK, store=FileStore(folder))
         answer(inbox)
