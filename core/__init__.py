@@ -18,6 +18,7 @@ from ._exercises import load_exercise
 from ._identity import Roster, SignInRefused, current_learner, in_classroom
 
 __all__ = [
+    "DossierKey", "DossierScenario", "dossier_feedback", "load_dossier", "load_procedures", "score_dossier",
     "Roster", "SignInRefused", "current_learner", "in_classroom",
     "DEFAULT_LOCALE", "LOCALES", "SCHEMA_VERSION",
     "AnswersInvalid", "ContentError", "FileStore", "GradingError", "HocvusoError", "InboxKey", "InboxScenario",

@@ -24,16 +24,15 @@ checking it, or read anything but its arguments.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import validators as v
-from ._content import content_root, load_file, read_yaml, validate
+from ._content import content_root, load_file
 from ._errors import AnswersInvalid, ContentError
 from ._i18n import N_, gettext
 from ._inbox import LocalText, load_competences

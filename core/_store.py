@@ -10,7 +10,6 @@ A store never grades and never decides who the learner is; it only keeps what it
 """
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path

@@ -3,13 +3,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
-import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from graderkit import ASSIGNMENT, NOTEBOOK, hand_in, make_course
+from graderkit import NOTEBOOK, hand_in, make_course
 from hocvuso.grader import self_check
 
 pytestmark = [pytest.mark.slow]

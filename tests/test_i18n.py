@@ -5,7 +5,7 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 
-from hocvuso.core import gettext, translator
+from hocvuso.core import translator
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYWORDS = {"gettext": None, "ngettext": (1, 2), "N_": None, "_": None}
