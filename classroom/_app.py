@@ -29,7 +29,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import secrets
 import sys
 import threading
 from pathlib import Path
@@ -42,6 +41,7 @@ from tornado.ioloop import PeriodicCallback
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
+from hocvuso._forms import CSRF_FIELD, csrf_matches, csrf_token
 from hocvuso._provisioner import provisioner_stanza
 from hocvuso.core import Roster, SignInRefused, StoreError, translator
 from hocvuso.core._identity import TOKEN_COOKIE, token_from_request
@@ -53,7 +53,6 @@ from ._pages import catalogue_page
 TEMPLATE_DIR = Path(__file__).parent / "template"
 DASHBOARD_DIR = "giao-vien"
 DASHBOARD_NOTEBOOK = f"{DASHBOARD_DIR}/bang-dieu-khien.ipynb"
-CSRF_COOKIE = "hv_csrf"
 COOKIE_DAYS = 30
 
 
@@ -95,15 +94,10 @@ class _Base(tornado.web.RequestHandler):
         return self.classroom.roster.resolve(token) if token else None
 
     def csrf(self) -> str:
-        token = self.get_cookie(CSRF_COOKIE)
-        if not token or len(token) < 16:
-            token = secrets.token_urlsafe(18)
-            self.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="Lax", path="/")
-        return token
+        return csrf_token(self)
 
     def check_csrf(self) -> None:
-        cookie, field = self.get_cookie(CSRF_COOKIE), self.get_body_argument("_hv_csrf", "")
-        if not cookie or not secrets.compare_digest(cookie, field):
+        if not csrf_matches(self, self.get_body_argument(CSRF_FIELD, "")):
             raise tornado.web.HTTPError(403, "form expired; reload the page")
 
     def render_catalogue(self, *, error: str | None = None, status: int = 200, **hints: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
+from hocvuso._forms import CSRF_FIELD
 from hocvuso.core import Learner, load_competences, translator
 from hocvuso.core._i18n import N_
 
@@ -134,7 +135,7 @@ def catalogue_page(*, lessons: list[Lesson], locale: str, learner: Learner | Non
     """The whole catalogue page: sign-in (or the signed-in learner), then one card per lesson."""
     _ = translator(locale)
     parts: list[str] = []
-    hidden = f'<input type="hidden" name="_hv_csrf" value="{escape(csrf)}"><input type="hidden" name="lang" value="{locale}">'
+    hidden = f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf)}"><input type="hidden" name="lang" value="{locale}">'
     if learner is None:
         err = f'<p class="hv-error" role="alert" id="hv-error">{escape(error)}</p>' if error else ""
         parts.append(

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -24,12 +23,12 @@ from pathlib import Path
 import tornado.httputil
 import tornado.web
 
+from hocvuso._forms import CSRF_FIELD, csrf_matches, csrf_token
 from hocvuso.core import translator
 from hocvuso.core._i18n import N_
 from hocvuso.grader._handin import (MAX_UPLOAD_BYTES, VIETNAM, M, Refused, assignments_of, course_due_date,
                                     find_receipt, hand_in, parse_timestamp)
 
-CSRF_COOKIE = "hv_csrf"
 PATH = "hv/nop-bai"
 
 T = {
@@ -142,11 +141,7 @@ class UploadHandler(_Base):
         self._chunks.append(chunk)
 
     def csrf(self) -> str:
-        token = self.get_cookie(CSRF_COOKIE)
-        if not token or len(token) < 16:
-            token = secrets.token_urlsafe(18)
-            self.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="Lax", path="/")
-        return token
+        return csrf_token(self)
 
     def get(self) -> None:
         self.page(name=self._learner_name())
@@ -165,8 +160,7 @@ class UploadHandler(_Base):
                                               args, files)
         self._chunks = []
         field = lambda key: (args.get(key) or [b""])[0].decode("utf-8", "replace").strip()  # noqa: E731
-        cookie = self.get_cookie(CSRF_COOKIE)
-        if not cookie or not secrets.compare_digest(cookie, field("_hv_csrf")):
+        if not csrf_matches(self, field(CSRF_FIELD)):
             self.page(error=tr(T["expired"]), status=403)
             return
         name, contest_id, assignment = field("name")[:80], field("contest_id")[:40], field("assignment")[:80]
@@ -229,7 +223,7 @@ class UploadHandler(_Base):
         body.append(
             f'<section class="hv-card"><h2>{escape(title)}</h2>'
             f'<form method="post" action="{escape(base)}?lang={locale}" enctype="multipart/form-data" class="hv-upload">'
-            f'<input type="hidden" name="_hv_csrf" value="{escape(self.csrf())}">{class_field}'
+            f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(self.csrf())}">{class_field}'
             f'<label for="hv-name">{escape(tr(T["name"]))}</label>'
             f'<input type="text" id="hv-name" name="name" maxlength="60" autocomplete="name" value="{escape(name)}">'
             f'<p class="hv-or">{escape(tr(T["or"]))}</p>'
