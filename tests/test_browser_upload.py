@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from playwright.sync_api import expect
 
-from conftest import _wait_for_port, find_free_port
 from graderkit import ASSIGNMENT, NOTEBOOK, make_course, release_notebook, set_solution
 from hocvuso.grader._handin import versions_of
 
@@ -20,27 +15,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(tmp_path_factory, classroom_factory):
+    """`hocvuso serve --course COURSE` (the upload page on), no kernel pool: only the upload page is used."""
     root = tmp_path_factory.mktemp("upload")
     course = make_course(root / "course")
-    port = find_free_port()
-    log = root / "serve.log"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "HOCVUSO_COURSE": str(course)}
-    env.pop("NBGRADER_EXECUTION", None)
-    args = ["--host", "127.0.0.1", "--port", str(port), "--db", f"sqlite:///{root / 'class.sqlite'}",
-            "--class-code", "LOP7A", "--pin", "246810", "--lesson", "lua-dao-tin-nhan", "--no-preheat"]
-    with log.open("wb") as fh:
-        proc = subprocess.Popen([sys.executable, "-m", "hocvuso", "serve", *args], cwd=root, env=env, stdout=fh,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        _wait_for_port(port, proc, log, timeout=90)
-        yield f"http://127.0.0.1:{port}", course, root
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+    server = classroom_factory(workdir=root, extra=("--no-preheat", "--course", str(course)))
+    return server.base, course, root
 
 
 def student_notebook(course: Path, folder: Path, body: str) -> Path:
