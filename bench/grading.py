@@ -25,6 +25,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from graderkit import ASSIGNMENT, hand_in, make_course, read_results  # noqa: E402
 from nbgrader.api import Gradebook  # noqa: E402
 
+from hocvuso._tools import tool_env  # noqa: E402
+
 from hocvuso.grader import grade_batch  # noqa: E402
 
 VARIANTS = [  # (tong body, la_so_chan body, inbox)
@@ -52,7 +54,7 @@ def main() -> None:
         shutil.copytree(submitted, course / "submitted")
         started = time.monotonic()
         done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--create", "--force"],
-                              cwd=course, capture_output=True, text=True)
+                              cwd=course, capture_output=True, text=True, env=tool_env())
         stock = time.monotonic() - started
         stock_failed = sorted(set(re.findall(r"error processing assignment '[^']+' for student '([^']+)'",
                                              done.stdout + done.stderr)))

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from hocvuso._lessons import contest_notebooks, lesson_notebooks
+from hocvuso._tools import tool_env
 
 from ._errors import GraderError
 
@@ -42,9 +43,18 @@ def assign(course: Path, assignment: str) -> Path:
     course = Path(course).resolve()
     if not (course / "source" / assignment).is_dir():
         raise GraderError(f"no assignment {assignment!r} in {course / 'source'}")
+    return generate_release(course, assignment)
+
+
+def generate_release(course: Path, assignment: str) -> Path:
+    """Run `nbgrader generate_assignment` for `assignment` in `course`; one clear GraderError if it fails.
+
+    nbgrader's gradebook runs `alembic` by its bare name: the tools of this interpreter go first on PATH,
+    so a virtual environment that is not activated works too.
+    """
     done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
-                          cwd=course, capture_output=True, text=True)
+                          cwd=course, capture_output=True, text=True, env=tool_env())
     if done.returncode != 0:
         tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-8:])
-        raise GraderError(f"nbgrader generate_assignment {assignment} failed:\n{tail}")
+        raise GraderError(f"nbgrader generate_assignment {assignment} failed in {course}:\n{tail}")
     return course / "release" / assignment

@@ -21,8 +21,6 @@ The release's locked cells give the checksums that tamper detection compares wit
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Mapping
@@ -32,6 +30,7 @@ from nbgrader.utils import compute_checksum
 
 from hocvuso.core import load_exercise
 
+from ._course import generate_release
 from ._errors import GraderError
 
 
@@ -130,11 +129,7 @@ def ensure_release(course: Path, assignment: str) -> Path:
         raise GraderError(f"no assignment {assignment!r} in {course / 'source'} (assignments there: {known}); "
                           "create it with `hocvuso course init` or copy an nbgrader source folder there")
     if not release.is_dir() or not list(release.glob("*.ipynb")):
-        done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
-                              cwd=course, capture_output=True, text=True)
-        if done.returncode != 0:
-            tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-8:])
-            raise GraderError(f"nbgrader generate_assignment {assignment} failed in {course}:\n{tail}")
+        generate_release(course, assignment)
     return release
 
 

@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 
 import nbformat
+
+from hocvuso._tools import tool_env
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from hocvuso.core import FileStore, load_inbox
@@ -67,8 +69,7 @@ def make_course(root: Path) -> Path:
     folder = root / "source" / ASSIGNMENT
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(source_notebook(), folder / NOTEBOOK)
-    done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--force"], cwd=root,
-                          capture_output=True, text=True)
+    done = nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
     assert done.returncode == 0, done.stdout + done.stderr
     return root
 
@@ -140,9 +141,12 @@ __all__ = ["ASSIGNMENT", "MAX_SCORE", "NOTEBOOK", "hand_in", "make_course", "rea
 # ---------------------------------------------------------------------- real nbgrader on a bundled lesson
 
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run the real `nbgrader` command in `course` (output captured, 10 min at most)."""
+    """Run the real `nbgrader` command in `course` (output captured, 10 min at most).
+
+    nbgrader's gradebook runs `alembic` by name: this interpreter's tools go first on PATH, as hocvuso does.
+    """
     return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, capture_output=True, text=True,
-                          timeout=600)
+                          timeout=600, env=tool_env())
 
 
 def lesson_course(root: Path, assignment: str) -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from graderkit import read_results
+from graderkit import nbgrader, read_results
 from hocvuso.contest import make_dataset
 from hocvuso.contest._inbox import load_bank, variant_exercise
 from hocvuso.core import FileStore, load_competences
@@ -36,8 +36,7 @@ def course(tmp_path_factory) -> Path:
         f"c = get_config()\nc.CourseDirectory.course_id = 'thi'\nc.CourseDirectory.root = {str(root)!r}\n", encoding="utf-8")
     for name in CONTESTS:
         shutil.copytree(ROOT / "notebooks" / name, root / "source" / name)
-        done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", name, "--force"], cwd=root,
-                              capture_output=True, text=True)
+        done = nbgrader(root, "generate_assignment", name, "--force")
         assert done.returncode == 0, done.stdout + done.stderr
     return root
 

@@ -13,15 +13,13 @@ import ast
 import json
 import re
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from graderkit import read_results
+from graderkit import nbgrader, read_results
 from hocvuso.contest import ContestDossier
 from hocvuso.contest._dossier import load_bank, variant_exercise, variant_scenario, variant_values
 from hocvuso.core import FileStore, MemoryStore, score
@@ -53,8 +51,7 @@ def course(tmp_path_factory) -> Path:
         f"c = get_config()\nc.CourseDirectory.course_id = 'thi'\nc.CourseDirectory.root = {str(root)!r}\n",
         encoding="utf-8")
     shutil.copytree(ROOT / "notebooks" / NAME, root / "source" / NAME)
-    done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", NAME, "--force"], cwd=root,
-                          capture_output=True, text=True)
+    done = nbgrader(root, "generate_assignment", NAME, "--force")
     assert done.returncode == 0, done.stdout + done.stderr
     return root
 

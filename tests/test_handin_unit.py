@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from graderkit import ASSIGNMENT, NOTEBOOK, make_course, release_notebook, set_solution, tree_digest
+from graderkit import ASSIGNMENT, NOTEBOOK, make_course, nbgrader, release_notebook, set_solution, tree_digest
 from hocvuso.grader._errors import GraderError
 from hocvuso.grader._handin import (Refused, Version, choose, clean_student, course_due_date, find_receipt,
                                     format_timestamp, hand_in, parse_deadline, parse_timestamp, versions_of)
@@ -76,16 +76,13 @@ def test_choose_last_on_time_else_last_marked_late():
 
 def test_course_due_date_comes_from_the_nbgrader_gradebook(course, tmp_path):
     import shutil
-    import subprocess
-    import sys
 
     copy = tmp_path / "c"
     shutil.copytree(course, copy)
     config = copy / "nbgrader_config.py"  # the course's config names its own root: point it at the copy
     config.write_text(config.read_text().replace(str(course), str(copy)))
     assert course_due_date(copy, ASSIGNMENT) is None
-    done = subprocess.run([sys.executable, "-m", "nbgrader", "db", "assignment", "add", ASSIGNMENT,
-                           "--duedate=2025-03-01 17:00:00 Asia/Ho_Chi_Minh"], cwd=copy, capture_output=True, text=True)
+    done = nbgrader(copy, "db", "assignment", "add", ASSIGNMENT, "--duedate=2025-03-01 17:00:00 Asia/Ho_Chi_Minh")
     assert done.returncode == 0, done.stderr
     assert course_due_date(copy, ASSIGNMENT) == datetime(2025, 3, 1, 10, tzinfo=UTC)
 

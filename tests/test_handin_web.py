@@ -22,7 +22,7 @@ import pytest
 import requests
 
 from conftest import _wait_for_port, find_free_port
-from graderkit import ASSIGNMENT, NOTEBOOK, hand_in, make_course, read_results, release_notebook, tree_digest
+from graderkit import ASSIGNMENT, NOTEBOOK, hand_in, make_course, nbgrader, read_results, release_notebook, tree_digest
 
 pytestmark = [pytest.mark.slow]
 LIMIT_MB = 1
@@ -161,8 +161,7 @@ def test_uploads_to_grades_right_versions_late_marks_and_receipt_hashes(app, tmp
     shutil.make_archive(str(archive.with_suffix("")), "zip", course, "submitted")
     config = course / "nbgrader_config.py"
     stamp = due_v1.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
-    done = subprocess.run([sys.executable, "-m", "nbgrader", "db", "assignment", "add", ASSIGNMENT,
-                           f"--duedate={stamp}"], cwd=course, capture_output=True, text=True)
+    done = nbgrader(course, "db", "assignment", "add", ASSIGNMENT, f"--duedate={stamp}")
     assert done.returncode == 0 and config.exists(), done.stderr
     done = hocvuso("grade", "--course", course, "--assignment", ASSIGNMENT, "--submissions", archive,
                    "--out", root / "out-due", "--workers", "2")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import sysconfig
 import venv
 import zipfile
 from pathlib import Path
@@ -33,12 +34,25 @@ def test_wheel_holds_only_the_hocvuso_namespace(wheel):
     assert any(n.startswith("hocvuso/widgets/") and n.endswith(".js") for n in names), "widget JS must ship"
 
 
+def _run(cmd: list[str], **kwargs) -> str:
+    """Run a command in the fresh environment; on failure, show what it printed (not just its exit code)."""
+    done = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
+    assert done.returncode == 0, f"{cmd[0]} … exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
 def test_wheel_imports_in_a_fresh_virtual_environment(wheel, tmp_path):
     env_dir = tmp_path / "venv"
-    # System site-packages give the dependencies without a download; hocvuso itself comes from the wheel.
-    venv.create(env_dir, with_pip=True, system_site_packages=True)
+    # A really fresh environment: no hocvuso, no editable finder. The dependencies come from the running
+    # interpreter's own site-packages (venv or not), appended after the fresh one by a plain .pth line:
+    # plain lines add folders to sys.path without running that folder's .pth files, so the editable
+    # install of this checkout stays invisible and hocvuso can only come from the wheel.
+    venv.create(env_dir, with_pip=True)
     py = env_dir / "bin" / "python"
-    subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True)
+    fresh_site = Path(_run([str(py), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]).strip())
+    deps = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
+    (fresh_site / "_hocvuso_test_deps.pth").write_text("\n".join(sorted(deps)) + "\n", encoding="utf-8")
+    _run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--disable-pip-version-check", str(wheel)])
     probe = (
         "import hocvuso, hocvuso.core, hocvuso.widgets, hocvuso.grader, hocvuso.content, importlib.util as u;"
         "print(hocvuso.core.__file__);"
@@ -46,13 +60,10 @@ def test_wheel_imports_in_a_fresh_virtual_environment(wheel, tmp_path):
         "from hocvuso.core import load_inbox; s, k = load_inbox('hop-thu-mau'); print(len(s.messages));"
         "from hocvuso.core import gettext; print(gettext('Not answered yet.', 'vi'))"
     )
-    out = subprocess.run([str(py), "-c", probe], check=True, capture_output=True, text=True, cwd=tmp_path).stdout
-    lines = out.splitlines()
+    lines = _run([str(py), "-c", probe], cwd=tmp_path).splitlines()
     assert str(env_dir) in lines[0], f"imported from {lines[0]}, not from the wheel"
     assert lines[1] == "2" and lines[2] == "Chưa trả lời."
-    version = subprocess.run([str(env_dir / "bin" / "hocvuso"), "--version"], check=True, capture_output=True,
-                             text=True).stdout
-    assert "hocvuso" in version
+    assert "hocvuso" in _run([str(env_dir / "bin" / "hocvuso"), "--version"])
 
 
 def test_editable_install_maps_the_source_folders():
