@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Install hocvuso and serve the bundled lesson through Voilà; prints the address to open.
-# Options go to `hocvuso serve` (see `hocvuso serve --help`).
+# Install hocvuso into .venv/ (once; again only when pyproject.toml changes) and serve the lessons on the LAN.
+# Options go to `hocvuso serve` (see `hocvuso serve --help`); PYTHON= picks the interpreter (scripts/_setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=${PYTHON:-python3}
-$PY -m pip install -q --disable-pip-version-check -e . 2>&1 | grep -v -E "^(WARNING: (Running pip as|Location))" || true
-exec $PY -m hocvuso serve "$@"
+HV_SCRIPT=scripts/serve.sh
+source scripts/_setup.sh
+
+hv_python
+hv_install ""
+
+exec "$HV_PY" -m hocvuso serve "$@"
