@@ -5,7 +5,7 @@ Notebooks and widgets import only the names below.
 from ._dossier import (DossierKey, DossierScenario, dossier_feedback, load_dossier, load_procedures,
                        score_dossier)
 from ._env import is_grading
-from ._errors import (AnswersInvalid, ContentError, GradingError, HocvusoError, StoreError,
+from ._errors import (AnswersInvalid, ContentError, GradingError, HocvusoError, NotSignedIn, StoreError,
                       SubmissionCorrupt, SubmissionError, SubmissionNotFound)
 from ._i18n import DEFAULT_LOCALE, LOCALES, check_locale, get_locale, gettext, ngettext, set_locale, translator
 from ._inbox import (InboxKey, InboxScenario, describe_link, load_competences, load_flags, load_fraud_forms,
@@ -22,7 +22,7 @@ __all__ = [
     "Roster", "SignInRefused", "current_learner", "in_classroom",
     "DEFAULT_LOCALE", "LOCALES", "SCHEMA_VERSION",
     "AnswersInvalid", "ContentError", "FileStore", "GradingError", "HocvusoError", "InboxKey", "InboxScenario",
-    "ItemScore", "Learner", "MemoryStore", "Score", "SqlStore", "StoreError", "Submission", "SubmissionCorrupt",
+    "ItemScore", "Learner", "MemoryStore", "NotSignedIn", "Score", "SqlStore", "StoreError", "Submission", "SubmissionCorrupt",
     "SubmissionError", "SubmissionNotFound", "SubmissionStore",
     "check_locale", "check_task_id", "default_store", "describe_link", "escape", "get_locale", "gettext", "is_grading", "load_competences",
     "load_exercise", "load_flags", "load_fraud_forms", "load_inbox", "message_feedback", "ngettext",

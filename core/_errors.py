@@ -8,6 +8,7 @@
     * SubmissionCorrupt      – a submission file or row cannot be read, or its shape is wrong
     * AnswersInvalid         – the answers refer to items or choices the scenario does not have
   * StoreError               – the store itself failed (database unreachable, disk full …)
+    * NotSignedIn            – the classroom store refused an answer without a learner of its class
   * GradingError             – a grade could not be computed for a reason that is not the learner's
 
 Developer-facing text is plain English; what a learner sees is translated elsewhere.
@@ -53,6 +54,11 @@ class AnswersInvalid(SubmissionError):
 
 class StoreError(HocvusoError):
     """The submission store failed for a reason outside the learner's control."""
+
+
+class NotSignedIn(StoreError):
+    """The classroom store refused an answer that carries no learner of its class (signed out, or signed in
+    to a class that is no longer served): it would be on no dashboard, so it is not kept."""
 
 
 class GradingError(HocvusoError):

@@ -6,7 +6,9 @@
                classes). Every save is a new row; nothing already accepted is ever overwritten.
 * MemoryStore – for tests.
 
-A store never grades and never decides who the learner is; it only keeps what it is given.
+A store never grades and never decides who the learner is; it only keeps what it is given. The
+classroom's store (`classroom_store()`) refuses a save without a learner of its class: an answer that no
+dashboard would ever show is an error the learner sees, never a quiet "saved".
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from ._env import is_grading
-from ._errors import StoreError, SubmissionCorrupt, SubmissionNotFound
+from ._errors import NotSignedIn, StoreError, SubmissionCorrupt, SubmissionNotFound
 from ._submission import Learner, Submission, check_task_id
 
 FILE_SUFFIX = ".hocvuso.json"
@@ -117,8 +119,10 @@ class SqlStore:
         sa.Column("payload", sa.UnicodeText, nullable=False),
     )
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, class_code: str = "") -> None:
         self.url = url
+        self.class_code = class_code
+        """When set (the classroom), a save must carry a learner of this class."""
         try:
             self.engine = _make_engine(url)
             _create_tables(self.engine, self.metadata)
@@ -129,6 +133,10 @@ class SqlStore:
     def save(self, submission: Submission, *, points: float | None = None,
              max_points: float | None = None) -> None:
         learner = submission.learner
+        if self.class_code and (learner is None or learner.class_code != self.class_code
+                                or not learner.learner_id):
+            raise NotSignedIn(f"task {submission.task_id!r} not saved: no learner of class {self.class_code} "
+                              "is signed in on this page")
         row = {
             "class_code": learner.class_code if learner else "",
             "learner_id": learner.learner_id if learner else "",
@@ -181,13 +189,71 @@ def _create_tables(engine: sa.Engine, metadata: sa.MetaData) -> None:
                 raise
 
 
+_DRIVERS = {"postgresql": ("psycopg", "psycopg2")}
+"""The DBAPI drivers hocvuso knows for a backend, preferred first (`hocvuso[postgres]` installs psycopg 3)."""
+
+
+def database_url(url: str) -> sa.URL:
+    """`url` as SQLAlchemy will open it: a relative SQLite path made absolute (kernels run in the lesson's
+    folder), and a PostgreSQL URL given the driver that is installed (SQLAlchemy 2.1 maps a bare
+    `postgresql://` to psycopg 3, 2.0 to psycopg2; either may be the one present).
+
+    Raises StoreError with one line naming the fix when the URL is malformed or its driver is missing.
+    """
+    import importlib.util
+
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise StoreError(f"--db {url!r} is not a database URL (e.g. sqlite:///lop.sqlite or "
+                         "postgresql://user:password@host/db): {exc}") from None
+    backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    if backend == "sqlite" and parsed.database and parsed.database != ":memory:":
+        parsed = parsed.set(database=str(Path(parsed.database).expanduser().resolve()))
+    known = _DRIVERS.get(backend)
+    if known:
+        explicit = "+" in parsed.drivername
+        wanted = [driver] if explicit else list(known)
+        found = next((d for d in wanted if importlib.util.find_spec(d) is not None), None)
+        if found is None:
+            raise StoreError(f"cannot open {shown_url(parsed)}: the {backend} driver "
+                             f"({' or '.join(wanted)}) is not installed; install it with "
+                             f"pip install 'hocvuso[postgres]'")
+        parsed = parsed.set(drivername=f"{backend}+{found}")
+    return parsed
+
+
+def shown_url(url: str | sa.URL) -> str:
+    """A database URL to print: the password masked."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "(not a database URL)"
+
+
+def store_url(url: str) -> str:
+    """`database_url(url)` as a string with its password, for the environment of kernels."""
+    return database_url(url).render_as_string(hide_password=False)
+
+
+_engines: dict[tuple[int, str], sa.Engine] = {}
+
+
 def _make_engine(url: str) -> sa.Engine:
-    engine_url = sa.engine.make_url(url)
+    """One engine per database per process (a kernel's roster and store share it); never across a fork."""
+    key = (os.getpid(), url)
+    if key not in _engines:
+        _engines[key] = _new_engine(url)
+    return _engines[key]
+
+
+def _new_engine(url: str) -> sa.Engine:
+    engine_url = database_url(url)
     if engine_url.get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True)
+        return sa.create_engine(engine_url, pool_pre_ping=True)
     if engine_url.database and engine_url.database != ":memory:":
-        Path(engine_url.database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 30})
+        Path(engine_url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(engine_url, connect_args={"timeout": 30})
 
     @sa.event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - exercised through every SQLite use
@@ -200,6 +266,25 @@ def _make_engine(url: str) -> sa.Engine:
     return engine
 
 
+def checkpoint(url: str) -> None:
+    """Fold an SQLite store's write-ahead log into its one file and leave WAL mode, so that copying the
+    `.sqlite` file alone (to a USB stick) takes the whole class. Other databases: nothing to do.
+
+    Called at a clean stop, when no kernel writes any more; the next start turns WAL on again.
+    """
+    engine_url = database_url(url)
+    if engine_url.get_backend_name() != "sqlite" or not engine_url.database or engine_url.database == ":memory:":
+        return
+    import sqlite3
+
+    conn = sqlite3.connect(engine_url.database, timeout=30)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
+
+
 def default_store() -> SubmissionStore:
     """The store a widget or grade cell uses when none is given.
 
@@ -207,8 +292,9 @@ def default_store() -> SubmissionStore:
     `hocvuso serve`) names the classroom database; without it, the file beside the notebook.
     """
     if not is_grading() and os.environ.get("HOCVUSO_DB"):
-        return SqlStore(os.environ["HOCVUSO_DB"])
+        return SqlStore(os.environ["HOCVUSO_DB"], class_code=os.environ.get("HOCVUSO_CLASS", ""))
     return FileStore(Path.cwd())
 
 
-__all__ = ["FILE_SUFFIX", "FileStore", "MemoryStore", "SqlStore", "SubmissionStore", "default_store"]
+__all__ = ["FILE_SUFFIX", "FileStore", "MemoryStore", "SqlStore", "SubmissionStore", "checkpoint", "database_url",
+           "default_store", "shown_url", "store_url"]

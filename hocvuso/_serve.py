@@ -13,6 +13,12 @@ What the defaults guard against (see the shared notes on Voilà in classrooms):
 
 The served folder is a fresh temporary copy of the lessons plus the dashboard notebook, so the
 database and anything else in the working directory is never under Voilà's file handler.
+
+For the teacher at the terminal: a class lives in its store, so a restart without a class code
+continues the class the store served last (`new_class` starts another); Voilà's and the kernels'
+routine lines go to a log file; the QR code, the addresses a phone can use, the class code and the
+PIN are the last lines on screen, printed again when the class's kernels are ready; Ctrl-C or
+SIGTERM stops everything quietly and folds the SQLite store into its one file.
 """
 from __future__ import annotations
 
@@ -24,11 +30,21 @@ import socket
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
+
+from .core import StoreError
+from .core._store import checkpoint, store_url
 
 DEFAULT_DB = "sqlite:///hocvuso-classroom.sqlite"
 DEFAULT_WARM = "lua-dao-tin-nhan"
+DEFAULT_LOG = "hocvuso-classroom.log"
+STOP_SECONDS = 20.0
+"""How long a stopping server may take to shut its kernels down before it is killed."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,9 +58,11 @@ class ServeConfig:
     port: int = 8866
     """Port to listen on."""
     class_code: str = ""
-    """Code learners type to join (must be set: `hocvuso serve` generates one)."""
+    """Code learners type to join; empty: continue the class this store served last (or a new one)."""
+    new_class: bool = False
+    """Start a new class even when the store has served one before."""
     pin: str = ""
-    """Teacher PIN for the dashboard (must be set: `hocvuso serve` generates one)."""
+    """Teacher PIN for the dashboard; empty: a new random one (printed)."""
     db_url: str = DEFAULT_DB
     """Where the roster and the submissions go (any SQLAlchemy URL)."""
     locale: str = "vi"
@@ -63,6 +81,12 @@ class ServeConfig:
     """Seconds after which a kernel nobody is connected to is shut down."""
     cull_interval: int = 60
     """How often idle kernels are looked for."""
+    course: str = ""
+    """A judge's nbgrader course: the server opens the upload page that files hand-ins into it."""
+    verbose: bool = False
+    """Show Voilà's and the kernels' lines on the terminal instead of only in `log_file`."""
+    log_file: str = DEFAULT_LOG
+    """Where the server's routine lines go (when not verbose)."""
     extra_args: tuple[str, ...] = field(default_factory=tuple)
     """More Voilà options, passed through."""
 
@@ -128,34 +152,47 @@ def voila_env(config: ServeConfig, names: list[str]) -> dict[str, str]:
     """Environment of the server and (inherited) of every kernel: store, class, language, pools."""
     env = dict(os.environ)
     env.pop("NBGRADER_EXECUTION", None)
-    env["HOCVUSO_DB"] = absolute_db_url(config.db_url)
+    env["HOCVUSO_DB"] = store_url(config.db_url)
     env["HOCVUSO_CLASS"] = config.class_code
     env["HOCVUSO_LOCALE"] = config.locale
     env["HOCVUSO_LESSONS"] = ",".join(names)
     env["HOCVUSO_POOLS"] = json.dumps(pools(config, names)) if config.preheat else ""
     env["PYTHONUNBUFFERED"] = "1"
+    if config.course:
+        env["HOCVUSO_COURSE"] = str(Path(config.course).resolve())  # the server mounts the upload page from it
     return env
 
 
 def absolute_db_url(url: str) -> str:
-    """A relative SQLite path is made absolute: kernels run in the lesson's folder, not here."""
-    import sqlalchemy as sa
-
-    parsed = sa.engine.make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        return parsed.set(database=str(Path(parsed.database).expanduser().resolve())).render_as_string(
-            hide_password=False)
-    return url
+    """The store's URL as kernels open it (relative SQLite paths made absolute, the installed driver named)."""
+    return store_url(url)
 
 
-def prepare_class(config: ServeConfig) -> None:
-    """Create the class in the roster (or keep it) and set its teacher PIN."""
+def prepare_class(config: ServeConfig) -> tuple[ServeConfig, str]:
+    """Choose the class, create its tables and set its teacher PIN; return the completed config and how the
+    class was chosen: "given" (--class-code), "continued" (the store's last class) or "new".
+
+    Raises HocvusoError (StoreError, SignInRefused) with one line a teacher can act on.
+    """
     from hocvuso.core import Roster, SqlStore
+    from hocvuso.core._identity import check_pin_strength, clean_class_code, new_code, new_pin
 
-    url = absolute_db_url(config.db_url)
+    url = store_url(config.db_url)
     # Create every table now, once: 40 kernels starting together would otherwise race to create them.
     SqlStore(url)
-    Roster(url).ensure_class(config.class_code, pin=config.pin)
+    roster = Roster(url)
+    if config.class_code:
+        code, how = clean_class_code(config.class_code), "given"
+    else:
+        last = None if config.new_class else roster.last_served()
+        code, how = (last, "continued") if last else (new_code(6), "new")
+    try:
+        pin = check_pin_strength(config.pin) if config.pin else new_pin()
+    except ValueError as exc:
+        raise StoreError(f"--pin: {exc}") from None
+    roster.ensure_class(code, pin=pin)
+    roster.mark_served(code)
+    return replace(config, class_code=code, pin=pin), how
 
 
 def lan_addresses() -> list[str]:
@@ -179,13 +216,15 @@ def lan_addresses() -> list[str]:
     return out
 
 
+def _listens_everywhere(config: ServeConfig) -> bool:
+    return config.host in ("0.0.0.0", "", "::")
+
+
 def urls_of(config: ServeConfig) -> list[str]:
-    """The addresses a learner opens (LAN first), each with the class code pre-filled."""
+    """The addresses a phone can open, each with the class code pre-filled (this computer's own address
+    only when it has no other, e.g. no Wi-Fi yet)."""
     query = f"?lop={config.class_code}" if config.class_code else ""
-    if config.host in ("0.0.0.0", "", "::"):
-        hosts = lan_addresses() + ["127.0.0.1"]
-    else:
-        hosts = [config.host]
+    hosts = (lan_addresses() or ["127.0.0.1"]) if _listens_everywhere(config) else [config.host]
     return [f"http://{h}:{config.port}/{query}" for h in hosts]
 
 
@@ -208,31 +247,156 @@ def qr_text(url: str) -> str:
     return buf.getvalue()
 
 
-def run(config: ServeConfig, *, site: Path | None = None) -> int:
-    """Start the classroom server in the foreground until Ctrl-C / SIGTERM; return its exit code."""
+def banner(config: ServeConfig, *, how: str = "given", version: str = "") -> str:
+    """What the teacher needs, as the last lines on the terminal: QR code, addresses, class code, PIN."""
+    from .core._store import shown_url
+
+    urls = urls_of(config)
+    home = urls[0].split("?")[0]
+    chosen = {"continued": "tiếp tục lớp cũ / continuing the last class", "new": "lớp mới / new class",
+              "given": "theo --class-code / from --class-code"}[how]
+    lines = [f"hocvuso {version}: lớp học / classroom".replace("  ", " "), qr_text(urls[0]).rstrip("\n")]
+    lines += [f"Mở trên điện thoại / open on a phone: {url}" for url in urls]
+    lines += [f"Mã lớp / class code:            {config.class_code}   ({chosen})",
+              f"Mã PIN giáo viên / teacher PIN: {config.pin}   (bảng điều khiển / dashboard: "
+              f"{home}voila/render/giao-vien/bang-dieu-khien.ipynb)"]
+    if config.course:
+        lines.append(f"Nộp bài / hand in: {home}hv/nop-bai  (khóa học / course: {config.course})")
+    lines.append(f"Dữ liệu / data: {shown_url(store_url(config.db_url))}")
+    if not config.verbose:
+        lines.append(f"Nhật ký máy chủ / server log: {Path(config.log_file).resolve()}")
+    lines.append("Dừng bằng Ctrl-C / stop with Ctrl-C")
+    return "\n".join(lines)
+
+
+def serve(config: ServeConfig, *, version: str = "", say: Callable[[str], None] = print) -> int:
+    """`hocvuso serve`: check the lessons, choose the class, print what the teacher needs, serve until stopped.
+
+    Raises HocvusoError / SignInRefused / LookupError with one line for a wrong option, before anything runs.
+    """
+    from . import _lessons
+
+    for name in config.lessons:
+        _lessons.find_lesson(name)
+    config, how = prepare_class(config)
+    text = banner(config, how=how, version=version)
+    if config.preheat:
+        text += (f"\nĐang chuẩn bị {config.class_size} phiên học... / warming up {config.class_size} sessions "
+                 f"(about {max(5, config.class_size * 3 // 4)} s); these lines are printed again when ready.")
+    say(text)
+    return run(config, say=say, again=banner(config, how=how, version=version))
+
+
+def _ready_url(config: ServeConfig) -> str:
+    host = "127.0.0.1" if _listens_everywhere(config) else config.host
+    return f"http://{host}:{config.port}/hv/ready"
+
+
+def _pools_warm(config: ServeConfig) -> bool:
+    """True once every preheated pool is full (`/hv/ready`, which answers this computer only)."""
+    try:
+        with urllib.request.urlopen(_ready_url(config), timeout=2) as answer:
+            status = json.loads(answer.read() or b"{}")
+    except (OSError, ValueError):
+        return False
+    return bool(status) and all(p.get("warm", 0) >= p.get("target", 0) for p in status.values())
+
+
+def _announce_when_ready(config: ServeConfig, proc: subprocess.Popen, say: Callable[[str], None],
+                         again: str) -> None:
+    """Print `again` once the class's kernels are ready (or once the server answers, without a pool)."""
+    while proc.poll() is None:
+        if _pools_warm(config) if config.preheat else _answers(config):
+            say("\nLớp đã sẵn sàng / the class is ready.\n" + again)
+            return
+        time.sleep(1.0)
+
+
+def _answers(config: ServeConfig) -> bool:
+    try:
+        with urllib.request.urlopen(_ready_url(config), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def run(config: ServeConfig, *, site: Path | None = None, say: Callable[[str], None] = print,
+        again: str = "") -> int:
+    """Serve the class in the foreground until Ctrl-C / SIGTERM; return the server's exit code.
+
+    The server runs in a session of its own, so Ctrl-C reaches only this process, which then stops the
+    server in order (its kernels first): no half-dead kernel prints a traceback. Its output goes to
+    `config.log_file` unless verbose; if it fails, the log's last lines are shown.
+    """
     site_dir, names = build_site(config, site)
     own_site = site is None
-    proc = subprocess.Popen(voila_command(config, site_dir), env=voila_env(config, names), cwd=site_dir)
-
-    def _stop(_sig, _frame):
-        proc.terminate()
-
-    previous = signal.signal(signal.SIGTERM, _stop)
+    log = None if config.verbose else open(config.log_file, "ab")  # noqa: SIM115 - closed below
+    stopping = threading.Event()
     try:
-        try:
-            return proc.wait()
-        except KeyboardInterrupt:
+        proc = subprocess.Popen(voila_command(config, site_dir), env=voila_env(config, names), cwd=site_dir,
+                                stdout=log, stderr=subprocess.STDOUT if log else None, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+    except OSError:
+        if log:
+            log.close()
+        raise
+
+    def _stop(_sig=None, _frame=None):
+        stopping.set()
+        if proc.poll() is None:
             proc.terminate()
-            try:
-                return proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                return proc.wait()
+
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    if again:
+        threading.Thread(target=_announce_when_ready, args=(config, proc, say, again), daemon=True).start()
+    try:
+        code = _wait(proc, stopping)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        _end_group(proc)
+        if log:
+            log.close()
         if own_site:
             shutil.rmtree(site_dir, ignore_errors=True)
+        checkpoint(config.db_url)
+    if stopping.is_set():
+        say("Đã dừng lớp học; mọi câu trả lời đã được lưu. / The class is stopped; every answer is kept.")
+        return 0
+    if code != 0 and not config.verbose:
+        say(f"Máy chủ dừng với lỗi {code} / the server stopped with error {code}. "
+            f"Cuối nhật ký / end of the log ({Path(config.log_file).resolve()}):\n{_tail(config.log_file)}")
+    return code
 
 
-__all__ = ["ServeConfig", "build_site", "pools", "prepare_class", "qr_text", "run", "url_of", "urls_of",
+def _wait(proc: subprocess.Popen, stopping: threading.Event) -> int:
+    """The server's exit code; once a stop was asked, at most STOP_SECONDS before it is killed."""
+    while True:
+        try:
+            return proc.wait(timeout=STOP_SECONDS if stopping.is_set() else 0.5)
+        except subprocess.TimeoutExpired:
+            if stopping.is_set():
+                proc.kill()
+                return proc.wait()
+
+
+def _end_group(proc: subprocess.Popen) -> None:
+    """Kill whatever the server's session left behind (a kernel stuck in a learner's loop)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _tail(path: str, lines: int = 15) -> str:
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - 16384))
+            return "\n".join(fh.read().decode("utf-8", "replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+__all__ = ["ServeConfig", "banner", "build_site", "pools", "prepare_class", "qr_text", "run", "serve", "url_of", "urls_of",
            "voila_command", "voila_env"]

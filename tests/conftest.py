@@ -268,7 +268,7 @@ def start_classroom(workdir: Path, *, db_url: str | None = None, class_code: str
     port = find_free_port()
     log = workdir / f"serve-{port}.log"
     args = ["--host", "127.0.0.1", "--port", str(port), "--db", db_url, "--class-code", class_code, "--pin", pin,
-            "--class-size", str(class_size), *[a for name in lessons for a in ("--lesson", name)], *extra]
+            "--class-size", str(class_size), *[a for name in lessons for a in ("--lesson", name)], "--verbose", *extra]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("NBGRADER_EXECUTION", None)
     with log.open("wb") as fh:
