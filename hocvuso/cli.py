@@ -5,6 +5,7 @@ one clear line (click.ClickException), never a traceback.
 """
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
@@ -21,17 +22,30 @@ def main() -> None:
     """
 
 
+@contextlib.contextmanager
+def _clear_errors():
+    """hocvuso's own errors (and a bad lesson or class code) become one line on stderr, never a traceback."""
+    from hocvuso.core import HocvusoError, SignInRefused
+
+    try:
+        yield
+    except (HocvusoError, SignInRefused, LookupError) as exc:
+        raise click.ClickException(str(exc).strip("'\"")) from None
+
+
 @main.command()
 @click.option("--lesson", "lessons", multiple=True,
               help="Lesson to offer (repeat for several; default: every bundled lesson).")
 @click.option("--host", default="0.0.0.0", show_default=True,
               help="Address to listen on (0.0.0.0: phones on the same network can connect).")
 @click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--class-code", default=None, help="Code learners type to join (default: a new random one).")
-@click.option("--pin", default=None, help="Teacher PIN for the dashboard, 4-8 digits (default: a new random one).")
+@click.option("--class-code", default=None,
+              help="Code learners type to join (default: continue the class this store served last, else a new one).")
+@click.option("--new-class", is_flag=True, help="Start a new class (a new code) even if the store has served one.")
+@click.option("--pin", default=None, help="Teacher PIN for the dashboard, 6-12 digits (default: a new random one).")
 @click.option("--db", "db_url", default="sqlite:///hocvuso-classroom.sqlite", show_default=True,
               help="Where the class and its submissions are stored (SQLite file or any SQLAlchemy URL, "
-                   "e.g. postgresql+psycopg2://user:pw@host/db).")
+                   "e.g. postgresql://user:pw@host/db with `pip install 'hocvuso[postgres]'`).")
 @click.option("--class-size", default=40, show_default=True, type=click.IntRange(1, 500),
               help="Learners expected at once: kernels kept ready for the first lesson.")
 @click.option("--warm", default=None, help="Lesson that gets the class-size pool (default: the scam lesson).")
@@ -43,50 +57,21 @@ def main() -> None:
 @click.option("--course", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="A judge's nbgrader course: opens the upload page (/hv/nop-bai) that files hand-ins into its "
                    "submitted/ folder with a receipt.")
-def serve(lessons: tuple[str, ...], host: str, port: int, class_code: str | None, pin: str | None, db_url: str,
-          class_size: int, warm: str | None, fill_delay: float, no_preheat: bool, locale: str,
-          course: Path | None) -> None:
+@click.option("--log", "log_file", default="hocvuso-classroom.log", show_default=True,
+              help="Where the server's routine lines go.")
+@click.option("--verbose", is_flag=True, help="Show the server's routine lines here instead of in --log.")
+def serve(lessons: tuple[str, ...], host: str, port: int, class_code: str | None, new_class: bool, pin: str | None,
+          db_url: str, class_size: int, warm: str | None, fill_delay: float, no_preheat: bool, locale: str,
+          course: Path | None, log_file: str, verbose: bool) -> None:
     """Mở lớp học trên mạng LAN. Serve the classroom: lessons, sign-in and teacher dashboard (Voilà)."""
-    from hocvuso.core import HocvusoError, SignInRefused
-    from hocvuso.core._identity import clean_class_code, new_code, new_pin
+    from . import _serve
 
-    from . import _lessons, _serve
-
-    try:
-        for name in lessons:
-            _lessons.find_lesson(name)
-        code = clean_class_code(class_code) if class_code else new_code(6)
-    except (LookupError, SignInRefused) as exc:
-        raise click.ClickException(str(exc)) from None
-    if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 8):
-        raise click.ClickException("--pin must be 4 to 8 digits")
-    config = _serve.ServeConfig(lessons=lessons, host=host, port=port, class_code=code, pin=pin or new_pin(),
-                                db_url=db_url, locale=locale, class_size=class_size, warm=warm or "",
-                                preheat=not no_preheat, fill_delay=fill_delay)
-    try:
-        _serve.prepare_class(config)
-    except HocvusoError as exc:
-        raise click.ClickException(str(exc)) from None
-    if course is not None:
-        import os
-
-        os.environ["HOCVUSO_COURSE"] = str(course.resolve())  # the server mounts the upload page from it
-    urls = _serve.urls_of(config)
-    click.echo(f"hocvuso {__version__}: lớp học / classroom")
-    click.echo(_serve.qr_text(urls[0]))
-    for url in urls:
-        click.echo(f"Mở trên điện thoại / open on a phone: {url}")
-    click.echo(f"Mã lớp / class code:            {config.class_code}")
-    click.echo(f"Mã PIN giáo viên / teacher PIN: {config.pin}   (bảng điều khiển / dashboard: "
-               f"{urls[0].split('?')[0]}voila/render/giao-vien/bang-dieu-khien.ipynb)")
-    if course is not None:
-        click.echo(f"Nộp bài / hand in: {urls[0].split('?')[0]}hv/nop-bai  (khóa học / course: {course})")
-    click.echo(f"Dữ liệu / data: {_serve.absolute_db_url(db_url) if db_url.startswith('sqlite') else 'SQL database'}")
-    if config.preheat:
-        click.echo(f"Đang chuẩn bị {class_size} phiên học... / warming up {class_size} sessions (about "
-                   f"{max(5, class_size * 3 // 4)} s)")
-    click.echo("Dừng bằng Ctrl-C / stop with Ctrl-C")
-    raise SystemExit(_serve.run(config))
+    config = _serve.ServeConfig(lessons=lessons, host=host, port=port, class_code=class_code or "",
+                                new_class=new_class, pin=pin or "", db_url=db_url, locale=locale,
+                                class_size=class_size, warm=warm or "", preheat=not no_preheat,
+                                fill_delay=fill_delay, course=str(course or ""), log_file=log_file, verbose=verbose)
+    with _clear_errors():
+        raise SystemExit(_serve.serve(config, version=__version__, say=click.echo))
 
 
 @main.command()
@@ -108,9 +93,16 @@ def serve(lessons: tuple[str, ...], host: str, port: int, class_code: str | None
               help="Grade each student's last version handed in by then (ISO 8601, e.g. 2025-03-01T17:00+07:00; "
                    "without a zone: Vietnam time). Default: the course's due date, if set. A student with only "
                    "later versions is graded and marked late.")
+@click.option("--regrade", multiple=True, metavar="STATUS|STUDENT",
+              help="Grade these rows again: a status (ok, error, timeout, tampered, invalid, missing) or a student "
+                   "id; repeat the option for several. Rows the grader itself failed are always graded again.")
 def grade(course: Path, assignment: str, submissions: Path, out: Path | None, workers: int | None, timeout: float,
-          memory: int, scheduler: str | None, no_sandbox: bool, deadline: str | None) -> None:
-    """Chấm cả lô bài nộp. Grade a batch of submitted notebooks, safely and resumably."""
+          memory: int, scheduler: str | None, no_sandbox: bool, deadline: str | None, regrade: tuple[str, ...]) -> None:
+    """Chấm cả lô bài nộp. Grade a batch of submitted notebooks, safely and resumably.
+
+    Paths may be relative to the current folder; rerun the same command (relative or absolute paths)
+    to finish an interrupted batch.
+    """
     import functools
     import sys
 
@@ -121,7 +113,8 @@ def grade(course: Path, assignment: str, submissions: Path, out: Path | None, wo
 
     progress = _rich_progress() if sys.stderr.isatty() else None
     try:
-        grade_batch = functools.partial(grade_batch, deadline=parse_deadline(deadline) if deadline else None)
+        grade_batch = functools.partial(grade_batch, deadline=parse_deadline(deadline) if deadline else None,
+                                        regrade=regrade)
         if progress is None:
             summary = grade_batch(course=course, assignment=assignment, submissions=submissions, out=out,
                                   workers=workers, timeout=timeout, memory=memory, scheduler=scheduler,
@@ -143,6 +136,10 @@ def grade(course: Path, assignment: str, submissions: Path, out: Path | None, wo
     counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.counts.items()))
     click.echo(f"Xong / done: {summary.graded_now} graded now, {summary.already_graded} already graded "
                f"({counts}); isolation: {summary.isolation}; {summary.seconds:.1f} s")
+    if summary.faults:
+        click.echo(f"Lỗi của máy chấm / grader failures: {summary.faults} bài chưa được chấm, chạy lại lệnh này để "
+                   f"chấm tiếp / {summary.faults} submission(s) not graded because the grader itself failed "
+                   "(see the reason column); run the same command again to grade them", err=True)
     if summary.deadline is not None:
         click.echo(f"Hạn nộp / deadline: {summary.deadline:%Y-%m-%d %H:%M:%S} UTC; nộp muộn / late: {summary.late}")
     click.echo(f"Kết quả / results: {summary.out / 'results.csv'}")
@@ -209,6 +206,25 @@ def assign(course: Path, assignment: str) -> None:
     except HocvusoError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Bản phát hành / release: {release}")
+
+
+@main.group()
+def content() -> None:
+    """Nội dung bài học (tin nhắn, đáp án). Lesson content: check keys, author in a spreadsheet."""
+
+
+@content.command("check")
+@click.option("--dir", "root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="A content folder to check (default: the bundled content).")
+def content_check_cmd(root: Path | None) -> None:
+    """Kiểm tra mọi tệp nội dung và đáp án theo content/rules/red-flags.yaml (exit 1 on any finding)."""
+    from hocvuso.core._contentcheck import check_content
+
+    findings = check_content(root=root)
+    for finding in findings:
+        click.echo(str(finding))
+    click.echo(f"{len(findings)} lỗi / finding(s)" if findings else "Nội dung nhất quán / content is consistent")
+    raise SystemExit(1 if findings else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover
