@@ -12,6 +12,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,6 +23,8 @@ from hocvuso.classroom import results_from_rows
 from hocvuso.core import Learner, Roster, SqlStore, Submission, load_inbox, score
 
 pytestmark = pytest.mark.slow
+
+PASSWORD = "mat-khau-Lop9A"
 
 
 def _pg_bin() -> Path | None:
@@ -34,7 +37,7 @@ def _pg_bin() -> Path | None:
 
 @pytest.fixture(scope="module")
 def postgres_url():
-    pytest.importorskip("psycopg2", reason="PostgreSQL driver psycopg2 not installed (pip install '.[postgres]')")
+    pytest.importorskip("psycopg", reason="PostgreSQL driver psycopg 3 not installed (pip install '.[postgres]')")
     bindir = _pg_bin()
     if bindir is None:
         pytest.skip("no PostgreSQL server binaries (Debian package 'postgresql', see scripts/test.sh)")
@@ -51,8 +54,11 @@ def postgres_url():
         os.chown(sock, pw.pw_uid, pw.pw_gid)
         run_as = ["runuser", "-u", "postgres", "--"]
     user = "postgres" if run_as else pwd.getpwuid(os.geteuid()).pw_name
-    subprocess.run([*run_as, str(bindir / "initdb"), "-D", str(data), "-U", user, "--auth=trust", "-E", "UTF8",
-                    "--locale=C"], check=True, capture_output=True)
+    (tmp / "pw").write_text(PASSWORD + "\n")
+    os.chmod(tmp / "pw", 0o644)
+    # A password, as a school's or a hub's server has: scram-sha-256 on the socket, nothing trusted.
+    subprocess.run([*run_as, str(bindir / "initdb"), "-D", str(data), "-U", user, "--auth=scram-sha-256",
+                    f"--pwfile={tmp / 'pw'}", "-E", "UTF8", "--locale=C"], check=True, capture_output=True)
     started = subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(tmp / "log"), "-w",
                               "-o", f"-k {sock} -c listen_addresses='' -c fsync=off", "start"],
                              capture_output=True, text=True)
@@ -60,7 +66,8 @@ def postgres_url():
         shutil.rmtree(tmp, ignore_errors=True)
         pytest.skip(f"PostgreSQL could not be started: {started.stderr or started.stdout}")
     try:
-        yield f"postgresql+psycopg2://{user}@/postgres?host={sock}"
+        # The bare scheme, as a teacher writes it: hocvuso picks the installed driver.
+        yield f"postgresql://{user}:{PASSWORD}@/postgres?host={sock}"
     finally:
         subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
                        capture_output=True)
@@ -95,3 +102,27 @@ def test_roster_and_store_on_postgresql(postgres_url):
         store.load("hop-thu")
     results = results_from_rows(store.rows(), class_code="PG1")
     assert len(results) == 30 and all(r.learner_name == "Trần Thị Lan" for r in results)
+
+
+def test_a_wrong_password_is_one_clear_line_with_the_password_masked(postgres_url):
+    from hocvuso.core import StoreError
+
+    wrong = postgres_url.replace(PASSWORD, "sai-mat-khau")
+    with pytest.raises(StoreError) as caught:
+        SqlStore(wrong)
+    assert "sai-mat-khau" not in str(caught.value) and "***" in str(caught.value)
+
+
+def test_a_missing_driver_names_the_extra_to_install(postgres_url):
+    from hocvuso.core import StoreError
+    from hocvuso.core._store import database_url
+
+    assert database_url(postgres_url).drivername == "postgresql+psycopg"
+    with pytest.raises(StoreError, match=r"pip install 'hocvuso\[postgres\]'") as caught:
+        database_url(postgres_url.replace("postgresql://", "postgresql+pg8000://"))
+    assert PASSWORD not in str(caught.value)
+    done = subprocess.run([sys.executable, "-m", "hocvuso", "serve", "--db",
+                           postgres_url.replace("postgresql://", "postgresql+pg8000://")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "Traceback" not in done.stderr and PASSWORD not in done.stderr + done.stdout
+    assert "hocvuso[postgres]" in done.stderr
