@@ -136,6 +136,14 @@ class AgencyDef(BaseModel):
     name: LocalText
 
 
+class SourceDef(BaseModel):
+    """Where one procedure fact comes from; `source` says so plainly when the facts file is silent."""
+
+    model_config = ConfigDict(extra="forbid")
+    fact: str = Field(min_length=3)
+    source: str = Field(min_length=3)
+
+
 class ProcedureDef(BaseModel):
     """One procedure file (content/procedures/ID.yaml)."""
 
@@ -154,6 +162,8 @@ class ProcedureDef(BaseModel):
     processing: LocalText
     statuses: list[LocalText] = Field(min_length=2)
     """Status labels shown while tracking; the last one is the result."""
+    sources: list[SourceDef] = Field(min_length=1)
+    """The source of every fact the procedure teaches (agency, documents, deadline, fee, channel)."""
 
     @model_validator(mode="after")
     def _references(self) -> ProcedureDef:
