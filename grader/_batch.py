@@ -13,6 +13,7 @@ import queue
 import shutil
 import sys
 import time
+import unicodedata
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
@@ -21,12 +22,12 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import _export, _sandbox
-from ._errors import GraderError
+from ._errors import GraderError, GraderFault
 from ._handin import course_due_date
-from ._intake import Candidate, NotebookProblem, discover, fingerprint, read_notebook
+from ._intake import Candidate, NotebookProblem, discover, fingerprint, parse_notebook, read_submitted
 from ._integrity import tampering
 from ._judge import ItemResult, Tampered, judge_manual, judge_model, judge_probe, judge_variant, judge_widget
-from ._record import GradeRecord, Journal
+from ._record import STATUSES, GradeRecord, Journal, visible
 from ._spec import AssignmentSpec, NotebookSpec, load_spec
 
 
@@ -48,6 +49,8 @@ class BatchSummary:
     """The deadline that chose versions (given, or the course's due date)."""
     late: int = 0
     """Students whose graded version came after the deadline."""
+    faults: int = 0
+    """Rows the grader's own machinery failed: recorded as `error`, graded again by the next run."""
 
 
 def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Limits, slot: int, isolate: bool,
@@ -66,7 +69,15 @@ def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Li
 
     if candidate.status:
         return done(candidate.status, reason=candidate.reason)
-    sha = fingerprint(list(candidate.notebooks.values()))
+    # Each file is opened once, never through a link, and read into memory: the fingerprint, the checks and
+    # the copy the sandbox runs all use these bytes, so swapping the file between two reads changes nothing.
+    raw: dict[str, bytes] = {}
+    for name, path in candidate.notebooks.items():
+        try:
+            raw[name] = read_submitted(path, root=candidate.root)
+        except NotebookProblem as exc:
+            return done("invalid", reason=str(exc))
+    sha = fingerprint({candidate.notebooks[name].name: data for name, data in raw.items()})
     notebooks = {}
     notes: list[str] = []
     for name, nb_spec in spec.notebooks.items():
@@ -75,12 +86,12 @@ def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Li
             notes.append(f"{name}.ipynb was not handed in")
             continue
         try:
-            notebook = read_notebook(path)
+            notebook = parse_notebook(raw[name], path.name)
         except NotebookProblem as exc:
             return done("invalid", reason=str(exc), sha=sha)
         ids = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in notebook.cells}
         if len(ids & nb_spec.cell_ids) * 2 < len(nb_spec.cell_ids):  # most of its cells must be this assignment's
-            return done("invalid", reason=f"{path.name} is not a notebook of assignment {spec.name} "
+            return done("invalid", reason=f"{visible(path.name)} is not a notebook of assignment {spec.name} "
                                           "(none of its cells belong to it)", sha=sha)
         problem = tampering(notebook, nb_spec)
         if problem:
@@ -108,8 +119,8 @@ def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Li
         if name not in notebooks or not nb_spec.needs_execution:
             continue
         isolation = "sandbox" if isolate else "none"
-        outcome = _execute(candidate, name, nb_spec, spec, limits=limits, slot=slot, isolate=isolate,
-                           scratch=scratch)
+        outcome = _execute(candidate, name, nb_spec, spec, notebook_bytes=raw[name], limits=limits, slot=slot,
+                           isolate=isolate, scratch=scratch)
         if outcome.state == "timeout":
             status = "timeout"
             notes.append(f"{name}: {outcome.detail}; cases not reached score 0")
@@ -140,6 +151,7 @@ def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Li
 
 
 def _execute(candidate: Candidate, name: str, nb_spec: NotebookSpec, spec: AssignmentSpec, *,
+             notebook_bytes: bytes | None = None,
              limits: _sandbox.Limits, slot: int, isolate: bool, scratch: Path) -> _sandbox.RunOutcome:
     """Run one notebook in a private copy of the student's folder, with the release's data files restored."""
     work = scratch / f"run-{slot}-{os.getpid()}" / "bai"
@@ -183,17 +195,20 @@ def grade_batch(*, course: Path, assignment: str, submissions: Path, out: Path |
                 workers: int | None = None, timeout: float = 60.0, memory: int = 1024,
                 scheduler: str | None = None, allow_unsandboxed: bool = False,
                 progress: Callable[[int, int, Counter], None] | None = None,
-                deadline: datetime | None = None, use_due_date: bool = True) -> BatchSummary:
+                deadline: datetime | None = None, use_due_date: bool = True,
+                regrade: Iterable[str] = ()) -> BatchSummary:
     """Grade every submission of `assignment`; resumable; writes results into `out`.
 
     `deadline` (else, with `use_due_date`, the course's nbgrader due date) chooses each student's
     version: the last handed in by then; a student with only later versions is graded and marked late.
+    `regrade` names statuses (ok, error, …) and/or student ids whose rows are graded again.
+    Paths may be relative (to the current folder); a rerun with the absolute path continues the batch.
 
     Raises GraderError only when the batch cannot run at all (bad course, bad options, no sandbox).
     """
     started = time.monotonic()
-    course, submissions = Path(course), Path(submissions)
-    out = Path(out) if out is not None else Path.cwd() / f"ket-qua-{assignment}"
+    course, submissions = Path(course).expanduser().resolve(), Path(submissions).expanduser().resolve()
+    out = Path(out).expanduser().resolve() if out is not None else Path.cwd().resolve() / f"ket-qua-{assignment}"
     if workers is not None and workers < 1:
         raise GraderError("--workers must be at least 1")
     if timeout <= 0 or memory < 64:
@@ -213,37 +228,55 @@ def grade_batch(*, course: Path, assignment: str, submissions: Path, out: Path |
     batch_fingerprint = spec_fingerprint(spec) + (f"@{deadline.isoformat()}" if deadline else "")
     journal = Journal(out, assignment=assignment, fingerprint=batch_fingerprint)
     scratch = out / ".work"
-    shutil.rmtree(scratch, ignore_errors=True)  # leftovers of an interrupted run
-    scratch.mkdir(parents=True)
-    candidates = discover(submissions, spec, scratch, deadline=deadline)
-    already = journal.graded()
-    pending = [c for c in candidates if c.student_id not in already]
-    limits = _sandbox.Limits(wall_seconds=timeout, memory_mb=memory)
-    counts: Counter = Counter(r.status for r in journal.records() if r.student_id in {c.student_id for c in candidates})
-    total, graded_now = len(candidates), 0
-
-    def record(rec: GradeRecord) -> None:
-        nonlocal graded_now
-        journal.record(rec)
-        counts[rec.status] += 1
-        graded_now += 1
-        if progress:
-            progress(sum(counts.values()), total, counts)
-
     try:
+        shutil.rmtree(scratch, ignore_errors=True)  # leftovers of an interrupted run
+        scratch.mkdir(parents=True)
+        candidates = discover(submissions, spec, scratch, deadline=deadline)
+        ids = {c.student_id for c in candidates}
+        _reopen(journal, regrade, ids)
+        already = journal.graded() & ids
+        pending = [c for c in candidates if c.student_id not in already]
+        limits = _sandbox.Limits(wall_seconds=timeout, memory_mb=memory)
+        status_of = {r.student_id: r.status for r in journal.records() if r.student_id in ids}
+        counts: Counter = Counter(status_of.values())
+        graded_now = 0
+
+        def record(rec: GradeRecord) -> None:
+            nonlocal graded_now
+            journal.record(rec)
+            if rec.student_id in status_of:  # a row graded again replaces the one shown before
+                counts[status_of[rec.student_id]] -= 1
+            status_of[rec.student_id] = rec.status
+            counts[rec.status] += 1
+            graded_now += 1
+            if progress:
+                progress(len(status_of), len(candidates), counts)
+
         if scheduler:
             _run_dask(scheduler, pending, spec, limits, isolate, scratch, record)
         else:
             _run_local(workers or os.cpu_count() or 1, pending, spec, limits, isolate, scratch, record)
-        records = [r for r in journal.records() if r.student_id in {c.student_id for c in candidates}]
+        records = [r for r in journal.records() if r.student_id in ids]
         _export.write_all(out, spec, records)
     finally:
         journal.close()
         shutil.rmtree(scratch, ignore_errors=True)
     isolation = "no code run" if not needs_code else ("sandbox" if isolate else "none")
-    return BatchSummary(out=out, counts=dict(counts), graded_now=graded_now, already_graded=len(already),
-                        isolation=isolation, seconds=time.monotonic() - started, deadline=deadline,
-                        late=sum(1 for c in candidates if c.late))
+    return BatchSummary(out=out, counts={k: v for k, v in counts.items() if v}, graded_now=graded_now,
+                        already_graded=len(already), isolation=isolation, seconds=time.monotonic() - started,
+                        deadline=deadline, late=sum(1 for c in candidates if c.late),
+                        faults=sum(1 for r in records if r.grader_fault))
+
+
+def _reopen(journal: Journal, regrade: Iterable[str], ids: set[str]) -> None:
+    """Make the rows `regrade` names (statuses or student ids) non-final, so this run grades them again."""
+    wanted = [unicodedata.normalize("NFC", w) for w in regrade]
+    unknown = [w for w in wanted if w not in STATUSES and w not in ids]
+    if unknown:
+        raise GraderError(f"--regrade {', '.join(repr(visible(w)) for w in unknown)}: neither a status "
+                          f"({', '.join(STATUSES)}) nor a student of this batch")
+    if wanted:
+        journal.reopen(statuses={w for w in wanted if w in STATUSES}, students={w for w in wanted if w in ids})
 
 
 def _run_local(workers: int, pending: list[Candidate], spec: AssignmentSpec, limits: _sandbox.Limits,
@@ -283,24 +316,36 @@ def _run_dask(address: str, pending: list[Candidate], spec: AssignmentSpec, limi
     except Exception as exc:
         raise GraderError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
     try:
-        futures = [client.submit(_safe_grade_one, c, spec, limits=limits, slot=1000 + i, isolate=isolate,
-                                 scratch=scratch, pure=False, key=f"hocvuso-{i}-{c.student_id}")
-                   for i, c in enumerate(pending)]
+        futures = {client.submit(_safe_grade_one, c, spec, limits=limits, slot=1000 + i, isolate=isolate,
+                                 scratch=scratch, pure=False, key=f"hocvuso-{i}-{c.student_id}"): c
+                   for i, c in enumerate(pending)}
         for future in as_completed(futures):
-            record(future.result())
+            try:
+                rec = future.result()
+            except Exception as exc:  # noqa: BLE001 - a lost worker, a task the cluster could not run
+                rec = fault_record(futures[future], spec, exc)
+            record(rec)
     finally:
         client.close()
 
 
 def _safe_grade_one(candidate: Candidate, spec: AssignmentSpec, **kwargs) -> GradeRecord:
-    """grade_one, but a bug of ours becomes an `error` row for that student instead of stopping the batch."""
+    """grade_one, but a failure of ours becomes a grader-fault row (graded again next run), never a stop."""
     try:
         return grade_one(candidate, spec, **kwargs)
     except Exception as exc:  # noqa: BLE001 - one student's failure must not stop 5,000 others
-        return GradeRecord(student_id=candidate.student_id, assignment=spec.name, score=0.0,
-                           max_score=spec.max_score, status="error",
-                           reason=f"the grader failed on this submission ({type(exc).__name__}: {str(exc)[:200]}); "
-                                  "regrade it after the batch")
+        return fault_record(candidate, spec, exc)
+
+
+def fault_record(candidate: Candidate, spec: AssignmentSpec, exc: BaseException) -> GradeRecord:
+    """The row of a student the grader's own machinery failed on: `error`, not final, saying whose fault it was."""
+    what = str(exc) if isinstance(exc, GraderFault) else f"{type(exc).__name__}: {exc}"
+    return GradeRecord(student_id=candidate.student_id, assignment=spec.name, score=0.0, max_score=spec.max_score,
+                       status="error", isolation="not graded", grader_fault=True, late=candidate.late,
+                       submitted_at=candidate.submitted_at, version=candidate.version,
+                       reason=f"the grader itself failed on this submission, not the student's code "
+                              f"({visible(what)[:300]}); it is not graded yet: run the same command again "
+                              "to grade it")
 
 
 def print_progress_line(done: int, total: int, counts: Counter) -> None:

@@ -2,27 +2,52 @@
 
 Accepted: nbgrader's `submitted/` layout (STUDENT/ASSIGNMENT/*.ipynb and files beside them), a .zip of
 it (also with a `submitted/` folder inside), or a folder of flat STUDENT.ipynb files for a
-one-notebook assignment. Names may be Vietnamese or contain spaces. Nothing here stops the batch: a
-bad submission becomes a Candidate with a reason.
+one-notebook assignment. Names may be Vietnamese or contain spaces.
+
+Every student the judge handed in gets exactly one Candidate, and so exactly one row: nothing here
+drops, merges or hides a student. What cannot be graded becomes that student's `invalid`/`missing`
+Candidate with a reason (a symbolic link, a bad zip entry, two ids equal after Unicode normalisation);
+look-alike ids are graded and flagged. Only a layout that cannot be read one way (notebooks at the top
+beside student folders) or an archive that belongs to nobody stops the batch, before anything is graded.
+
+Submitted files are opened once, without following symbolic links at any level below the submissions
+folder, and read into memory (`read_submitted`): a student cannot swap a file between two reads.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import re
 import shutil
 import stat
 import unicodedata
 import zipfile
-from dataclasses import dataclass, field
+import zlib
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import nbformat
 
 from ._errors import GraderError
+from ._record import visible
 from ._spec import AssignmentSpec
 
 MAX_ZIP_BYTES = 4 * 1024**3
-"""Unpacked size limit of a submissions zip (a zip bomb stops here)."""
+"""Unpacked size limit of a submissions zip, counted as bytes really written (a zip bomb stops here)."""
+MAX_ZIP_FILE_BYTES = 256 * 1024**2
+"""Largest single file unpacked from a submissions zip; a bigger one makes that student's row invalid."""
+MAX_ZIP_ENTRIES = 200_000
+"""Most entries a submissions zip may have."""
+MAX_NOTEBOOK_BYTES = 64 * 1024**2
+"""Largest notebook read from a submission."""
+JUNK_FOLDERS = frozenset({".ipynb_checkpoints", "__MACOSX", ".git"})
+"""Folders tools leave beside student folders; skipped only while they hold nothing of the assignment."""
+_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
+_LOOK_ALIKE = re.compile(r"^\s|\s$|[^\S ]|[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+                         r"\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\x00-\x1f\x7f-\x9f]")
+"""Leading/trailing spaces, whitespace other than a plain space, invisible, bidi and control characters."""
 
 
 @dataclass(frozen=True)
@@ -30,7 +55,7 @@ class Candidate:
     """One student's submission as found, before grading."""
 
     student_id: str
-    """Folder or file name of the student, NFC."""
+    """Folder or file name of the student, NFC (undecodable bytes shown as \\xNN)."""
     folder: Path | None
     """Folder holding the student's files (None for flat files)."""
     notebooks: dict[str, Path] = field(default_factory=dict)
@@ -46,7 +71,11 @@ class Candidate:
     version: int = 0
     """Which handed-in version is graded (1, 2, …; 0 for a plain folder without versions)."""
     note: str = ""
-    """What the choice of version means for the judge (late by how much, later uploads not graded)."""
+    """What the judge should know about a gradable submission (late, later uploads not graded, look-alike id)."""
+    root: Path | None = None
+    """The submissions folder the judge gave (trusted); below it no symbolic link is ever followed."""
+    entry: str = ""
+    """The student's folder or file name exactly as found under `root`."""
 
 
 class NotebookProblem(Exception):
@@ -54,134 +83,392 @@ class NotebookProblem(Exception):
 
 
 def discover(path: Path, spec: AssignmentSpec, scratch: Path, *, deadline: datetime | None = None) -> list[Candidate]:
-    """Every student's submission under `path` (folder or zip), sorted by student id.
+    """Every student's submission under `path` (folder or zip), one Candidate each, sorted by student id.
 
     Where a student handed in several versions (`_handin` layout), the one graded is the last at or
     before `deadline` (or the last one, marked late, when all are late; the last one without a deadline).
+    Raises GraderError only when the layout is ambiguous or the archive cannot be unpacked at all.
     """
     path = Path(path)
     if not path.exists():
         raise GraderError(f"submissions {path} do not exist")
+    bad_entries: dict[str, str] = {}
     if path.is_file():
         if not zipfile.is_zipfile(path):
             raise GraderError(f"{path} is neither a folder nor a .zip of submissions")
-        path = _unzip(path, scratch / "unzipped")
-    children = [p for p in path.iterdir() if not p.name.startswith(".")]
-    if len(children) == 1 and children[0].is_dir() and children[0].name == "submitted":
-        path = children[0]
-    flat = sorted(p for p in path.iterdir() if p.is_file() and p.suffix == ".ipynb")
-    if flat:
+        unpacked = scratch / "unzipped"
+        problems = _unzip(path, unpacked)
+        path = _layout_root(unpacked, spec)
+        bad_entries = _by_student(problems, path.relative_to(unpacked).parts)
+    else:
+        path = _layout_root(path, spec)
+    notebooks, folders = _top_entries(path, spec)
+    if notebooks and folders:
+        raise GraderError(
+            f"{path} holds both notebooks at the top ({_some(p.name for p in notebooks)}) and student folders "
+            f"({_some(p.name + '/' for p in folders)}): it is unclear whether the notebooks are students' "
+            "(flat STUDENT.ipynb layout) or stray files, so nothing was graded. Move stray notebooks out of "
+            f"that folder, or put each student's notebook in its own folder STUDENT/{spec.name}/, and run again")
+    if notebooks:
         if len(spec.notebooks) != 1:
             raise GraderError(f"{path} holds flat STUDENT.ipynb files, but assignment {spec.name!r} has "
                               f"{len(spec.notebooks)} notebooks; use the submitted/STUDENT/{spec.name}/ layout")
-        (name,) = spec.notebooks
-        found = [Candidate(student_id=_nfc(p.stem), folder=None, notebooks={name: p}) for p in flat]
+        found = [_from_flat(p, spec, path) for p in notebooks]
     else:
-        found = [_from_folder(p, spec, deadline) for p in sorted(path.iterdir()) if p.is_dir() and not p.name.startswith(".")]
-    ids = [c.student_id for c in found]
-    duplicated = {i for i in ids if ids.count(i) > 1}
-    if duplicated:
-        raise GraderError(f"student ids appear twice (after Unicode normalisation): {sorted(duplicated)}")
-    return sorted(found, key=lambda c: c.student_id)
+        found = [_from_folder(p, spec, deadline, root=path) for p in folders]
+    for entry in bad_entries:  # a student whose every zip entry was bad still gets a row
+        if not any(c.entry == entry for c in found):
+            found.append(Candidate(student_id=_nfc(entry.removesuffix(".ipynb")),
+                                   folder=None, root=path, entry=entry))
+    found = [replace(c, status="invalid", reason=bad_entries[c.entry], notebooks={}) if c.entry in bad_entries else c
+             for c in found]
+    return sorted(_settle_ids(found), key=lambda c: c.student_id)
 
 
-def _from_folder(student_dir: Path, spec: AssignmentSpec, deadline: datetime | None = None) -> Candidate:
-    student = _nfc(student_dir.name)
-    folder = student_dir / spec.name
-    if not folder.is_dir():
-        # An LMS zip often drops the assignment level: accept notebooks directly in the student folder.
-        folder = student_dir if any(student_dir.glob("*.ipynb")) else folder
-    if not folder.is_dir():
-        return Candidate(student_id=student, folder=None, status="missing",
-                         reason=f"no folder {spec.name}/ and no notebook in {student_dir.name}/")
-    from ._handin import choose, format_timestamp, versions_of
+def _layout_root(path: Path, spec: AssignmentSpec) -> Path:
+    """`path`, or its one `submitted/` folder when nothing else of a student's sits beside it."""
+    inside = path / "submitted"
+    if inside.is_dir() and not inside.is_symlink():
+        notebooks, folders = _top_entries(path, spec)
+        if not notebooks and [p.name for p in folders] == ["submitted"]:
+            return inside
+    return path
 
-    choice = choose(versions_of(folder), deadline)
-    folder = choice.version.folder
-    when = choice.version.submitted_at
-    handed = dict(submitted_at=format_timestamp(when) if when else "", late=choice.late,
-                  version=choice.version.number, note=choice.note(deadline))
-    notebooks = {name: folder / f"{name}.ipynb" for name in spec.notebooks if (folder / f"{name}.ipynb").is_file()}
-    if not notebooks:
-        present = sorted(p.name for p in folder.glob("*.ipynb"))
-        if len(spec.notebooks) == 1 and len(present) == 1:
+
+def _top_entries(path: Path, spec: AssignmentSpec) -> tuple[list[Path], list[Path]]:
+    """(notebooks, student folders) at the top of `path`; links are listed (as students), never followed."""
+    notebooks, folders = [], []
+    for child in sorted(path.iterdir()):
+        if child.name.lower().endswith(".ipynb") and not (child.is_dir() and not child.is_symlink()):
+            notebooks.append(child)
+        elif child.is_symlink():
+            folders.append(child)
+        elif child.is_dir():
+            if child.name in JUNK_FOLDERS and not _holds_assignment(child, spec):
+                continue
+            folders.append(child)
+        # other files (READMEs, the upload page's ledger, .DS_Store) are nobody's submission
+    return notebooks, folders
+
+
+def _holds_assignment(folder: Path, spec: AssignmentSpec) -> bool:
+    try:
+        return (folder / spec.name).exists() or any(folder.glob("*.ipynb"))
+    except OSError:
+        return True
+
+
+def _some(names, most: int = 5) -> str:
+    names = [repr(visible(n)) for n in names]
+    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def _from_flat(notebook: Path, spec: AssignmentSpec, root: Path) -> Candidate:
+    entry = notebook.name
+    student = _nfc(entry[:-len(".ipynb")])  # any case of the suffix
+    if notebook.is_symlink():
+        return Candidate(student_id=student, folder=None, status="invalid", root=root, entry=entry,
+                         reason=f"{visible(entry)!r} is a symbolic link; links are not followed (hand in the file itself)")
+    (name,) = spec.notebooks
+    return Candidate(student_id=student, folder=None, notebooks={name: notebook}, root=root, entry=entry)
+
+
+def _from_folder(student_dir: Path, spec: AssignmentSpec, deadline: datetime | None, *, root: Path) -> Candidate:
+    entry = student_dir.name
+    student = _nfc(entry)
+
+    def invalid(reason: str, folder: Path | None = None) -> Candidate:
+        return Candidate(student_id=student, folder=folder, status="invalid", reason=reason, root=root, entry=entry)
+
+    try:
+        link = _first_link(root, student_dir / spec.name)
+        if link is not None:
+            return invalid(f"{visible(link)!r} is a symbolic link; links are not followed (hand in the folder itself)")
+        folder = student_dir / spec.name
+        if not folder.is_dir():
+            # An LMS zip often drops the assignment level: accept notebooks directly in the student folder.
+            folder = student_dir if any(student_dir.glob("*.ipynb")) else folder
+        if not folder.is_dir():
+            return Candidate(student_id=student, folder=None, status="missing", root=root, entry=entry,
+                             reason=f"no folder {spec.name}/ and no notebook in {visible(entry)}/")
+        from ._handin import choose, format_timestamp, versions_of
+
+        choice = choose(versions_of(folder), deadline)
+        folder = choice.version.folder
+        when = choice.version.submitted_at
+        handed = dict(submitted_at=format_timestamp(when) if when else "", late=choice.late,
+                      version=choice.version.number, note=choice.note(deadline), root=root, entry=entry)
+        named = {name: folder / f"{name}.ipynb" for name in spec.notebooks}
+        notebooks = {name: p for name, p in named.items() if os.path.lexists(p)}
+        present = sorted(p for p in folder.iterdir() if p.name.lower().endswith(".ipynb"))
+        if not notebooks and len(spec.notebooks) == 1 and len(present) == 1:
             # Renamed by the student ("bai lam (1).ipynb"): still theirs; the content check decides.
-            notebooks = {next(iter(spec.notebooks)): folder / present[0]}
-        else:
+            notebooks = {next(iter(spec.notebooks)): present[0]}
+        links = [p.name for p in notebooks.values() if p.is_symlink()]
+        if links:
+            return invalid(f"{_some(links)} is a symbolic link; links are not followed (hand in the file itself)", folder)
+        if not notebooks:
             expected = ", ".join(f"{n}.ipynb" for n in spec.notebooks)
             reason = (f"no notebook of assignment {spec.name} (expected {expected}; found "
-                      f"{', '.join(present) or 'none'})")
+                      f"{', '.join(visible(p.name) for p in present) or 'none'})")
             return Candidate(student_id=student, folder=folder, status="missing", reason=reason, **handed)
-    return Candidate(student_id=student, folder=folder, notebooks=notebooks, **handed)
+        return Candidate(student_id=student, folder=folder, notebooks=notebooks, **handed)
+    except OSError as exc:  # unreadable folder, a name the file system refuses …: that student's row says so
+        return invalid(f"the folder {visible(entry)!r} cannot be read ({exc.strerror or exc})")
+
+
+def _first_link(root: Path, path: Path) -> str | None:
+    """The first part of `path` below `root` that is a symbolic link (as a relative path), or None."""
+    here = root
+    for part in path.relative_to(root).parts:
+        here = here / part
+        if here.is_symlink():
+            return str(here.relative_to(root))
+        if not here.exists():
+            return None
+    return None
+
+
+def _settle_ids(found: list[Candidate]) -> list[Candidate]:
+    """Make every id unique and honest: twins after NFC become invalid, look-alikes are flagged."""
+    groups: dict[str, list[Candidate]] = {}
+    for c in found:
+        groups.setdefault(c.student_id, []).append(c)
+    settled = []
+    for same in groups.values():
+        if len(same) == 1:
+            settled.append(same[0])
+            continue
+        names = " and ".join(ascii(c.entry) for c in same)
+        for c in same:
+            # Distinct rows need distinct ids: the names exactly as found (they differ, or the folder would be one).
+            settled.append(replace(c, student_id=_decoded(c.entry), status="invalid", notebooks={},
+                                   reason=f"{names} are the same student id once Unicode is normalised (NFC) but "
+                                          "are written differently; rename one of them and grade again"))
+    skeletons: dict[str, list[str]] = {}
+    for c in settled:
+        skeletons.setdefault(_skeleton(c.student_id), []).append(c.student_id)
+    flagged = []
+    for c in settled:
+        if c.status or not (_LOOK_ALIKE.search(c.student_id) or len(skeletons[_skeleton(c.student_id)]) > 1):
+            flagged.append(c)
+            continue
+        others = [o for o in skeletons[_skeleton(c.student_id)] if o != c.student_id]
+        flag = (f"student id {ascii(c.student_id)} has spaces at its ends or invisible, direction or control characters"
+                if _LOOK_ALIKE.search(c.student_id) else f"student id {ascii(c.student_id)}")
+        flag += (f"; it looks like {', '.join(ascii(o) for o in others)}" if others else "") + "; check who this is"
+        flagged.append(replace(c, note="; ".join(p for p in (flag, c.note) if p)))
+    return flagged
+
+
+def _skeleton(student_id: str) -> str:
+    return _LOOK_ALIKE.sub("", student_id.strip()).casefold()
+
+
+def read_submitted(path: Path, *, root: Path | None = None, limit: int = MAX_NOTEBOOK_BYTES) -> bytes:
+    """The bytes of one submitted file, opened once and never through a symbolic link (at any level below
+    `root`), only if it is a regular file of at most `limit` bytes. Raises NotebookProblem (judge-facing)."""
+    path = Path(path)
+    name = visible(path.name)
+    dir_fd = None
+    try:
+        if root is not None and path.is_relative_to(root):
+            dir_fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+            for part in path.relative_to(root).parts[:-1]:
+                inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0),
+                                dir_fd=dir_fd)
+                os.close(dir_fd)
+                dir_fd = inner
+            fd = os.open(path.name, _OPEN_FLAGS, dir_fd=dir_fd)
+        else:
+            fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise NotebookProblem(f"{name} (or a folder above it) is a symbolic link or not what it was; "
+                                  "links are not followed") from None
+        raise NotebookProblem(f"{name} cannot be read ({exc.strerror or exc})") from None
+    finally:
+        if dir_fd is not None:
+            os.close(dir_fd)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotebookProblem(f"{name} is not a regular file (a pipe, device or folder); it was not read")
+        if info.st_size > limit:
+            raise NotebookProblem(f"{name} is larger than {limit // 1024**2} MB")
+        os.set_blocking(fd, True)
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1024**2, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise NotebookProblem(f"{name} is larger than {limit // 1024**2} MB")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise NotebookProblem(f"{name} cannot be read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
-    """Read and validate one submitted notebook; raise NotebookProblem with a sentence a judge understands."""
+    """Read and validate a notebook the caller trusts the path of (`hocvuso check`, the upload page's own copy)."""
     try:
-        raw = path.read_bytes()
+        raw = Path(path).read_bytes()
     except OSError as exc:
-        raise NotebookProblem(f"{path.name} cannot be read ({exc.strerror})") from exc
+        raise NotebookProblem(f"{Path(path).name} cannot be read ({exc.strerror})") from exc
+    return parse_notebook(raw, Path(path).name)
+
+
+def parse_notebook(raw: bytes, name: str) -> nbformat.NotebookNode:
+    """Parse and validate a notebook's bytes; raise NotebookProblem with a sentence a judge understands."""
+    name = visible(name)
     if not raw.strip():
-        raise NotebookProblem(f"{path.name} is empty")
+        raise NotebookProblem(f"{name} is empty")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise NotebookProblem(f"{path.name} is not UTF-8 text (bad byte at position {exc.start}); "
+        raise NotebookProblem(f"{name} is not UTF-8 text (bad byte at position {exc.start}); "
                               "it was damaged or saved by another program") from exc
     try:
         version = nbformat.reader.get_version(nbformat.reader.reads(text))
     except Exception as exc:
-        raise NotebookProblem(f"{path.name} is not a Jupyter notebook: {str(exc)[:160]} "
+        raise NotebookProblem(f"{name} is not a Jupyter notebook: {str(exc)[:160]} "
                               "(truncated or not JSON)") from exc
     if version[0] < 4:
-        raise NotebookProblem(f"{path.name} is in notebook format v{version[0]}; save it with Jupyter 4 or later")
+        raise NotebookProblem(f"{name} is in notebook format v{version[0]}; save it with Jupyter 4 or later")
     if version[0] > 4:
-        raise NotebookProblem(f"{path.name} is in notebook format v{version[0]}, newer than this grader reads (v4)")
+        raise NotebookProblem(f"{name} is in notebook format v{version[0]}, newer than this grader reads (v4)")
     try:
         notebook = nbformat.reads(text, as_version=4)
         nbformat.validate(notebook)
     except Exception as exc:
         first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
-        raise NotebookProblem(f"{path.name} is not a valid notebook: {first}") from exc
+        raise NotebookProblem(f"{name} is not a valid notebook: {first}") from exc
     return notebook
 
 
-def fingerprint(files: list[Path]) -> str:
-    """SHA-256 of what was received: of the file itself for one notebook, else of names and contents."""
-    if len(files) == 1:
-        return hashlib.sha256(files[0].read_bytes()).hexdigest()
+def fingerprint(files: list[Path] | dict[str, bytes]) -> str:
+    """SHA-256 of what was received: of the file itself for one notebook, else of names and contents.
+
+    `files` are paths (the upload page's stored copies) or {file name: bytes already read} (the grader).
+    """
+    named = files if isinstance(files, dict) else {p.name: Path(p).read_bytes() for p in files}
+    if len(named) == 1:
+        return hashlib.sha256(next(iter(named.values()))).hexdigest()
     digest = hashlib.sha256()
-    for path in sorted(files, key=lambda p: p.name):
-        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    for name in sorted(named):
+        digest.update(name.encode("utf-8", "surrogateescape") + b"\0" + named[name] + b"\0")
     return digest.hexdigest()
 
 
 def _nfc(name: str) -> str:
-    return unicodedata.normalize("NFC", name)
+    """A name as a student id: NFC, with bytes that are not UTF-8 shown as \\xNN (they cannot be stored)."""
+    return unicodedata.normalize("NFC", _decoded(name))
 
 
-def _unzip(archive: Path, target: Path) -> Path:
-    """Extract a submissions zip, refusing absolute paths, '..', links and zip bombs."""
+def _decoded(name: str) -> str:
+    if not any("\udc80" <= ch <= "\udcff" for ch in name):
+        return name
+    return "".join(f"\\x{ord(ch) - 0xdc00:02x}" if "\udc80" <= ch <= "\udcff" else ch for ch in name)
+
+
+def _unzip(archive: Path, target: Path) -> dict[tuple[str, ...], str]:
+    """Unpack a submissions zip into `target`; return {entry path parts: why it was not unpacked}.
+
+    One rule for every entry: no absolute path, no '..', no link, no device; at most MAX_ZIP_FILE_BYTES
+    per file and MAX_ZIP_BYTES in all, counted on the bytes really written (the declared sizes of a zip
+    bomb are lies). A bad entry is left out and reported (its student's row becomes invalid); an entry
+    that belongs to no student, too many entries or too many bytes in all refuse the batch.
+    """
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    total = 0
-    with zipfile.ZipFile(archive) as zf:
-        for info in zf.infolist():
-            name = PurePosixPath(info.filename.replace("\\", "/"))
-            if name.is_absolute() or ".." in name.parts:
-                raise GraderError(f"{archive.name}: entry {info.filename!r} points outside the archive; "
-                                  "refusing to unpack it")
-            if stat.S_ISLNK(info.external_attr >> 16):
-                raise GraderError(f"{archive.name}: entry {info.filename!r} is a symbolic link; refusing to unpack it")
-            total += info.file_size
-            if total > MAX_ZIP_BYTES:
-                raise GraderError(f"{archive.name} unpacks to more than {MAX_ZIP_BYTES // 1024**3} GiB")
-            destination = target.joinpath(*name.parts)
-            if info.is_dir():
-                destination.mkdir(parents=True, exist_ok=True)
+    problems: dict[tuple[str, ...], str] = {}
+    try:
+        zf = zipfile.ZipFile(archive)
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise GraderError(f"{archive.name} cannot be read as a zip ({exc}); check the file is complete") from exc
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise GraderError(f"{archive.name} has {len(infos)} entries, more than {MAX_ZIP_ENTRIES}; split the batch")
+    budget = MAX_ZIP_BYTES
+    seen: set[tuple[str, ...]] = set()
+    with zf:
+        for info in infos:
+            text = info.filename.replace("\\", "/")
+            parts = tuple(p for p in text.split("/") if p not in ("", "."))
+            if not parts:
                 continue
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(info) as src, destination.open("wb") as dst:
-                shutil.copyfileobj(src, dst)
-    return target
+            if text.startswith("/") or re.match(r"^[A-Za-z]:", text) or parts[0] == "..":
+                raise GraderError(f"{archive.name}: entry {ascii(info.filename)} points outside the archive and "
+                                  "belongs to no student; refusing to unpack it. Remove it from the zip and run again")
+            problem = _entry_problem(info, parts, seen)
+            seen.add(parts)
+            if problem is None:
+                try:
+                    budget -= _extract(zf, info, target.joinpath(*parts), budget)
+                except _TooBig as exc:
+                    problem = str(exc)
+                except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error,
+                        ValueError) as exc:
+                    problem = f"cannot be unpacked ({type(exc).__name__}: {str(exc)[:120]})"
+            if problem is not None:
+                problems[parts] = f"zip entry {ascii(info.filename)} {problem}; it was not unpacked"
+                safe = parts[:parts.index("..")] if ".." in parts else parts[:-1]
+                if safe:  # keep the student's folder, so the student is found and gets a row
+                    target.joinpath(*safe).mkdir(parents=True, exist_ok=True)
+            if budget < 0:
+                raise GraderError(f"{archive.name} unpacks to more than {MAX_ZIP_BYTES // 1024**3} GiB; "
+                                  "split the batch or leave out the largest files")
+    return problems
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _entry_problem(info: zipfile.ZipInfo, parts: tuple[str, ...], seen: set[tuple[str, ...]]) -> str | None:
+    mode = info.external_attr >> 16
+    if ".." in parts:
+        return "points outside its folder ('..')"
+    if stat.S_ISLNK(mode):
+        return "is a symbolic link"
+    if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return "is not a plain file or folder"
+    if any("\0" in p for p in parts):
+        return "has a NUL character in its name"
+    if parts in seen:
+        return "appears twice in the zip"
+    return None
+
+
+def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, destination: Path, budget: int) -> int:
+    """Write one entry; return the bytes written. Never trusts the declared size."""
+    if info.is_dir():
+        destination.mkdir(parents=True, exist_ok=True)
+        return 0
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    with zf.open(info) as src, open(destination, "xb") as dst:
+        while chunk := src.read(1024**2):
+            written += len(chunk)
+            if written > MAX_ZIP_FILE_BYTES:
+                dst.close()
+                destination.unlink()
+                raise _TooBig(f"unpacks to more than {MAX_ZIP_FILE_BYTES // 1024**2} MB")
+            if written > budget:
+                return written  # the caller stops the batch: too many bytes in all
+            dst.write(chunk)
+    return written
+
+
+def _by_student(problems: dict[tuple[str, ...], str], root: tuple[str, ...]) -> dict[str, str]:
+    """{student's folder or file name under the layout root: the first bad entry's reason}."""
+    found: dict[str, str] = {}
+    for parts, reason in problems.items():
+        if parts[:len(root)] == root and len(parts) > len(root):
+            found.setdefault(parts[len(root)], reason)
+    return found

@@ -4,11 +4,16 @@ The journal is an SQLite file in the output folder. Each student's grade is comm
 is known, in its own transaction, by the one process that coordinates the batch; so after a crash or
 `kill -9` every committed grade is still there, and a rerun grades only the students without one.
 The primary key on the student makes a second grade of the same student impossible.
+
+Only real grades are final. A row the grader's own machinery failed (`GradeRecord.grader_fault`) is
+kept, so the exports show it, but not counted as graded: the next run grades that student again and
+replaces it. `--regrade` makes chosen rows non-final the same way.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,6 +22,22 @@ from typing import Any
 from ._errors import GraderError
 
 STATUSES = ("ok", "error", "timeout", "tampered", "invalid", "missing")
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+"""Unicode categories shown as escapes: control, format (invisible, bidi), lone surrogates, line/paragraph."""
+
+
+def visible(text: object) -> str:
+    """`text` with control, invisible, direction and unencodable characters shown as escapes (\\x1b, \\u202e).
+
+    Every string that came from a student (ids, exception messages, file names) goes through this on its
+    way into an export: such characters break spreadsheets (openpyxl refuses them), reorder what a judge
+    reads (bidi overrides), or cannot be written as UTF-8 at all (lone surrogates).
+    """
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(ch.encode("unicode_escape", "backslashreplace").decode("ascii")
+                   if unicodedata.category(ch) in _HIDDEN else ch for ch in text)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,6 +71,8 @@ class GradeRecord:
     """When the graded version was handed in (nbgrader timestamp, UTC); "" when unknown."""
     version: int = 0
     """Which handed-in version was graded (0: a plain folder without versions)."""
+    grader_fault: bool = False
+    """The grader's own machinery failed (not the student): shown as `error`, graded again on the next run."""
 
 
 class Journal:
@@ -62,7 +85,11 @@ class Journal:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute("CREATE TABLE IF NOT EXISTS batch (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        self.db.execute("CREATE TABLE IF NOT EXISTS grades (student_id TEXT PRIMARY KEY, record TEXT NOT NULL)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS grades (student_id TEXT PRIMARY KEY, record TEXT NOT NULL, "
+                        "final INTEGER NOT NULL DEFAULT 1)")
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(grades)")}
+        if "final" not in columns:  # a journal written before rows could be non-final
+            self.db.execute("ALTER TABLE grades ADD COLUMN final INTEGER NOT NULL DEFAULT 1")
         known = dict(self.db.execute("SELECT key, value FROM batch").fetchall())
         if known and (known.get("assignment") != assignment or known.get("fingerprint") != fingerprint):
             raise GraderError(f"{out} already holds results of another batch (assignment "
@@ -71,16 +98,29 @@ class Journal:
         self.db.execute("INSERT OR IGNORE INTO batch VALUES ('fingerprint', ?)", (fingerprint,))
 
     def graded(self) -> set[str]:
-        return {row[0] for row in self.db.execute("SELECT student_id FROM grades")}
+        """Students with a final grade (rows failed by the grader's machinery are not final)."""
+        return {row[0] for row in self.db.execute("SELECT student_id FROM grades WHERE final")}
 
     def record(self, record: GradeRecord) -> None:
-        """Commit one grade. A student graded already keeps the first grade (never graded twice)."""
-        self.db.execute("INSERT OR IGNORE INTO grades VALUES (?, ?)",
-                        (record.student_id, json.dumps(asdict(record), ensure_ascii=False)))
+        """Commit one grade. A final grade is never replaced (no student is graded twice); a non-final row is."""
+        self.db.execute("INSERT INTO grades VALUES (?, ?, ?) ON CONFLICT(student_id) DO UPDATE SET "
+                        "record = excluded.record, final = excluded.final WHERE NOT grades.final",
+                        (record.student_id, json.dumps(asdict(record), ensure_ascii=False),
+                         0 if record.grader_fault else 1))
+
+    def reopen(self, *, statuses: set[str] = frozenset(), students: set[str] = frozenset()) -> int:
+        """Make the rows with these statuses or of these students non-final (graded again); return how many."""
+        count = 0
+        for student_id, text in self.db.execute("SELECT student_id, record FROM grades WHERE final").fetchall():
+            if student_id in students or json.loads(text).get("status") in statuses:
+                self.db.execute("UPDATE grades SET final = 0 WHERE student_id = ?", (student_id,))
+                count += 1
+        return count
 
     def records(self) -> list[GradeRecord]:
         rows = self.db.execute("SELECT record FROM grades ORDER BY student_id").fetchall()
-        return [GradeRecord(**json.loads(r[0])) for r in rows]
+        known = set(GradeRecord.__dataclass_fields__)
+        return [GradeRecord(**{k: v for k, v in json.loads(r[0]).items() if k in known}) for r in rows]
 
     def close(self) -> None:
         self.db.close()

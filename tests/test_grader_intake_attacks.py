@@ -1,0 +1,236 @@
+"""Intake under attack: every student the judge handed in gets exactly one row, whatever the folder or zip holds.
+
+Each attack is built for real on disk (symbolic links, FIFOs, dot folders, Unicode twins, names that are
+not UTF-8, zip entries that are links, climb out with '..', repeat or unpack too big) and graded by the
+real `hocvuso grade` or `grade_batch`. The widget-only lesson keeps these batches fast (no code to run);
+the relative-path test uses the coding contest, whose code runs in the sandbox.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from graderkit import ASSIGNMENT, hand_in, lesson_course, make_course, read_results
+from hocvuso.grader import _intake, grade_batch
+
+pytestmark = [pytest.mark.slow]
+LESSON = "lua-dao-tin-nhan"
+NOTEBOOK = f"{LESSON}.ipynb"
+EXPORTS = ("results.csv", "results.xlsx", "competences.csv", "leaderboard.html")
+
+
+def hocvuso(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "hocvuso", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, timeout=600)
+
+
+def snapshot(*roots: Path) -> dict[str, str]:
+    """Every entry under `roots`, links and FIFOs included, without following any link."""
+    found = {}
+    for root in roots:
+        for folder, dirs, files in os.walk(root, followlinks=False):
+            for name in dirs + files:
+                path = os.path.join(folder, name)
+                info = os.lstat(path)
+                if os.path.islink(path):
+                    found[path] = "link:" + os.readlink(path)
+                elif os.path.isfile(path):
+                    with open(path, "rb") as fh:
+                        found[path] = hashlib.sha256(fh.read()).hexdigest()
+                else:
+                    found[path] = f"mode:{info.st_mode:o}"
+    return found
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    return lesson_course(tmp_path_factory.mktemp("intake") / "course", LESSON)
+
+
+def student(submitted: Path, name: str | bytes, course: Path) -> Path:
+    """A student folder holding an untouched copy of the release (graded `ok`, 0 points: nothing answered)."""
+    base = os.fsencode(submitted) + b"/" + (name if isinstance(name, bytes) else name.encode("utf-8"))
+    folder = Path(os.fsdecode(base)) / LESSON
+    shutil.copytree(course / "release" / LESSON, folder)
+    return folder
+
+
+def exports_ok(out: Path, rows: int) -> None:
+    for name in EXPORTS:
+        assert (out / name).is_file() and (out / name).stat().st_size > 0, name
+    assert len(list((out / "feedback").glob("*.html"))) == rows
+    book = load_workbook(out / "results.xlsx")
+    assert book["results"].max_row == rows + 1
+
+
+FORMULA_ID = '=HYPERLINK("evil.example","bam vao day")'
+NFC_NAME = unicodedata.normalize("NFC", "Ngô Bảo")
+NFD_NAME = unicodedata.normalize("NFD", "Ngô Bảo")
+
+
+@pytest.fixture(scope="module")
+def folder_batch(course):
+    root = course.parent
+    sub = root / "submitted"
+    sub.mkdir()
+    for name in ("an", ".an", ".hocvuso-journal", NFC_NAME, NFD_NAME, "an\u200b", "bi ", "x\u202egnp.exe",
+                 "hs\x1b[31m", FORMULA_ID, "+cmd", "@SUM(1)", "-2+3"):
+        student(sub, name, course)
+    student(sub, b"hs-\xff", course)  # a name that is not UTF-8
+    os.symlink(sub / "an", sub / "link-to-an")  # a student folder that is another's
+    linked = sub / "nb-link" / LESSON
+    linked.mkdir(parents=True)
+    os.symlink(course / "source" / LESSON / NOTEBOOK, linked / NOTEBOOK)  # the judge's source notebook
+    (sub / "folder-link").mkdir()
+    os.symlink(course / "source" / LESSON, sub / "folder-link" / LESSON)
+    fifo = sub / "fifo" / LESSON
+    fifo.mkdir(parents=True)
+    os.mkfifo(fifo / NOTEBOOK)  # opening it to read would block the batch forever
+    (sub / ".ipynb_checkpoints").mkdir()  # Jupyter's leftovers: nobody's submission
+    (sub / "README.txt").write_text("danh sách lớp", encoding="utf-8")
+    before = snapshot(course, sub)
+    done = hocvuso("grade", "--course", course, "--assignment", LESSON, "--submissions", sub, "--out", root / "out")
+    return sub, root / "out", done, before
+
+
+def test_every_student_gets_exactly_one_row(folder_batch):
+    _sub, out, done, _before = folder_batch
+    assert done.returncode == 0, done.stderr
+    rows = read_results(out)
+    expected = {"an", ".an", ".hocvuso-journal", NFC_NAME, NFD_NAME, "an\\u200b", "bi ", "x\\u202egnp.exe",
+                "hs\\x1b[31m", "'" + FORMULA_ID, "'+cmd", "'@SUM(1)", "'-2+3", "hs-\\xff", "link-to-an", "nb-link",
+                "folder-link", "fifo"}
+    assert set(rows) == expected
+    with sqlite3.connect(out / ".hocvuso-journal.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM grades").fetchone()[0] == len(expected)
+    exports_ok(out, len(expected))
+
+
+def test_dot_folders_are_students(folder_batch):
+    rows = read_results(folder_batch[1])
+    assert rows[".an"]["status"] == "ok" and rows[".hocvuso-journal"]["status"] == "ok"
+
+
+def test_links_are_invalid_and_never_quoted(folder_batch):
+    sub, out, _done, _before = folder_batch
+    rows = read_results(out)
+    for name in ("link-to-an", "nb-link", "folder-link"):
+        assert rows[name]["status"] == "invalid" and "symbolic link" in rows[name]["reason"], rows[name]
+        assert str(sub.parent) not in rows[name]["reason"] and "source" not in rows[name]["reason"]
+    assert rows["an"]["status"] == "ok", "the real folder is graded once, as itself"
+
+
+def test_a_fifo_notebook_is_invalid_not_a_hang(folder_batch):
+    row = read_results(folder_batch[1])["fifo"]
+    assert row["status"] == "invalid" and "not a regular file" in row["reason"]
+
+
+def test_unicode_twins_are_both_invalid(folder_batch):
+    rows = read_results(folder_batch[1])
+    for name in (NFC_NAME, NFD_NAME):
+        assert rows[name]["status"] == "invalid" and "normalised" in rows[name]["reason"], rows[name]
+
+
+@pytest.mark.parametrize("shown", ["an\\u200b", "bi ", "x\\u202egnp.exe", "hs\\x1b[31m"])
+def test_look_alike_ids_are_graded_and_flagged(folder_batch, shown):
+    row = read_results(folder_batch[1])[shown]
+    assert row["status"] == "ok"
+    assert "invisible, direction or control characters" in row["reason"] and "check who this is" in row["reason"]
+
+
+def test_a_name_that_is_not_utf8_is_graded_and_shown(folder_batch):
+    assert read_results(folder_batch[1])["hs-\\xff"]["status"] == "ok"
+
+
+def test_formula_ids_are_defused_in_csv_and_xlsx(folder_batch):
+    out = folder_batch[1]
+    rows = read_results(out)
+    assert rows["'" + FORMULA_ID]["status"] == "ok"
+    sheet = load_workbook(out / "results.xlsx")["results"]
+    cells = {c.value: c for c in sheet["A"][1:]}
+    for text in (FORMULA_ID, "+cmd", "@SUM(1)", "-2+3"):
+        cell = cells[text]
+        assert cell.data_type == "s" and cell.quotePrefix, text  # text shown as typed, never evaluated
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    assert all(isinstance(c.value, (int, float)) and c.data_type == "n" for c in sheet["C"][1:]), "scores stay numbers"
+    board = (out / "leaderboard.html").read_text(encoding="utf-8")
+    assert "\x1b" not in board and "\u202e" not in board and "hs\\x1b[31m" in board
+
+
+def test_nothing_outside_the_out_folder_changed(folder_batch, course):
+    sub, _out, _done, before = folder_batch
+    assert snapshot(course, sub) == before
+
+
+def test_a_stray_notebook_beside_student_folders_is_refused(course, tmp_path):
+    sub = tmp_path / "submitted"
+    student(sub, "an", course)
+    shutil.copy(course / "release" / LESSON / NOTEBOOK, sub / "stray.ipynb")
+    done = hocvuso("grade", "--course", course, "--assignment", LESSON, "--submissions", sub, "--out", tmp_path / "o")
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "'stray.ipynb'" in done.stderr and "'an/'" in done.stderr and "run again" in done.stderr
+    assert not (tmp_path / "o" / "results.csv").exists()
+
+
+def zip_entry(zf: zipfile.ZipFile, name: str, data: bytes = b"", *, mode: int = 0o100644) -> None:
+    info = zipfile.ZipInfo(name)
+    info.external_attr = mode << 16
+    zf.writestr(info, data)
+
+
+def test_bad_zip_entries_make_only_their_students_invalid(course, tmp_path, monkeypatch):
+    monkeypatch.setattr(_intake, "MAX_ZIP_FILE_BYTES", 1024 * 1024)
+    release = course / "release" / LESSON
+    archive = tmp_path / "nop-bai.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for who in ("an", "bi", "cu", "dung", "em", NFC_NAME, NFD_NAME):
+            for path in sorted(release.rglob("*")):
+                if path.is_file():
+                    zf.write(path, f"submitted/{who}/{LESSON}/{path.relative_to(release)}")
+        zip_entry(zf, f"submitted/bi/{LESSON}/../../../../escape.txt", b"x")  # zip-slip
+        zip_entry(zf, f"submitted/cu/{LESSON}/data.csv", b"/etc/passwd", mode=0o120777)  # a link
+        zip_entry(zf, f"submitted/dung/{LESSON}/zeros.bin", b"\0" * (5 * 1024 * 1024))  # bigger than the bound
+        zip_entry(zf, f"submitted/em/{LESSON}/fifo", b"", mode=0o010644)  # a device / pipe
+        zip_entry(zf, f"submitted/giang/{LESSON}/{NOTEBOOK}", b"{}", mode=0o120777)  # only a link: still a row
+    before = snapshot(course, tmp_path)
+    summary = grade_batch(course=course, assignment=LESSON, submissions=archive, out=tmp_path / "out")
+    rows = read_results(tmp_path / "out")
+    assert set(rows) == {"an", "bi", "cu", "dung", "em", "giang", NFC_NAME, NFD_NAME}
+    assert rows["an"]["status"] == "ok"
+    for who, words in {"bi": "outside its folder", "cu": "symbolic link", "dung": "more than 1 MB",
+                       "em": "not a plain file", "giang": "symbolic link"}.items():
+        assert rows[who]["status"] == "invalid" and words in rows[who]["reason"], rows[who]
+    assert rows[NFC_NAME]["status"] == rows[NFD_NAME]["status"] == "invalid"
+    assert summary.counts == {"ok": 1, "invalid": 7}
+    assert not (tmp_path.parent / "escape.txt").exists() and not any(tmp_path.parent.parent.glob("escape.txt"))
+    exports_ok(tmp_path / "out", 8)
+    after = snapshot(course, tmp_path)
+    assert {k: v for k, v in after.items() if not k.startswith(str(tmp_path / "out"))} == before
+
+
+def test_relative_paths_work_and_an_absolute_rerun_continues(tmp_path):
+    course = make_course(tmp_path / "khoa-thi")
+    sub = tmp_path / "nop"
+    hand_in(sub, course, "an")
+    hand_in(sub, course, "bi", tong="return a - b")
+    shutil.make_archive(str(tmp_path / "bai"), "zip", sub)
+    done = hocvuso("grade", "--course", "./khoa-thi", "--assignment", ASSIGNMENT, "--submissions", "./bai.zip",
+                   "--out", "./ket-qua", "--workers", "2", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    rows = read_results(tmp_path / "ket-qua")
+    assert rows["an"]["status"] == "ok" and rows["an"]["score"] == "10.0", rows["an"]
+    assert rows["bi"]["status"] == "ok" and rows["bi"]["score"] == "8.0", rows["bi"]
+    again = hocvuso("grade", "--course", tmp_path / "khoa-thi", "--assignment", ASSIGNMENT, "--submissions",
+                    tmp_path / "bai.zip", "--out", tmp_path / "ket-qua")
+    assert again.returncode == 0, again.stderr
+    assert "0 graded now, 2 already graded" in again.stdout
