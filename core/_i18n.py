@@ -13,7 +13,9 @@ import gettext as _gettext
 import io
 import os
 from functools import lru_cache
+from http.cookies import CookieError, SimpleCookie
 from importlib import resources
+from urllib.parse import parse_qs
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -37,6 +39,25 @@ def set_locale(locale: str) -> None:
     """Set the default locale for this process (a widget may still choose its own)."""
     global _current
     _current = check_locale(locale)
+
+
+def page_locale() -> str | None:
+    """The language the visitor of this kernel's Voilà page asked for: `?lang=` of the page, else the
+    `hv_lang` cookie the catalogue's language switch sets; None outside Voilà or when neither says.
+
+    Voilà puts the request's query string and cookies in the kernel's environment (a preheated
+    classroom kernel has them once `current_learner()` has waited for the visitor), so a widget starts
+    in the learner's language at its first render instead of switching after it.
+    """
+    asked = parse_qs(os.environ.get("QUERY_STRING", "")).get("lang", [""])[-1]
+    if asked in LOCALES:
+        return asked
+    try:
+        jar = SimpleCookie(os.environ.get("HTTP_COOKIE", ""))
+    except CookieError:
+        return None
+    cookie = jar["hv_lang"].value if "hv_lang" in jar else ""
+    return cookie if cookie in LOCALES else None
 
 
 def get_locale() -> str:

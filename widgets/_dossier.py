@@ -203,7 +203,7 @@ class DossierPortal(TaskWidget):
         instead of loading `scenario_id` from the content; its key is never loaded here.
     """
 
-    _esm, _css = front_end("dossier", common_css=False)
+    _esm, _css = front_end("dossier")
     _kind = KIND
     _load_scenario = staticmethod(load_dossier)
     _scorer = staticmethod(score_dossier)

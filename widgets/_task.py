@@ -27,9 +27,9 @@ from typing import Any, Callable, ClassVar, Mapping
 import anywidget
 import traitlets as t
 
-from hocvuso.core import (AnswersInvalid, FileStore, GradingError, Learner, Score, StoreError, Submission,
+from hocvuso.core import (AnswersInvalid, FileStore, GradingError, Learner, NotSignedIn, Score, StoreError, Submission,
                           SubmissionError, SubmissionStore, current_learner, default_store, get_locale, translator)
-from hocvuso.core._i18n import LOCALES, N_, check_locale
+from hocvuso.core._i18n import LOCALES, N_, check_locale, page_locale
 from hocvuso.core._submission import check_task_id
 
 _HERE = Path(__file__).parent
@@ -40,6 +40,18 @@ MODES = ("lesson", "contest")
 NOT_UNDERSTOOD = N_("The app sent an action that was not understood. Reload the page if this keeps happening.")
 SAVED_LESSON = N_("Answer saved. Read the explanation below.")
 SAVED_CONTEST = N_("Answer saved. You can still change it before the end.")
+SIGN_IN_AGAIN = N_("Not saved: you are not signed in to this class. Open the class page again and sign in.")
+
+
+def shared_strings(locale: str) -> dict[str, str]:
+    """Labels of the parts every widget's front end shares (common.js: read aloud), in `locale`."""
+    _ = translator(locale)
+    return {
+        "read_aloud": _("Read aloud"),
+        "read_stop": _("Stop reading"),
+        "read_slow": _("Slower"),
+        "no_voice": _("This device has no voice for reading aloud in this language."),
+    }
 
 
 def front_end(name: str, *, common_css: bool = True) -> tuple[str, str]:
@@ -132,7 +144,7 @@ class TaskWidget(anywidget.AnyWidget):
         self._learner = learner if learner is not None else current_learner()
         self._python_writing = False
         super().__init__(**kwargs)
-        chosen = check_locale(locale or get_locale())
+        chosen = check_locale(locale or page_locale() or get_locale())
         with self.hold_sync(), self._writing():
             self.set_trait("mode", mode)
             self.set_trait("answers", self._empty_answers())
@@ -223,9 +235,14 @@ class TaskWidget(anywidget.AnyWidget):
             raise t.TraitError(msg)
         return proposal["value"]
 
-    @t.validate("view", "strings", "status")
+    @t.validate("view", "status")
     def _validate_python_owned(self, proposal: Any) -> Any:
         return self._check_python_owned(proposal)
+
+    @t.validate("strings")
+    def _validate_strings(self, proposal: Any) -> dict[str, str]:
+        """Each widget sends its own labels; the shared parts' labels are added here, once for all."""
+        return {**shared_strings(self.locale), **self._check_python_owned(proposal)}
 
     @t.validate("answers")
     def _validate_answers(self, proposal: Any) -> dict[str, Any]:
@@ -314,6 +331,9 @@ class TaskWidget(anywidget.AnyWidget):
             points, max_points = result.points, result.max_points
         try:
             self._store.save(sub, points=points, max_points=max_points)
+        except NotSignedIn:
+            self._set_status("error", SIGN_IN_AGAIN)
+            raise
         except StoreError:
             self._logger.exception("%s: saving task %r failed", type(self).__name__, self._task_id)
             self._set_status("error", self._not_saved)

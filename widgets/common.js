@@ -32,25 +32,122 @@ function uiText(model, key) {
 }
 
 /**
- * The top bar: the title and the VI | EN switch. A tap only asks Python to switch ({action: "locale"});
- * every text then comes back in that language.
+ * The top bar: the title, the VI | EN switch and the read-aloud controls (readAloud, below).
+ * A tap on VI | EN asks for that language on the whole page (the "hv-lang" event): the lesson page shows
+ * its text in that language, and every widget asks Python to switch ({action: "locale"}); every text then
+ * comes back in that language.
  * `prefixes` names the parts: "hv-task hv-inbox" gives the bar the classes "hv-task-bar hv-inbox-bar"
  * (the shared look of common.css, and the widget's own names). `buttonCls` is added to each button.
  */
 function appBar(model, prefixes, title, buttonCls = "") {
   const cls = (part) => prefixes.split(" ").map((p) => `${p}-${part}`).join(" ");
+  followPageLanguage(model);
   const bar = h("div", { cls: cls("bar") });
   bar.appendChild(h("h2", { cls: cls("title"), text: title }));
-  const group = h("div", { cls: cls("lang"), attrs: { role: "group", "aria-label": uiText(model, "language") } });
+  const group = h("div", { cls: cls("lang"), attrs: { role: "group", "aria-label": uiText(model, "language"), "data-hv-noread": true } });
   for (const [code, text] of [["vi", "VI"], ["en", "EN"]]) {
     const pressed = model.get("locale") === code;
     const b = h("button", { cls: `${buttonCls} ${cls("lang-btn")} ${cls(`lang-${code}`)}`.trim(), text,
       attrs: { type: "button", "aria-pressed": pressed ? "true" : "false", lang: code, "data-key": `lang-${code}` } });
-    b.addEventListener("click", () => { if (!pressed) model.send({ action: "locale", locale: code }); });
+    b.addEventListener("click", () => { if (!pressed) window.dispatchEvent(new CustomEvent("hv-lang", { detail: code })); });
     group.appendChild(b);
   }
   bar.appendChild(group);
+  bar.appendChild(readAloud(model, buttonCls));
   return bar;
+}
+
+/** Switch this widget when the page's language changes (its own VI | EN, the lesson page's, another widget's). */
+function followPageLanguage(model) {
+  if (model.hvFollowsPage) return;
+  model.hvFollowsPage = true;
+  window.addEventListener("hv-lang", (ev) => {
+    if ((ev.detail === "vi" || ev.detail === "en") && model.get("locale") !== ev.detail) {
+      model.send({ action: "locale", locale: ev.detail });
+    }
+  });
+}
+
+// Parts of a screen that read-aloud skips: controls (their labels are not the content), the read-aloud
+// row itself, and anything marked data-hv-noread. A button that *is* content (a message in a list) says
+// so with data-hv-read.
+const NOT_READ = 'button:not([data-hv-read]), input, select, textarea, option, svg, [aria-hidden="true"], [hidden], [data-hv-noread]';
+const READ_BLOCK = "p, li, h1, h2, h3, h4, dt, dd, label, legend, summary, td, th, button, blockquote";
+
+/** What is on the widget's screen now, as sentences, in the order shown; never a control's label. */
+function screenText(frame) {
+  const parts = [];
+  let block = null;
+  let words = "";
+  const walker = document.createTreeWalker(frame, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest(NOT_READ) || !parent.getClientRects().length) continue;
+    const text = node.nodeValue.replace(/\s+/g, " ").trim();
+    if (!text) continue;
+    const here = parent.closest(READ_BLOCK) || parent;
+    if (here !== block && words) { parts.push(words); words = ""; }
+    block = here;
+    words = words ? `${words} ${text}` : text;
+  }
+  if (words) parts.push(words);
+  return parts.map((p) => (/[.!?:;…]$/.test(p) ? p : `${p}.`)).join(" ");
+}
+
+/** The device's voice for `lang` ("vi" or "en"), waiting briefly for the list the browser loads late. */
+function findVoice(lang) {
+  const pick = () => window.speechSynthesis.getVoices()
+    .find((v) => (v.lang || "").toLowerCase().replace("_", "-").startsWith(lang)) || null;
+  const now = pick();
+  if (now || window.speechSynthesis.getVoices().length) return Promise.resolve(now);
+  return new Promise((resolve) => {
+    const done = () => { window.speechSynthesis.removeEventListener("voiceschanged", done); resolve(pick()); };
+    window.speechSynthesis.addEventListener("voiceschanged", done);
+    setTimeout(done, 1500);
+  });
+}
+
+/**
+ * Read aloud, the same in every widget: "🔊 Read aloud" reads the screen as it is now (the message, the
+ * step's instructions, the feedback after an answer) in the widget's language, with the device's own
+ * voice for that language (vi-VN for Vietnamese); "Slower" reads at 0.7x and is remembered. Without such a
+ * voice it says so instead of reading Vietnamese with a foreign voice.
+ */
+function readAloud(model, buttonCls = "") {
+  const row = h("div", { cls: "hv-read", attrs: { "data-hv-noread": true } });
+  const canSpeak = typeof window !== "undefined" && "speechSynthesis" in window;
+  const note = h("p", { cls: "hv-read-note", attrs: { role: "status", "aria-live": "polite" } });
+  let slow = false;
+  try { slow = localStorage.getItem("hv-read-slow") === "1"; } catch (e) { /* private mode */ }
+  const speaking = () => canSpeak && window.speechSynthesis.speaking;
+  const read = h("button", { cls: `${buttonCls} hv-read-btn`.trim(), text: `🔊 ${uiText(model, speaking() ? "read_stop" : "read_aloud")}`,
+    attrs: { type: "button", "data-key": "read" } });
+  const slower = h("button", { cls: `${buttonCls} hv-read-slow`.trim(), text: uiText(model, "read_slow"),
+    attrs: { type: "button", "aria-pressed": slow ? "true" : "false", "data-key": "read-slow" } });
+  const label = (key) => { read.textContent = `🔊 ${uiText(model, key)}`; };
+  read.addEventListener("click", async () => {
+    note.textContent = "";
+    if (speaking()) { window.speechSynthesis.cancel(); label("read_aloud"); return; }
+    const lang = model.get("locale") === "en" ? "en" : "vi";
+    const voice = canSpeak ? await findVoice(lang) : null;
+    if (!voice) { note.textContent = uiText(model, "no_voice"); return; }
+    const frame = row.closest(".hv-task-frame, .hv-dos-phone") || row.parentElement.parentElement;
+    const u = new SpeechSynthesisUtterance(screenText(frame));
+    u.lang = lang === "vi" ? "vi-VN" : "en-US";
+    u.voice = voice;
+    u.rate = slow ? 0.7 : 1;
+    u.onend = () => label("read_aloud");
+    window.speechSynthesis.cancel();
+    window.speechSynthesis.speak(u);
+    label("read_stop");
+  });
+  slower.addEventListener("click", () => {
+    slow = !slow;
+    slower.setAttribute("aria-pressed", slow ? "true" : "false");
+    try { localStorage.setItem("hv-read-slow", slow ? "1" : "0"); } catch (e) { /* private mode */ }
+  });
+  row.append(read, slower, note);
+  return row;
 }
 
 /** The last outcome Python reported (`status`), announced to screen readers (an alert for an error). */

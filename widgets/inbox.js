@@ -58,23 +58,6 @@ function render({ model, el }) {
     model.send(payload);
   }
 
-  // "Read aloud": the browser's own speech synthesis, a Vietnamese voice when the device has one.
-  const canSpeak = typeof window !== "undefined" && "speechSynthesis" in window;
-  function speakButton(textOf) {
-    if (!canSpeak || !S("read_aloud")) return null;
-    const b = h("button", { cls: "hv-inbox-speak", text: `🔊 ${S("read_aloud")}`, attrs: { type: "button", "data-key": "speak" } });
-    b.addEventListener("click", () => {
-      const vi = model.get("locale") !== "en";
-      window.speechSynthesis.cancel();
-      const u = new SpeechSynthesisUtterance(textOf());
-      u.lang = vi ? "vi-VN" : "en-US";
-      const voice = window.speechSynthesis.getVoices().find((x) => (x.lang || "").toLowerCase().startsWith(vi ? "vi" : "en"));
-      if (voice) u.voice = voice;
-      window.speechSynthesis.speak(u);
-    });
-    return b;
-  }
-
   // ------------------------------------------------------------------ list
   function listView() {
     const v = view();
@@ -82,8 +65,6 @@ function render({ model, el }) {
     const wrap = h("section", { cls: "hv-inbox-list-view", attrs: { "aria-label": S("inbox") } });
     if (v.intro) {
       wrap.appendChild(h("p", { cls: "hv-inbox-intro", text: v.intro }));
-      const say = speakButton(() => v.intro);
-      if (say) wrap.appendChild(say);
     }
     const done = v.messages.filter((m) => m.id in ans).length;
     wrap.appendChild(h("p", { cls: "hv-inbox-progress", text: fill(S("progress"), { done, total: v.messages.length }) }));
@@ -94,7 +75,7 @@ function render({ model, el }) {
       const answered = m.id in ans;
       const btn = h("button", {
         cls: `hv-inbox-item hv-inbox-open${answered ? " hv-inbox-item-answered" : ""}`,
-        attrs: { type: "button", "data-id": m.id, "data-key": `open-${m.id}` },
+        attrs: { type: "button", "data-id": m.id, "data-key": `open-${m.id}`, "data-hv-read": true },
       });
       btn.appendChild(icon(m.channel));
       const main = h("span", { cls: "hv-inbox-item-main" });
@@ -300,14 +281,6 @@ function render({ model, el }) {
     if (m.subject) row(S("subject"), m.subject, "hv-inbox-subject");
     head.appendChild(details);
     wrap.appendChild(head);
-    const say = speakButton(() => {
-      const parts = [m.sender];
-      for (const line of m.transcript || []) parts.push(line.text);
-      if (m.subject) parts.push(m.subject);
-      for (const seg of m.segments || []) parts.push(String(seg.text || ""));
-      return parts.join(". ");
-    });
-    if (say) wrap.appendChild(say);
     wrap.appendChild(body(m));
     wrap.appendChild(answerForm(m));
     wrap.appendChild(feedbackPanel(m));

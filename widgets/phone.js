@@ -119,10 +119,11 @@ function render({ model, el }) {
         return box;
       }
       case "video": {
-        const box = h("figure", { cls: "hv-phone-video", attrs: { role: "img", "aria-label": `${S("video_off")}: ${b.name}. ${b.text || ""}` } });
+        // A picture of a call, described by its label (a <div>: a <figure> may not take role="img").
+        const box = h("div", { cls: "hv-phone-video", attrs: { role: "img", "aria-label": `${S("video_off")}: ${b.name}. ${b.text || ""}` } });
         box.appendChild(h("span", { cls: "hv-phone-video-face", text: "👤", attrs: { "aria-hidden": "true" } }));
         box.appendChild(h("span", { cls: "hv-phone-video-name", text: b.name }));
-        if (b.text) box.appendChild(h("figcaption", { cls: "hv-phone-video-caption", text: b.text }));
+        if (b.text) box.appendChild(h("span", { cls: "hv-phone-video-caption", text: b.text }));
         return box;
       }
       case "notice":
