@@ -105,7 +105,9 @@ class Journal:
         """Commit one grade. A final grade is never replaced (no student is graded twice); a non-final row is."""
         self.db.execute("INSERT INTO grades VALUES (?, ?, ?) ON CONFLICT(student_id) DO UPDATE SET "
                         "record = excluded.record, final = excluded.final WHERE NOT grades.final",
-                        (record.student_id, json.dumps(asdict(record), ensure_ascii=False),
+                        # ASCII JSON: a lone surrogate from a name that was not UTF-8 cannot break the commit
+                        (record.student_id.encode("utf-8", "backslashreplace").decode("utf-8"),
+                         json.dumps(asdict(record)),
                          0 if record.grader_fault else 1))
 
     def reopen(self, *, statuses: set[str] = frozenset(), students: set[str] = frozenset()) -> int:
