@@ -204,9 +204,9 @@ def database_url(url: str) -> sa.URL:
 
     try:
         parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError as exc:
-        raise StoreError(f"--db {url!r} is not a database URL (e.g. sqlite:///lop.sqlite or "
-                         "postgresql://user:password@host/db): {exc}") from None
+    except sa.exc.ArgumentError:
+        raise StoreError("the database setting is not a database URL; write it like sqlite:///lop.sqlite or "
+                         "postgresql://user:password@host/db") from None
     backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
     if backend == "sqlite" and parsed.database and parsed.database != ":memory:":
         parsed = parsed.set(database=str(Path(parsed.database).expanduser().resolve()))
@@ -266,23 +266,38 @@ def _new_engine(url: str) -> sa.Engine:
     return engine
 
 
-def checkpoint(url: str) -> None:
+def checkpoint(url: str, *, seconds: float = 10.0) -> bool:
     """Fold an SQLite store's write-ahead log into its one file and leave WAL mode, so that copying the
     `.sqlite` file alone (to a USB stick) takes the whole class. Other databases: nothing to do.
 
-    Called at a clean stop, when no kernel writes any more; the next start turns WAL on again.
+    Called at a clean stop; a kernel that is still closing may hold the file for a moment, so this
+    retries for `seconds`. Returns False if the log could not be folded in (the data is safe in the
+    -wal file beside it, and the next start folds it in).
     """
+    import sqlite3
+    import time
+
     engine_url = database_url(url)
     if engine_url.get_backend_name() != "sqlite" or not engine_url.database or engine_url.database == ":memory:":
-        return
-    import sqlite3
-
-    conn = sqlite3.connect(engine_url.database, timeout=30)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        conn.close()
+        return True
+    target = engine_url.render_as_string(hide_password=False)
+    for key in [k for k in _engines if database_url(k[1]).render_as_string(hide_password=False) == target]:
+        _engines.pop(key).dispose()  # this process's own pooled connection would keep WAL mode on
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            conn = sqlite3.connect(engine_url.database, timeout=2)
+            try:
+                busy, _log, _moved = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                if not busy and conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete":
+                    return True
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            pass
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
 
 
 def default_store() -> SubmissionStore:

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Callable
 
 from .core import StoreError
-from .core._store import checkpoint, store_url
+from .core._store import checkpoint, shown_url, store_url
 
 DEFAULT_DB = "sqlite:///hocvuso-classroom.sqlite"
 DEFAULT_WARM = "lua-dao-tin-nhan"
@@ -249,8 +249,6 @@ def qr_text(url: str) -> str:
 
 def banner(config: ServeConfig, *, how: str = "given", version: str = "") -> str:
     """What the teacher needs, as the last lines on the terminal: QR code, addresses, class code, PIN."""
-    from .core._store import shown_url
-
     urls = urls_of(config)
     home = urls[0].split("?")[0]
     chosen = {"continued": "tiếp tục lớp cũ / continuing the last class", "new": "lớp mới / new class",
@@ -330,7 +328,9 @@ def run(config: ServeConfig, *, site: Path | None = None, say: Callable[[str], N
     """
     site_dir, names = build_site(config, site)
     own_site = site is None
-    log = None if config.verbose else open(config.log_file, "ab")  # noqa: SIM115 - closed below
+    # The log may name learners: readable by the teacher's account only.
+    log = None if config.verbose else os.fdopen(os.open(config.log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+                                                        0o600), "ab")
     stopping = threading.Event()
     try:
         proc = subprocess.Popen(voila_command(config, site_dir), env=voila_env(config, names), cwd=site_dir,
@@ -359,9 +359,11 @@ def run(config: ServeConfig, *, site: Path | None = None, say: Callable[[str], N
             log.close()
         if own_site:
             shutil.rmtree(site_dir, ignore_errors=True)
-        checkpoint(config.db_url)
+    folded = checkpoint(config.db_url)
     if stopping.is_set():
-        say("Đã dừng lớp học; mọi câu trả lời đã được lưu. / The class is stopped; every answer is kept.")
+        say("Đã dừng lớp học; mọi câu trả lời đã được lưu. / The class is stopped; every answer is kept."
+            + ("" if folded else f"\n(The store's journal {shown_url(store_url(config.db_url))}-wal stays beside "
+                                 "it: copy both files, or start and stop the class once more.)"))
         return 0
     if code != 0 and not config.verbose:
         say(f"Máy chủ dừng với lỗi {code} / the server stopped with error {code}. "
