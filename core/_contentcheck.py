@@ -48,6 +48,13 @@ class FlagRule(BaseModel):
     when: list[str | list[str]] = Field(min_length=1)
 
 
+class AdviceRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    mention: str
+    needs: str
+    about: str
+
+
 class RulesDef(BaseModel):
     """content/rules/red-flags.yaml."""
 
@@ -57,6 +64,7 @@ class RulesDef(BaseModel):
     free_email_domains: list[str]
     negations: list[str]
     negations_unaccented: list[str]
+    advice: list[AdviceRule] = []
     signals: dict[str, SignalDef]
     flags: dict[str, FlagRule]
 
@@ -267,6 +275,14 @@ def check_message(msg: MessageDef, *, path: str, rules: Rules | None = None) -> 
             if _host_and_path(link.shown) != _host_and_path(link.href):
                 findings.append(Finding(path, msg.id, f"link [[{i}]]: một tin SMS hiện đúng địa chỉ nó mở "
                                         f"(an SMS's shown link is its link): “{link.shown}” ≠ {link.href}"))
+    for rule in rules.definition.advice:
+        for part in ("explanation", "action"):
+            for locale in ("vi", "en"):
+                text = getattr(getattr(msg.key, part), locale)
+                for m in re.finditer(re.escape(rule.mention), text):
+                    if not re.search(rule.needs, text[max(0, m.start() - 80):m.start()]):
+                        findings.append(Finding(path, msg.id, f"key.{part}.{locale}: {rule.about}: "
+                                                f"“…{text[max(0, m.start() - 40):m.end()]}”"))
     shown = derive_flags(msg, rules=rules)
     keyed = set(msg.key.red_flags)
     if msg.key.verdict == "safe":

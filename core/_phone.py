@@ -440,6 +440,15 @@ def redact(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
     return out
 
 
+_MASK_TEXT = {"id_number": N_("[ID number hidden]"), "otp": N_("[code hidden]"), "phone": N_("[phone number hidden]"),
+              "account": N_("[account number hidden]"), "secret": N_("[personal detail hidden]")}
+
+
+def show_masks(text: str, locale: str) -> str:
+    """`redact`'s masks (⟦id_number⟧ …) in words the learner reads, e.g. "[số định danh đã ẩn]"."""
+    return re.sub(r"⟦([a-z_]+)⟧", lambda m: gettext(_MASK_TEXT.get(m.group(1), _MASK_TEXT["secret"]), locale), text)
+
+
 @lru_cache(maxsize=None)
 def load_common_passwords(root: Path | None = None) -> frozenset[str]:
     """The common and breached passwords we screen against (content/common_passwords.yaml), folded."""
@@ -487,6 +496,38 @@ def _is_pattern(text: str) -> bool:
     return covered / len(s) >= 0.6
 
 
+GUESSABLE_BELOW = 12.0
+"""log10 of the guesses zxcvbn estimates; below 10^12 an offline attacker finds the passphrase quickly."""
+
+
+@lru_cache(maxsize=None)
+def _zxcvbn(root: Path | None = None):
+    """zxcvbn (Dropbox's estimator, Python port) taught our Vietnamese words, phrases, names and years.
+
+    Its own dictionaries are English: without ours "anhyeuemnhieulam" looks like random letters.
+    Imported on first use, the first time a learner types a passphrase.
+    """
+    from zxcvbn import zxcvbn
+    from zxcvbn.matching import add_frequency_lists
+
+    path = (root or content_root()) / "password_words.yaml"
+    data = read_yaml(path)
+    if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+        raise ContentError("must map phrases/names/words to lists of words", path=path)
+    ranked = [str(w) for key in ("phrases", "names") for w in data.get(key, [])]
+    ranked += [str(y) for y in range(1940, 2036)] + [str(w) for w in data.get("words", [])]
+    add_frequency_lists({"hocvuso_vi": list(dict.fromkeys(_fold(w) for w in ranked if _fold(w)))})
+    return zxcvbn
+
+
+def guesses_log10(text: str, personal: tuple[str, ...] | list[str] = ()) -> float:
+    """How many guesses (log10) zxcvbn estimates for `text`, folded the way Vietnamese is typed without marks."""
+    folded = _fold(text)[:64]
+    if not folded:
+        return 0.0
+    return float(_zxcvbn()(folded, user_inputs=[_fold(p) for p in personal if _fold(p)])["guesses_log10"])
+
+
 def check_passphrase(text: str, personal: tuple[str, ...] | list[str] = (), *,
                      min_length: int = PASSWORD_MIN_LENGTH) -> dict[str, Any]:
     """Check a made-up passphrase the way NIST SP 800-63B rev. 4 asks a service to.
@@ -502,8 +543,11 @@ def check_passphrase(text: str, personal: tuple[str, ...] | list[str] = (), *,
     folded = _leet(clean)
     stripped = _leet(re.sub(r"[\d\W_]+$", "", clean))
     is_common = bool(folded) and (folded in common or stripped in common
-                                  or (len(words) > 1 and all(_leet(w) in common for w in words)))
-    personal_hit = any(_fold(p) and _fold(p) in _fold(clean) for p in personal)
+                                  or (len(words) > 1 and all(_leet(w) in common for w in words))
+                                  or guesses_log10(clean, personal) < GUESSABLE_BELOW)
+    tokens = {_fold(w) for w in words}
+    personal_hit = any(_fold(p) and _fold(p) in _fold(clean) for p in personal) or \
+        any(len(_fold(p.split()[-1])) >= 2 and _fold(p.split()[-1]) in tokens for p in personal if p.split())
     checks = {
         "long_enough": length >= min_length,
         "not_common": bool(clean) and not is_common,
@@ -654,9 +698,10 @@ _CHECK_TEXT = {
                     N_("Length is what makes a password hard to guess. When the password is the only "
                        "protection, use at least {n} characters: a short sentence of 4–5 ordinary words is easy "
                        "to remember.")),
-    "not_common": (N_("Not a common or leaked password"),
-                   N_("Attackers try lists of common and leaked passwords first. Swapping letters for digits "
-                      "(0 for o, @ for a) or adding 123 at the end does not help.")),
+    "not_common": (N_("Not a common or easily guessed password"),
+                   N_("Attackers try lists of common passwords, words, phrases, names and years first. Swapping "
+                      "letters for digits (0 for o, @ for a) or adding 123 at the end does not help. This exercise "
+                      "estimates how guessable the passphrase is; it does not look it up in real breach lists.")),
     "not_pattern": (N_("No repeated or sequential characters"),
                     N_("Runs like 1234567 or aaaaaa, or one piece repeated, are among the first guesses.")),
     "not_personal": (N_("No name, birth year or phone number"),

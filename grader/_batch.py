@@ -12,11 +12,12 @@ import os
 import queue
 import shutil
 import sys
+import tempfile
 import time
 import unicodedata
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
@@ -26,7 +27,7 @@ from ._errors import GraderError, GraderFault
 from ._handin import course_due_date
 from ._intake import Candidate, NotebookProblem, discover, fingerprint, parse_notebook, read_submitted
 from ._integrity import tampering
-from ._judge import ItemResult, Tampered, judge_manual, judge_model, judge_probe, judge_variant, judge_widget
+from ._judge import ItemResult, Tampered, judge_manual, judge_run, judge_variant, judge_widget
 from ._record import STATUSES, GradeRecord, Journal, visible
 from ._spec import AssignmentSpec, NotebookSpec, load_spec
 
@@ -121,25 +122,10 @@ def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Li
         isolation = "sandbox" if isolate else "none"
         outcome = _execute(candidate, name, nb_spec, spec, notebook_bytes=raw[name], limits=limits, slot=slot,
                            isolate=isolate, scratch=scratch)
-        if outcome.state == "timeout":
-            status = "timeout"
-            notes.append(f"{name}: {outcome.detail}; cases not reached score 0")
-        elif outcome.state == "crashed":
-            status = "error"
-            notes.append(f"{name}: the notebook's process died ({outcome.detail}; out of memory, too many "
-                         "processes or the code ended the interpreter)")
-        failed_cells = (outcome.result or {}).get("cells", []) if isinstance(outcome.result, dict) else []
-        if failed_cells and isinstance(failed_cells, list):
-            errors = [str(c.get("error")) for c in failed_cells if isinstance(c, dict)]
-            if any(e.startswith("MemoryError") for e in errors):
-                status = "error"
-                notes.append(f"{name}: ran out of memory (limit {limits.memory_mb} MB)")
-            notes.append(f"{name}: {len(failed_cells)} cell(s) raised errors, first: {errors[0][:120] if errors else '?'}")
-        for item in nb_spec.items:
-            if item.kind == "probe":
-                results[item.grade_id] = judge_probe(item, outcome.result)
-            elif item.kind == "model":
-                results[item.grade_id] = judge_model(item, outcome.result)
+        run_status, run_notes, run_results = judge_run(name, nb_spec, outcome, limits)
+        status = run_status if status == "ok" else status
+        notes += run_notes
+        results.update(run_results)
     for item in spec.items:  # notebooks not handed in: their items score 0
         results.setdefault(item.grade_id, ItemResult(item.grade_id, item.kind, 0.0, item.points, item.competences,
                                                      note="not handed in"))
@@ -151,39 +137,48 @@ def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Li
 
 
 def _execute(candidate: Candidate, name: str, nb_spec: NotebookSpec, spec: AssignmentSpec, *,
-             notebook_bytes: bytes | None = None,
-             limits: _sandbox.Limits, slot: int, isolate: bool, scratch: Path) -> _sandbox.RunOutcome:
-    """Run one notebook in a private copy of the student's folder, with the release's data files restored."""
-    work = scratch / f"run-{slot}-{os.getpid()}" / "bai"
-    if work.parent.exists():
-        shutil.rmtree(work.parent)
-    source = candidate.notebooks[name]
+             notebook_bytes: bytes | None = None, limits: _sandbox.Limits, slot: int, isolate: bool,
+             scratch: Path) -> _sandbox.RunOutcome:
+    """Run one notebook on a private copy of the student's files, with the release's data files restored.
+
+    The notebook is the bytes the checks read (never the path again); the files beside it are read once,
+    through no link, bounded in number and size, and reach the sandbox as data (no host folder is mounted).
+    """
+    if notebook_bytes is None:  # callers that did not read the notebook themselves: read it once, here
+        try:
+            notebook_bytes = _sandbox.read_file(candidate.notebooks[name], limit=limits.disk_mb * 1024 * 1024)
+        except OSError as exc:
+            raise GraderFault(f"cannot read {candidate.notebooks[name]} ({exc.strerror})") from exc
+    files: dict[str, bytes] = {}
+    notes: list[str] = []
     if candidate.folder is not None:
-        shutil.copytree(candidate.folder, work, symlinks=True,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", ".hocvuso-result.json", ".versions"))
-        for link in [p for p in work.rglob("*") if p.is_symlink()]:
-            link.unlink()  # a link could point at the judge's files: never follow one
-    else:
-        work.mkdir(parents=True)
-    shutil.copyfile(source, work / f"{name}.ipynb")
+        skip = {".hocvuso-result.json", *(path.name for path in candidate.notebooks.values())}
+        files, notes = _sandbox.read_folder(candidate.folder, skip=skip, max_bytes=limits.disk_mb * 1024 * 1024 // 2)
+    files[f"{name}.ipynb"] = notebook_bytes
     release = Path(spec.release_dir)
-    for rel in spec.release_files:
-        target = work / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists() or target.is_symlink():
-            target.unlink() if not target.is_dir() else shutil.rmtree(target)
-        shutil.copyfile(release / rel, target)
+    for rel in spec.release_files:  # the release's copy wins over a student's file or folder of that name
+        parents = {"/".join(rel.split("/")[:i]) for i in range(1, rel.count("/") + 1)}
+        files = {k: v for k, v in files.items() if k not in parents and not k.startswith(rel + "/")}
+        files[rel] = _sandbox.release_bytes(release / rel)
     job = {
         "notebook": f"{name}.ipynb",
         "skip_ids": sorted({item.grade_id for item in nb_spec.items} | nb_spec.chrome_ids),
         "probes": [{"id": f"{item.grade_id}#{i}", "function": item.function, "args": list(case.args),
-                    **({"seconds": MODEL_PROBE_SECONDS} if item.kind == "model" else {})}
+                    "hidden": case.hidden, **({"seconds": MODEL_PROBE_SECONDS} if item.kind == "model" else {})}
                    for item in nb_spec.items if item.kind in ("probe", "model") for i, case in enumerate(item.cases)],
     }
-    try:
-        return _sandbox.run(work, job, limits=limits, slot=slot, isolate=isolate)
-    finally:
-        shutil.rmtree(work.parent, ignore_errors=True)
+    if isolate:
+        outcome = _sandbox.run(None, job, files=files, limits=limits)
+    else:
+        try:
+            work = Path(tempfile.mkdtemp(prefix=f"run-{slot}-", dir=os.path.abspath(scratch)))
+        except OSError as exc:
+            raise GraderFault(f"cannot make a work folder in {scratch} ({exc.strerror})") from exc
+        try:
+            outcome = _sandbox.run(work, job, files=files, limits=limits, isolate=False)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return replace(outcome, notes=(*notes, *outcome.notes)) if notes else outcome
 
 
 def spec_fingerprint(spec: AssignmentSpec) -> str:

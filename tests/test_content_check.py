@@ -138,3 +138,16 @@ def test_cli_exits_1_and_lists_findings(folder):
     result = CliRunner().invoke(main, ["content", "check", "--dir", str(folder)])
     assert result.exit_code == 1
     assert "'too-good'" in result.output and "'urgency'" in result.output and "2 lỗi" in result.output
+
+
+def test_reporting_advice_must_use_the_5656_syntax(folder):
+    write(folder, body=ACCENTED_FROM_NUMBER, flags=["unknown-sender"])
+    path = folder / "messages" / "tin-thu.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["key"]["action"]["vi"] = "Báo tin rác tới 5656."
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    [finding] = problems(folder)
+    assert "key.action.vi" in finding and "S <số gửi> <nội dung tin>" in finding
+    data["key"]["action"]["vi"] = "Báo tin rác: soạn S <số gửi> <nội dung tin> gửi 5656."
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert problems(folder) == []

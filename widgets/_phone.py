@@ -29,7 +29,7 @@ from ._task import NOT_UNDERSTOOD, SAVED_CONTEST, SAVED_LESSON, Refused, TaskWid
 from hocvuso.core import Learner, SubmissionStore, normalize_text, translator
 from hocvuso.core._i18n import N_
 from hocvuso.core._phone import (KIND, check_passphrase, load_phone, needs_face_check, parse_amount, parse_answers,
-                                 password_checks, redact, score_phone, step_feedback)
+                                 password_checks, redact, score_phone, show_masks, step_feedback)
 
 MAX_TEXT = 500
 """Longest chat message or passphrase accepted from the front end (characters)."""
@@ -206,7 +206,7 @@ class PhoneSimulator(TaskWidget):
         elif kind == "type":
             text = self._clean_text(value, collapse=True)
             record = {"text": redact(text, self._secrets.get(step_id, ()))}
-            reaction = {"sent": record["text"]}
+            reaction = {"sent": show_masks(record["text"], self.locale)}
         elif kind == "amount":
             amount = value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else \
                 parse_amount(value) if isinstance(value, str) else None
