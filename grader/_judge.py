@@ -3,7 +3,13 @@
 Widget items are scored from the saved answers file with the same `score()` the lessons use. Probe
 items compare the values the sandbox reported with expected values that never left this process,
 by type and content (a value claiming to equal everything cannot exist in plain JSON). Public cases
-are explained in full; hidden cases say only passed or failed.
+are explained; hidden cases say only passed or failed.
+
+What feedback shows of a student's return value ("got"): only for public cases, and only a short
+escaped preview (`preview`: repr, control and bidi characters escaped, at most PREVIEW_CHARS). That
+is safe because the sandbox receives hidden cases' inputs only after it has reported every public
+case (see _sandbox), so no public case's value can carry a hidden input; values and errors of hidden
+cases are never shown at all. A case whose call timed out is named in the reason by its number only.
 """
 from __future__ import annotations
 
@@ -11,11 +17,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hocvuso.core import (AnswersInvalid, FileStore, GradingError, SubmissionCorrupt, SubmissionNotFound,
-                          load_exercise, score)
+from hocvuso.core import (
+    AnswersInvalid,
+    FileStore,
+    GradingError,
+    SubmissionCorrupt,
+    SubmissionNotFound,
+    load_exercise,
+    score,
+)
 
 from ._checks import f1_score, same_value, scale_between
-from ._spec import GradeItem
+from ._sandbox import Limits, RunOutcome, describe_limit
+from ._spec import GradeItem, NotebookSpec
+
+PREVIEW_CHARS = 60
+"""Longest preview of a returned value or an error that feedback shows (public cases only)."""
 
 
 @dataclass(frozen=True)
@@ -68,10 +85,10 @@ def judge_probe(item: GradeItem, report: dict | None) -> ItemResult:
         got = probes.get(f"{item.grade_id}#{index}") if isinstance(probes, dict) else None
         if isinstance(got, dict) and "value" in got:
             ok = same_value(_decode(got["value"]), case.expected, tolerance=item.tolerance)
-            shown = repr(_decode(got["value"]))[:200]
+            shown = preview(_decode(got["value"]))
         else:
             ok = False
-            shown = str(got.get("error", "no result"))[:200] if isinstance(got, dict) else "not run"
+            shown = preview(str(got.get("error", "no result")), raw=True) if isinstance(got, dict) else "not run"
         passed += ok
         line: dict[str, Any] = {"case": index + 1, "passed": ok, "hidden": case.hidden}
         if not case.hidden:
@@ -86,6 +103,64 @@ def judge_probe(item: GradeItem, report: dict | None) -> ItemResult:
 def judge_manual(item: GradeItem) -> ItemResult:
     """A cell for a human grader: counted in the maximum, 0 until graded by hand."""
     return ItemResult(item.grade_id, "manual", 0.0, item.points, item.competences, note="needs manual grading")
+
+
+def preview(value: Any, *, raw: bool = False) -> str:
+    """A short, escaped view of a value (repr) or of a message (raw=True): nothing invisible, nothing long."""
+    text = str(value) if raw else repr(value)
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS - 1] + "…"
+
+
+def judge_run(name: str, nb_spec: NotebookSpec, outcome: RunOutcome, limits: Limits
+              ) -> tuple[str, list[str], dict[str, ItemResult]]:
+    """Status, reasons and item results of one notebook's sandboxed run.
+
+    The words tell the judge whose doing it was: a limit the submission reached (named), the notebook's
+    code ending the run or damaging the grader's report, or cases that ran out of time (named by number).
+    The grader's own failures never get here: they are GraderFault, raised before.
+    """
+    status, notes = "ok", list(outcome.notes)
+    probes = (outcome.result or {}).get("probes", {})
+    if outcome.state == "timeout":
+        status = "timeout"
+        missing = [f"{item.function} case {i + 1}" for item in nb_spec.items if item.kind in ("probe", "model")
+                   for i in range(len(item.cases)) if f"{item.grade_id}#{i}" not in probes]
+        notes.append(f"{name}: {outcome.detail}; cases not reached score 0"
+                     + (f" ({', '.join(missing[:8])}{' …' if len(missing) > 8 else ''})" if missing else ""))
+    elif outcome.state == "crashed":
+        status = "error"
+        notes.append(f"{name}: the notebook's process died ({outcome.detail})")
+    elif outcome.state == "report_damaged":
+        status = "error"
+        notes.append(f"{name}: {outcome.detail}; its coding tasks score 0")
+    for limit in outcome.limits_hit:
+        status = "error" if status == "ok" else status
+        notes.append(f"{name}: went over the {describe_limit(limit, limits)}")
+    cells = (outcome.result or {}).get("cells", [])
+    errors = [str(c.get("error")) for c in cells if isinstance(c, dict)]
+    if any(e.startswith("MemoryError") for e in errors) and "memory" not in outcome.limits_hit:
+        status = "error" if status == "ok" else status
+        notes.append(f"{name}: ran out of memory (limit {limits.memory_mb} MB per process)")
+    if errors:
+        notes.append(f"{name}: {len(errors)} cell(s) raised errors, first: {preview(errors[0], raw=True)}")
+    results: dict[str, ItemResult] = {}
+    slow = []
+    for item in nb_spec.items:
+        if item.kind == "probe":
+            results[item.grade_id] = judge_probe(item, outcome.result)
+        elif item.kind == "model":
+            results[item.grade_id] = judge_model(item, outcome.result)
+        else:
+            continue
+        slow += [f"{item.function} case {i + 1}{' (hidden)' if case.hidden else ''}"
+                 for i, case in enumerate(item.cases)
+                 if isinstance(probes.get(f"{item.grade_id}#{i}"), dict) and probes[f"{item.grade_id}#{i}"].get("timeout")]
+    if slow:
+        status = "timeout" if status == "ok" else status
+        notes.append(f"{name}: stopped after the time for one call ({limits.probe_seconds:g} s; model tasks "
+                     f"longer) in {', '.join(slow[:8])}{' …' if len(slow) > 8 else ''}; those cases score 0")
+    return status, notes, results
 
 
 def _decode(value: Any) -> Any:

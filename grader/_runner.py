@@ -1,19 +1,31 @@
 """Runs INSIDE the sandbox: execute a student's notebook, then call their functions on given inputs.
 
-This file is copied into the sandbox and run there by a plain interpreter; it imports nothing from
-hocvuso (the package is not visible inside the sandbox). It is untrusted territory: the student's
-code runs in this same process and may change anything here. That is harmless by design — this
-side only ever sees *inputs*; what it reports are the student's own return values, serialised as
-plain JSON, and the trusted grader compares them with expected values it never sends in.
+This file is handed to the sandbox as data and run there by the judge's own interpreter; it imports
+nothing from hocvuso (the package is not visible inside the sandbox). It is untrusted territory: the
+student's code runs in this same process and may change anything here. That is harmless by design —
+this side only ever sees *inputs*; what it reports are the student's own return values, serialised
+as plain JSON, and the trusted grader compares them with expected values it never sends in.
 
-Usage: python -I _runner.py JOB.json RESULT.json
-Job: {"notebook": "x.ipynb", "skip_ids": [...], "probes": [{"id": .., "function": .., "args": [...]}],
-      "probe_seconds": 5, "max_output": 65536}
+Usage: python -I -B _runner.py JOB_FD REPORT_FD FILES_FD
+  JOB_FD     a pipe from the judge: one JSON line (the job), later one more (the hidden cases);
+  REPORT_FD  a pipe to the judge: one JSON object per line ("frames", below);
+  FILES_FD   the student's files and the release's data files, back to back (sizes in the job).
+Job: {"workdir": "/home/hocsinh/bai", "notebook": "x.ipynb", "files": [[path, size], ...],
+      "skip_ids": [...], "probes": [{"id", "function", "args", "seconds"?}], "probe_seconds": 5,
+      "max_output": 65536, "limits": {"memory_mb", "max_processes", "max_file_mb", "cpu_seconds"},
+      "site_dirs": [...]}
+Frames: {"hello": 1} before anything else (the judge's sign that the sandbox itself started);
+        {"setup_error": ...}; {"cells": [...]}; {"probe": id, "value"|"error": ..., "timeout"?: true};
+        {"phase": "public-done"} then the judge sends {"probes": [...hidden cases...]};
+        {"finished": true, "stdout": ...} last.
+Hidden cases reach this process only after every public case has been reported, so no public
+case's value can carry a hidden input.
 """
 import builtins
 import io
 import json
 import os
+import resource
 import signal
 import sys
 import traceback
@@ -21,9 +33,10 @@ import traceback
 # Everything used after student code has run is bound here, before: replacing builtins.isinstance
 # or json.dumps from a notebook cell then changes nothing in this file.
 _dumps, _loads, _type = json.dumps, json.loads, type
-_isinstance, _str, _len, _float, _int, _callable, _set = isinstance, str, len, float, int, callable, set
-_open, _BaseException, _exit, _setitimer = open, BaseException, os._exit, signal.setitimer
+_isinstance, _str, _len, _float, _int, _callable = isinstance, str, len, float, int, callable
+_BaseException, _exit, _setitimer, _oswrite = BaseException, os._exit, signal.setitimer, os.write
 _BUILTINS = dict(builtins.__dict__)
+_PLAIN = (str, int, float, bool, type(None))
 
 
 def _restore_builtins():
@@ -32,7 +45,6 @@ def _restore_builtins():
     for name in [n for n in current if n not in _BUILTINS]:
         del current[name]
     current.update(_BUILTINS)
-_PLAIN = (str, int, float, bool, type(None))
 
 
 class _Bounded(io.TextIOBase):
@@ -93,20 +105,120 @@ def _on_alarm(signum, frame):
     raise _ProbeTimeout()
 
 
-def main(job_path, result_path):
-    with open(job_path, encoding="utf-8") as fh:
-        job = _loads(fh.read())
-    result = {"cells": [], "probes": {}, "finished": False}
-    result_fh = open(result_path, "w", encoding="utf-8")  # opened before any student code runs
+def _limit_resources(limits):
+    """Per-process limits, set before any student code (which, not being root, can only lower them).
 
-    def write_result():
+    The whole submission's memory, processes and disk are bounded outside, by the judge's cgroup and
+    the sandbox's size-limited tmpfs; these catch one process's runaway allocation as a MemoryError.
+    """
+    mem = _int(limits["memory_mb"]) * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    nproc = _int(limits["max_processes"])
+    resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+    size = _int(limits["max_file_mb"]) * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+    cpu = _int(limits["cpu_seconds"])
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _unpack(files_fd, workdir, manifest):
+    """Write the student's files and the release's data files into the (empty) work folder."""
+    os.makedirs(workdir, exist_ok=True)
+    with os.fdopen(files_fd, "rb") as source:
+        for rel, size in manifest:
+            target = os.path.join(workdir, rel)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as out:
+                left = size
+                while left:
+                    chunk = source.read(min(left, 1 << 20))
+                    if not chunk:
+                        raise OSError(f"{rel}: the grader sent fewer bytes than announced")
+                    out.write(chunk)
+                    left -= len(chunk)
+
+
+IPYTHON_NAMES = frozenset({"get_ipython", "display", "In", "Out", "exit", "quit", "__IPYTHON__"})
+"""Names only IPython defines: a cell that uses one runs through IPython."""
+
+
+class _Cells:
+    """Runs code cells in one namespace: as plain Python while they are plain Python, through IPython after.
+
+    Importing and starting IPython costs more CPU than most contest notebooks need in all (~100-250 ms);
+    a cell that plain Python cannot compile (magics, `!commands`, top-level await) or that uses an
+    IPython-only name switches this notebook to a real InteractiveShell over the same namespace.
+    """
+
+    def __init__(self, skip):
+        import types
+
+        self.skip = skip
+        self.module = types.ModuleType("__main__")
+        self.module.__dict__["__builtins__"] = builtins
+        sys.modules["__main__"] = self.module
+        self.namespace = self.module.__dict__
+        self.shell = None
+
+    def run(self, source):
+        if self.shell is None:
+            try:
+                code = compile(source, "<cell>", "exec")
+            except (SyntaxError, ValueError):
+                code = None
+            if code is not None and not (_names(code) & IPYTHON_NAMES):
+                try:
+                    exec(code, self.namespace)
+                except _BaseException as exc:  # SystemExit and friends from student code
+                    return exc
+                return None
+            self._start_ipython()
+        try:
+            outcome = self.shell.run_cell(source, store_history=False, silent=False)
+            return outcome.error_in_exec or outcome.error_before_exec
+        except _BaseException as exc:
+            return exc
+
+    def _start_ipython(self):
+        from IPython.core.interactiveshell import InteractiveShell
+        from traitlets.config import Config
+
+        config = Config()
+        config.HistoryManager.enabled = False  # no SQLite history: nothing on disk, ~100 ms less
+        self.shell = InteractiveShell.instance(colors="NoColor", config=config, user_module=self.module)
+        self.shell.showtraceback = lambda *a, **k: None  # errors are recorded by the caller, not printed
+
+
+def _names(code):
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if _isinstance(const, _type(code)):
+            names |= _names(const)
+    return names
+
+
+def main(job_fd, report_fd, files_fd):
+    def send(frame):
         _restore_builtins()
-        result_fh.seek(0)
-        result_fh.truncate()
-        result_fh.write(_dumps(result))
-        result_fh.flush()
+        data = (_dumps(frame) + "\n").encode("utf-8")
+        while data:
+            data = data[_oswrite(report_fd, data):]
 
-    write_result()
+    send({"hello": 1})
+    jobs = os.fdopen(job_fd, "rb")
+    job = _loads(jobs.readline())
+    try:
+        _limit_resources(job["limits"])
+        _unpack(files_fd, job["workdir"], job.get("files", ()))
+        os.chdir(job["workdir"])
+    except (OSError, ValueError) as exc:
+        send({"setup_error": f"{_type(exc).__name__}: {_str(exc)[:300]}"})
+        _exit(3)
+    import site
+
+    for folder in job.get("site_dirs", ()):
+        site.addsitedir(folder)
     with open(job["notebook"], encoding="utf-8") as fh:
         notebook = _loads(fh.read())
     sink = _Bounded(_int(job.get("max_output", 65536)))
@@ -116,58 +228,57 @@ def main(job_path, result_path):
     sys.stdout = sys.stderr = sink
     sys.path.insert(0, os.getcwd())
 
-    from IPython.core.interactiveshell import InteractiveShell
-
-    shell = InteractiveShell.instance(colors="NoColor")
-    shell.showtraceback = lambda *a, **k: None  # errors are recorded below, not printed
-    skip = set(job.get("skip_ids", ()))
+    cells = []
+    runner = _Cells(set(job.get("skip_ids", ())))
     for index, cell in enumerate(notebook.get("cells", [])):
         if cell.get("cell_type") != "code":
             continue
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if grade_id in skip:
+        if grade_id in runner.skip:
             continue
         source = cell.get("source", "")
         source = "".join(source) if _isinstance(source, list) else _str(source)
-        try:
-            outcome = shell.run_cell(source, store_history=False, silent=False)
-            error = outcome.error_in_exec or outcome.error_before_exec
-        except _BaseException as exc:  # SystemExit and friends from student code
-            error = exc
+        error = runner.run(source)
         if error is not None:
-            result["cells"].append({"index": index, "grade_id": grade_id,
-                                    "error": f"{_type(error).__name__}: {_str(error)[:300]}"})
-    write_result()
+            cells.append({"index": index, "grade_id": grade_id,
+                          "error": f"{_type(error).__name__}: {_str(error)[:300]}"})
+    send({"cells": cells})
 
-    namespace = shell.user_ns
+    namespace = runner.namespace
     seconds = _float(job.get("probe_seconds", 5))
-    signal.signal(signal.SIGALRM, _on_alarm)
-    for probe in job.get("probes", ()):
+    _run_probes(job.get("probes", ()), namespace, seconds, send)
+    send({"phase": "public-done"})
+    hidden = _loads(jobs.readline() or b"{}")
+    _run_probes(hidden.get("probes", ()), namespace, seconds, send)
+    send({"finished": True, "stdout": sink.value()[-2000:]})
+    _exit(0)  # do not run the student's atexit handlers or __del__ methods
+
+
+def _run_probes(probes, namespace, seconds, send):
+    for probe in probes:
+        signal.signal(signal.SIGALRM, _on_alarm)
         function = namespace.get(probe["function"])
+        frame = {"probe": probe["id"]}
         if not _callable(function):
-            result["probes"][probe["id"]] = {"error": f"function {probe['function']} is not defined"}
+            send({**frame, "error": f"function {probe['function']} is not defined"})
             continue
+        limit = _float(probe.get("seconds", seconds))
         try:
-            _setitimer(signal.ITIMER_REAL, _float(probe.get("seconds", seconds)))
+            _setitimer(signal.ITIMER_REAL, limit)
             try:
                 value = function(*probe["args"])
             finally:
                 _setitimer(signal.ITIMER_REAL, 0)
             _restore_builtins()
-            result["probes"][probe["id"]] = {"value": _plain(value)}
+            frame["value"] = _plain(value)
         except _ProbeTimeout:
-            result["probes"][probe["id"]] = {"error": f"took longer than {_float(probe.get('seconds', seconds)):g} s"}
+            frame.update(error=f"took longer than {limit:g} s", timeout=True)
         except _BaseException as exc:
             _restore_builtins()
             detail = "".join(traceback.format_exception_only(_type(exc), exc)).strip()
-            result["probes"][probe["id"]] = {"error": detail[:300]}
-        write_result()
-    result["stdout"] = sink.value()[-2000:]
-    result["finished"] = True
-    write_result()
-    result_fh.close()
-    _exit(0)  # do not run the student's atexit handlers or __del__ methods
+            frame["error"] = detail[:300]
+        send(frame)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))
