@@ -22,6 +22,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
+from hocvuso.core._store import FILE_SUFFIX
+
 from . import _export, _sandbox
 from ._errors import GraderError, GraderFault
 from ._handin import course_due_date
@@ -34,6 +36,8 @@ from ._spec import AssignmentSpec, NotebookSpec, load_spec
 
 MODEL_PROBE_SECONDS = 30.0
 """Time for one call of a model task's function on the whole hidden set."""
+MAX_ANSWERS_BYTES = 8 * 1024**2
+"""Largest widget answers file read from a submission."""
 
 
 @dataclass(frozen=True)
@@ -101,20 +105,27 @@ def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Li
 
     results: dict[str, ItemResult] = {}
     status, isolation = "ok", "no code run"
+    answers = None
     try:
+        answers = _answers_copy(candidate, spec, scratch)
         for item in spec.items:
             if item.kind == "widget" and item.notebook in notebooks:
-                results[item.grade_id] = judge_widget(item, candidate.notebooks[item.notebook].parent)
+                results[item.grade_id] = judge_widget(item, answers)
             elif item.kind == "variant" and item.notebook in notebooks:
                 # The variant comes from the submission folder's name, never from the student's files.
-                folder = candidate.folder if candidate.folder is not None else None
-                results[item.grade_id] = judge_variant(item, folder, candidate.student_id, Path(spec.release_dir))
+                results[item.grade_id] = judge_variant(item, answers, candidate.student_id, Path(spec.release_dir))
                 if results[item.grade_id].note.startswith("answers were given"):
                     notes.append(f"{item.grade_id}: {results[item.grade_id].note}")
             elif item.kind == "manual":
                 results[item.grade_id] = judge_manual(item)
+    except NotebookProblem as exc:
+        return done("invalid", reason=str(exc), sha=sha)
     except Tampered as exc:
         return done("tampered", reason=str(exc), sha=sha)
+    finally:
+        if answers is not None:
+            shutil.rmtree(answers, ignore_errors=True)
+
 
     for name, nb_spec in spec.notebooks.items():
         if name not in notebooks or not nb_spec.needs_execution:
@@ -134,6 +145,29 @@ def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Li
     if manual:
         notes.append(f"{manual:g} point(s) await manual grading")
     return done(status, sum(i.points for i in ordered), "; ".join(notes), ordered, sha, isolation)
+
+
+def _answers_copy(candidate: Candidate, spec: AssignmentSpec, scratch: Path) -> Path | None:
+    """A private folder with the student's widget answers files, each read once without following links.
+
+    The judge scores from this copy, never from the student's folder: a link to another student's
+    answers or a FIFO in place of a file is that student's `invalid` row (NotebookProblem), not a theft
+    or a hang. None for flat notebooks (no folder of their own, so no answers).
+    """
+    if candidate.folder is None:
+        return None
+    copy = Path(tempfile.mkdtemp(prefix="answers-", dir=scratch))
+    try:
+        for item in spec.items:
+            if item.kind in ("widget", "variant"):
+                name = f"{item.task_id}{FILE_SUFFIX}"
+                if os.path.lexists(candidate.folder / name):
+                    data = read_submitted(candidate.folder / name, root=candidate.root, limit=MAX_ANSWERS_BYTES)
+                    (copy / name).write_bytes(data)
+    except BaseException:
+        shutil.rmtree(copy, ignore_errors=True)
+        raise
+    return copy
 
 
 def _execute(candidate: Candidate, name: str, nb_spec: NotebookSpec, spec: AssignmentSpec, *,

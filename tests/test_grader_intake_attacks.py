@@ -96,6 +96,8 @@ def folder_batch(course):
     fifo = sub / "fifo" / LESSON
     fifo.mkdir(parents=True)
     os.mkfifo(fifo / NOTEBOOK)  # opening it to read would block the batch forever
+    os.symlink("/etc/hostname", student(sub, "answers-link", course) / "hop-thu.hocvuso.json")  # a link for answers
+    os.mkfifo(student(sub, "answers-fifo", course) / "hop-thu.hocvuso.json")
     (sub / ".ipynb_checkpoints").mkdir()  # Jupyter's leftovers: nobody's submission
     (sub / "README.txt").write_text("danh sách lớp", encoding="utf-8")
     before = snapshot(course, sub)
@@ -109,7 +111,7 @@ def test_every_student_gets_exactly_one_row(folder_batch):
     rows = read_results(out)
     expected = {"an", ".an", ".hocvuso-journal", NFC_NAME, NFD_NAME, "an\\u200b", "bi ", "x\\u202egnp.exe",
                 "hs\\x1b[31m", "'" + FORMULA_ID, "'+cmd", "'@SUM(1)", "'-2+3", "hs-\\xff", "link-to-an", "nb-link",
-                "folder-link", "fifo"}
+                "folder-link", "fifo", "answers-link", "answers-fifo"}
     assert set(rows) == expected
     with sqlite3.connect(out / ".hocvuso-journal.sqlite") as db:
         assert db.execute("SELECT count(*) FROM grades").fetchone()[0] == len(expected)
@@ -133,6 +135,13 @@ def test_links_are_invalid_and_never_quoted(folder_batch):
 def test_a_fifo_notebook_is_invalid_not_a_hang(folder_batch):
     row = read_results(folder_batch[1])["fifo"]
     assert row["status"] == "invalid" and "not a regular file" in row["reason"]
+
+
+def test_answers_files_are_read_without_following_links_or_blocking(folder_batch):
+    rows = read_results(folder_batch[1])
+    assert rows["answers-link"]["status"] == "invalid" and "symbolic link" in rows["answers-link"]["reason"]
+    assert "/etc" not in rows["answers-link"]["reason"]
+    assert rows["answers-fifo"]["status"] == "invalid" and "not a regular file" in rows["answers-fifo"]["reason"]
 
 
 def test_unicode_twins_are_both_invalid(folder_batch):
