@@ -1,7 +1,7 @@
 """The lesson catalogue: which bundled lessons a class can open, with titles and competences.
 
-Read from the lesson notebooks themselves (the first heading "Vietnamese · *English*", the first
-paragraph, the exercises their code cells create), so a new lesson folder appears in the catalogue
+Read from the lesson notebooks themselves (the first heading and paragraph of the Vietnamese and the
+English lesson text, cells marked `"hocvuso": {"lang": ...}`; or one heading "Vietnamese · *English*"), the exercises their code cells create), so a new lesson folder appears in the catalogue
 without any change here. Competences come from the exercises' content files (Circular 02/2025 codes).
 """
 from __future__ import annotations
@@ -58,9 +58,19 @@ def read_lesson(notebook: Path) -> Lesson:
     summary = {"vi": "", "en": ""}
     codes: set[str] = set()
     contest = False
+    seen: set[str] = set()
     for cell in nb.get("cells", []):
         src = "".join(cell.get("source", []))
-        if cell.get("cell_type") == "markdown" and title["vi"] == notebook.parent.name:
+        lang = ((cell.get("metadata") or {}).get("hocvuso") or {}).get("lang")
+        if cell.get("cell_type") == "markdown" and lang in title and lang not in seen:
+            # A lesson text in one language (hocvuso.lang): its heading and first paragraph.
+            seen.add(lang)
+            lines = src.strip().splitlines()
+            if lines and lines[0].startswith("# "):
+                title[lang] = _EMPH.sub("", lines[0][2:]).strip()
+                first = next((p for p in "\n".join(lines[1:]).split("\n\n") if p.strip()), "")
+                summary[lang] = _EMPH.sub("", " ".join(first.split()))
+        elif cell.get("cell_type") == "markdown" and not lang and title["vi"] == notebook.parent.name:
             lines = src.strip().splitlines()
             if lines and lines[0].startswith("# "):
                 title = _split_bilingual(lines[0][2:])
