@@ -231,7 +231,8 @@ class TeacherDashboard(w.VBox):
         comps = competence_summary(results, self._locale)
         out.append(f'<h3>{escape(_(_S["comp"]))}</h3>')
         if comps:
-            out.append('<div class="hv-dash-scroll"><table class="hv-dash-comp"><thead><tr>'
+            out.append(f'<div class="hv-dash-scroll" tabindex="0" role="region" aria-label="{escape(_(_S["comp"]))}">'
+                       '<table class="hv-dash-comp"><thead><tr>'
                        f'<th scope="col">{escape(_(_S["comp"]))}</th><th scope="col">{escape(_(_S["comp_learners"]))}</th>'
                        f'<th scope="col">{escape(_(_S["comp_mean"]))}</th></tr></thead><tbody>')
             for c in comps:
@@ -244,9 +245,9 @@ class TeacherDashboard(w.VBox):
         xlsx_b64 = base64.b64encode(to_xlsx(results, comps)).decode("ascii")
         name = f"ket-qua-{escape(self._class)}"
         out.append(f'<h3>{escape(_(_S["export"]))}</h3><p class="hv-dash-dl">'
-                   f'<a class="hv-dash-csv" download="{name}.csv" href="data:text/csv;base64,{csv_b64}">CSV</a>'
                    f'<a class="hv-dash-xlsx" download="{name}.xlsx" href="data:application/vnd.openxmlformats-'
-                   f'officedocument.spreadsheetml.sheet;base64,{xlsx_b64}">Excel (XLSX)</a></p></div>')
+                   f'officedocument.spreadsheetml.sheet;base64,{xlsx_b64}">Excel (XLSX)</a>'
+                   f'<a class="hv-dash-csv" download="{name}.csv" href="data:text/csv;base64,{csv_b64}">CSV</a></p></div>')
         return "".join(out)
 
 

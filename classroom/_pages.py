@@ -35,68 +35,79 @@ T = {
     "read_aloud": N_("Read aloud"),
     "teacher": N_("Teacher dashboard"),
     "language": N_("Language"),
+    "no_voice": N_("This device has no voice for reading aloud in this language."),
     "offline": N_("Works without internet: everything comes from the teacher's computer."),
 }
 
 CSS = """
 :root{--hv-blue:#0d47a1;--hv-ink:#1a1a1a;--hv-bg:#f4f6fa}
 *{box-sizing:border-box}
-html{font-size:17px}
-html.hv-large{font-size:22px}
+html{font-size:100%}
+html.hv-text-1{font-size:130%}
+html.hv-text-2{font-size:160%}
 body{margin:0;font-family:"Noto Sans","Segoe UI",Roboto,Arial,sans-serif;background:var(--hv-bg);color:var(--hv-ink);line-height:1.45}
 .hv-top{background:var(--hv-blue);color:#fff;padding:.6rem .9rem;display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;justify-content:space-between}
-.hv-top h1{font-size:1.15rem;margin:0}
-.hv-tools{display:flex;gap:.4rem;align-items:center}
-.hv-tools a,.hv-tools button{color:#fff;background:transparent;border:2px solid #fff;border-radius:.5rem;padding:.3rem .6rem;font:inherit;font-size:.9rem;text-decoration:none;cursor:pointer;min-height:44px}
+.hv-top h1{font-size:1.2rem;margin:0}
+.hv-tools{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}
+.hv-tools a,.hv-tools button{color:#fff;background:transparent;border:2px solid #fff;border-radius:.5rem;padding:0 .6rem;font:inherit;font-size:1rem;text-decoration:none;cursor:pointer;min-height:44px;min-width:44px;display:inline-flex;align-items:center}
 .hv-tools [aria-pressed=true],.hv-tools [aria-current=true]{background:#fff;color:var(--hv-blue);font-weight:700}
 main{max-width:760px;margin:0 auto;padding:.8rem}
 .hv-card{background:#fff;border-radius:1rem;padding:1rem;margin:0 0 1rem;box-shadow:0 1px 4px rgba(0,0,0,.12)}
 .hv-card h2{font-size:1.25rem;margin:.1rem 0 .5rem;line-height:1.3}
 label{display:block;font-weight:600;margin:.6rem 0 .2rem}
 input[type=text]{width:100%;font:inherit;font-size:1.1rem;padding:.6rem;border:2px solid #888;border-radius:.5rem;min-height:48px}
-.hv-hint{color:#444;font-size:.9rem;margin:.2rem 0}
+.hv-hint{color:#444;font-size:1rem;margin:.2rem 0}
 .hv-btn{display:inline-block;font:inherit;font-size:1.1rem;font-weight:700;color:#fff;background:#2e7d32;border:0;border-radius:.6rem;padding:.7rem 1.2rem;min-height:48px;text-decoration:none;cursor:pointer;margin-top:.8rem}
-.hv-btn-quiet{background:#546e7a;font-size:.95rem;padding:.5rem .9rem}
-.hv-btn[aria-disabled=true]{background:#9e9e9e}
+.hv-btn-quiet{background:#546e7a;font-size:1rem;padding:.5rem .9rem}
+.hv-btn[aria-disabled=true]{background:#616161}
 a:focus,button:focus,input:focus{outline:3px solid #ff9800;outline-offset:2px}
 .hv-error{background:#ffebee;color:#b71c1c;border-left:6px solid #b71c1c;padding:.6rem;border-radius:.4rem}
 .hv-ok{background:#e8f5e9;border-left:6px solid #2e7d32;padding:.6rem;border-radius:.4rem}
 .hv-learner-code{font-family:monospace;font-size:1.2rem;font-weight:700;letter-spacing:.1em}
 .hv-comps{list-style:none;padding:0;margin:.4rem 0;display:flex;flex-wrap:wrap;gap:.35rem}
-.hv-comps li{background:#e3f2fd;color:#0d47a1;border-radius:1rem;padding:.15rem .6rem;font-size:.85rem}
+.hv-comps li{background:#e3f2fd;color:#0d47a1;border-radius:1rem;padding:.15rem .6rem;font-size:1rem}
 .hv-comps abbr{text-decoration:none;font-weight:700}
-.hv-badge{display:inline-block;background:#fff3e0;color:#e65100;border-radius:.4rem;padding:.1rem .5rem;font-size:.85rem;font-weight:600}
-.hv-speak{font:inherit;font-size:.9rem;background:#fff;border:2px solid var(--hv-blue);color:var(--hv-blue);border-radius:.5rem;padding:.25rem .6rem;min-height:40px;cursor:pointer;margin:.3rem 0}
-footer{max-width:760px;margin:0 auto;padding:0 .8rem 2rem;color:#444;font-size:.9rem}
-footer a{color:var(--hv-blue)}
+.hv-badge{display:inline-block;background:#fff3e0;color:#8a3200;border:1px solid #8a3200;border-radius:.4rem;padding:.1rem .5rem;font-size:1rem;font-weight:600}
+.hv-speak{font:inherit;font-size:1rem;background:#fff;border:2px solid var(--hv-blue);color:var(--hv-blue);border-radius:.5rem;padding:0 .7rem;min-height:44px;cursor:pointer;margin:.3rem 0}
+footer{max-width:760px;margin:0 auto;padding:0 .8rem 2rem;color:#444;font-size:1rem}
+footer a{color:var(--hv-blue);display:inline-flex;align-items:center;min-height:44px;padding:0 .2rem}
+.hv-speak-note{color:#444;margin:.2rem 0}
+body{overflow-wrap:anywhere}
 """
 
 SCRIPT = """
 (function(){
-  var root=document.documentElement;
-  try{ if(localStorage.getItem('hv-large')==='1') root.classList.add('hv-large'); }catch(e){}
-  function sync(){ var b=document.getElementById('hv-large'); if(b) b.setAttribute('aria-pressed', root.classList.contains('hv-large')?'true':'false'); }
+  var root=document.documentElement, SIZES=['','hv-text-1','hv-text-2'], size=0;
+  try{ size=Math.max(0,SIZES.indexOf('hv-text-'+(localStorage.getItem('hv-text')||'0'))); }catch(e){}
+  function apply(){
+    SIZES.forEach(function(c){ if(c) root.classList.remove(c); });
+    if(SIZES[size]) root.classList.add(SIZES[size]);
+    var b=document.getElementById('hv-large');
+    if(b){ b.setAttribute('aria-pressed', size?'true':'false'); b.lastChild.textContent=size?' '+['','130%','160%'][size]:''; }
+  }
+  apply();
   document.addEventListener('DOMContentLoaded', function(){
-    sync();
+    apply();
     var b=document.getElementById('hv-large');
     if(b) b.addEventListener('click', function(){
-      root.classList.toggle('hv-large');
-      try{ localStorage.setItem('hv-large', root.classList.contains('hv-large')?'1':'0'); }catch(e){}
-      document.cookie='hv_large='+(root.classList.contains('hv-large')?'1':'0')+'; path=/; SameSite=Lax; max-age=31536000';
-      sync();
+      size=(size+1)%SIZES.length;
+      try{ localStorage.setItem('hv-text', String(size)); }catch(e){}
+      apply();
     });
-    var canSpeak = 'speechSynthesis' in window;
+    var lang=root.lang==='en'?'en':'vi';
     document.querySelectorAll('[data-speak]').forEach(function(btn){
-      if(!canSpeak){ btn.hidden=true; return; }
       btn.addEventListener('click', function(){
         var target=document.getElementById(btn.getAttribute('data-speak'));
+        var note=document.getElementById(btn.getAttribute('aria-describedby'));
         if(!target) return;
-        var lang=root.lang==='en'?'en':'vi';
+        var voices=('speechSynthesis' in window)?speechSynthesis.getVoices():[];
+        var v=voices.find(function(x){return x.lang && x.lang.toLowerCase().indexOf(lang)===0;});
+        if(!v){ if(note) note.hidden=false; return; }
         speechSynthesis.cancel();
         var u=new SpeechSynthesisUtterance(target.innerText);
         u.lang= lang==='vi' ? 'vi-VN' : 'en-US';
-        var v=speechSynthesis.getVoices().find(function(x){return x.lang && x.lang.toLowerCase().indexOf(lang)===0;});
-        if(v) u.voice=v;
+        u.voice=v;
+        try{ if(localStorage.getItem('hv-read-slow')==='1') u.rate=0.7; }catch(e){}
         speechSynthesis.speak(u);
       });
     });
@@ -112,7 +123,7 @@ def _page(locale: str, title: str, body: str, *, lang_links: str) -> str:
             f'<title>{escape(title)}</title><link rel="icon" href="data:,">'
             f'<style>{CSS}</style><script>{SCRIPT}</script></head><body>'
             f'<header class="hv-top"><h1>{escape(_(T["brand"]))}</h1><div class="hv-tools">'
-            f'<button type="button" id="hv-large" aria-pressed="false">A+ {escape(_(T["large_text"]))}</button>'
+            f'<button type="button" id="hv-large" aria-pressed="false">A+ {escape(_(T["large_text"]))}<span></span></button>'
             f'<nav aria-label="{escape(_(T["language"]))}" class="hv-tools">{lang_links}</nav></div></header>'
             f'<main id="main">{body}</main></body></html>')
 
@@ -174,7 +185,8 @@ def catalogue_page(*, lessons: list[Lesson], locale: str, learner: Learner | Non
             f'<article class="hv-card hv-lesson" data-lesson="{escape(lesson.name)}" aria-labelledby="hv-l{i}">'
             f'<h2 id="hv-l{i}">{escape(lesson.title.get(locale, lesson.name))}</h2>{badge}'
             f'<p id="hv-s{i}">{escape(lesson.summary.get(locale, ""))}</p>'
-            f'<button type="button" class="hv-speak" data-speak="hv-s{i}">🔊 {escape(_(T["read_aloud"]))}</button>'
+            f'<button type="button" class="hv-speak" data-speak="hv-s{i}" aria-describedby="hv-n{i}">🔊 {escape(_(T["read_aloud"]))}</button>'
+            f'<p class="hv-speak-note" id="hv-n{i}" role="status" hidden>{escape(_(T["no_voice"]))}</p>'
             f'<p class="hv-hint"><strong>{escape(_(T["trains"]))}:</strong></p><ul class="hv-comps">{comps}</ul>'
             f'{action}</article>')
     foot = f'<p>{escape(_(T["offline"]))}</p>'

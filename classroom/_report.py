@@ -201,9 +201,25 @@ def to_xlsx(results: list[Result], competences: list[dict[str, Any]] | None = No
         cs.append(["code", "name", "learners", "percent"])
         for c in competences:
             cs.append([c["code"], _no_formula(c["name"]), c["learners"], c["percent"]])
+    for sheet in wb.worksheets:
+        _readable(sheet)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _readable(sheet: Any) -> None:
+    """Header row frozen and in bold, each column as wide as its longest cell (capped), so a teacher
+    sees whole Vietnamese names ("Nguyễn Thị Thu Hương") without dragging columns."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet.freeze_panes = "A2"
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for i, column in enumerate(sheet.iter_cols(values_only=True), start=1):
+        longest = max((len(str(v)) for v in column if v is not None), default=0)
+        sheet.column_dimensions[get_column_letter(i)].width = min(60, max(8, longest + 2))
 
 
 def _no_formula(value: Any) -> Any:
