@@ -4,11 +4,19 @@ It is Voilà's own application (so execute requests from the browser stay refuse
 pool works) with a few handlers in front:
 
 * ``/``              the catalogue and sign-in page (server-rendered, no kernel);
-* ``/hv/signin``     POST class code + name → a sign-in token in an HttpOnly cookie;
-* ``/hv/signout``    POST → token revoked, cookie cleared;
-* ``/voila/render/LESSON`` only for a signed-in learner (others are sent to the catalogue);
-  the teacher dashboard (``giao-vien/``) is open to load but shows nothing until its PIN;
-* the directory listing and the contents API of Voilà are not served;
+* ``/hv/signin``     POST class code + name → a sign-in token in an HttpOnly cookie (wrong codes and
+  refusals are rate-limited per address and per name);
+* ``/hv/signout``    POST → token revoked (or, with ``all=1``, every device of the learner), cookie cleared;
+* ``/hv/code``       POST → a signed-in learner's own code shown once more (never on the dashboard);
+* ``/hv/teacher``    POST the teacher PIN (lockout per class, in the store) → a teacher-session cookie;
+* ``/hv/whoami``     JSON: the name a lesson page is served to (the page's bar shows it);
+* ``/hv/visitor/ID`` a preheated kernel, showing its own secret, takes its visitor (see `_guard`);
+* ``/voila/render/LESSON`` only for a signed-in learner (others are sent to the catalogue), one kernel
+  per learner and lesson, within the class's kernel budget (see `_guard.KernelTracker`);
+  the teacher dashboard (``giao-vien/``) is a server-rendered PIN form, without a kernel, until the
+  teacher has typed the PIN;
+* kernel URLs (REST, channels, shutdown) only for the kernel's own visitor; Voilà's request-info
+  websocket, directory listing, contents API and login/logout pages are not served;
 * ``/hv/ready``      (from this computer only) JSON: per lesson, how many preheated kernels are warm —
   started, the lesson run up to the point where it waits for its learner. The log says
   "Kernel pool of LESSON is warm" when a pool is complete, which is when a class can come in
@@ -26,7 +34,9 @@ HOCVUSO_LESSONS (comma-separated lesson folders, in catalogue order), HOCVUSO_LO
 """
 from __future__ import annotations
 
+import asyncio
 import gzip
+import hashlib
 import json
 import os
 import sys
@@ -42,13 +52,17 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from hocvuso._forms import CSRF_FIELD, csrf_matches, csrf_token
-from hocvuso._provisioner import provisioner_stanza
+from hocvuso._provisioner import kernel_key_matches, provisioner_stanza
 from hocvuso.core import Roster, SignInRefused, StoreError, translator
-from hocvuso.core._identity import TOKEN_COOKIE, token_from_request
+from hocvuso.core._i18n import N_
+from hocvuso.core._identity import (TEACHER_COOKIE, TEACHER_HOURS, TOKEN_COOKIE, VISITOR_PATH, _plain_name,
+                                    cookie_value, normalize_learner_code)
 
 from ._catalogue import read_lesson
 from ._frontend import ROUTE, FrontendBundleHandler, build_bundle, template_resources
-from ._pages import catalogue_page
+from ._guard import (CURRENT_VISIT, KernelTracker, RateLimiter, Visit, VisitorMailbox, choose_token,
+                     max_kernels_for)
+from ._pages import catalogue_page, message_page, teacher_pin_page
 
 TEMPLATE_DIR = Path(__file__).parent / "template"
 DASHBOARD_DIR = "giao-vien"
@@ -71,6 +85,26 @@ class _Classroom:
                            and (p / f"{p.name}.ipynb").is_file())
         self.lessons = [read_lesson(root / n / f"{n}.ipynb") for n in names]
         self.lesson_paths = {lesson.relpath for lesson in self.lessons}
+        self.signin_failures_by_address = RateLimiter(10, 300.0)
+        self.signin_failures_by_name = RateLimiter(5, 600.0)
+        self.signins_by_address = RateLimiter(120, 60.0)
+        self.shown_codes: dict[str, tuple[str, float]] = {}
+        self.tracker: KernelTracker | None = None
+
+    def owner_of(self, cookie_header: str | None, query: str = "") -> str | None:
+        """The owner key of a request: "teacher:…" for a teacher session, "learner:CLASS:ID", or None."""
+        teacher = cookie_value(cookie_header, TEACHER_COOKIE)
+        if teacher and self.roster.is_teacher(self.class_code, teacher):
+            return teacher_owner(teacher)
+        token, _rest = choose_token(cookie_header, query)
+        learner = self.roster.resolve(token) if token else None
+        if learner is None or learner.class_code != self.class_code:
+            return None
+        return f"learner:{learner.class_code}:{learner.learner_id}"
+
+
+def teacher_owner(token: str) -> str:
+    return "teacher:" + hashlib.sha256(token.encode()).hexdigest()[:24]
 
 
 class _Base(tornado.web.RequestHandler):
@@ -90,8 +124,14 @@ class _Base(tornado.web.RequestHandler):
         return lang if lang in ("vi", "en") else "vi"
 
     def learner(self):
-        token = token_from_request(None, self.request.headers.get("Cookie"))
-        return self.classroom.roster.resolve(token) if token else None
+        token = cookie_value(self.request.headers.get("Cookie"), TOKEN_COOKIE)
+        learner = self.classroom.roster.resolve(token) if token else None
+        return learner if learner is not None and learner.class_code == self.classroom.class_code else None
+
+    def message(self, text: str, status: int) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(message_page(self.locale(), text))
 
     def csrf(self) -> str:
         return csrf_token(self)
@@ -104,8 +144,9 @@ class _Base(tornado.web.RequestHandler):
         locale = self.locale()
         if self.get_argument("lang", None) in ("vi", "en"):
             self.set_cookie("hv_lang", locale, samesite="Lax", path="/", expires_days=365)
-        page = catalogue_page(lessons=self.classroom.lessons, locale=locale, learner=self.learner(),
-                              csrf=self.csrf(), error=error,
+        learner = self.learner()
+        page = catalogue_page(lessons=self.classroom.lessons, locale=locale, learner=learner,
+                              csrf=self.csrf(), error=error, code=self.code_to_show(learner),
                               class_hint=hints.get("class_hint", self.get_argument("lop", "")[:16]),
                               name_hint=hints.get("name_hint", ""),
                               dashboard=f"/voila/render/{DASHBOARD_NOTEBOOK}?lang={locale}")
@@ -114,40 +155,180 @@ class _Base(tornado.web.RequestHandler):
         self.finish(page)
 
 
+    def code_to_show(self, learner) -> str | None:
+        """The learner's code, on the page of the device that just signed in or asked for it (10 min)."""
+        import time
+
+        token = cookie_value(self.request.headers.get("Cookie"), TOKEN_COOKIE)
+        if learner is None or not token:
+            return None
+        found = self.classroom.shown_codes.get(hashlib.sha256(token.encode()).hexdigest())
+        if found is None or found[1] < time.monotonic():
+            return None
+        return found[0]
+
+    def show_code_once(self, token: str, code: str) -> None:
+        import time
+
+        shown = self.classroom.shown_codes
+        now = time.monotonic()
+        for key in [k for k, (_c, until) in shown.items() if until < now]:
+            del shown[key]
+        shown[hashlib.sha256(token.encode()).hexdigest()] = (code, now + 600)
+
+
 class CatalogueHandler(_Base):
     def get(self) -> None:
         self.render_catalogue()
 
 
+TOO_MANY = N_("Too many tries. Wait {minutes} minute(s) and try again.")
+
+
 class SignInHandler(_Base):
+    """Sign-in, with limits: wrong codes and refusals per address and per name, all sign-ins per address."""
+
     def post(self) -> None:
         self.check_csrf()
         _ = translator(self.locale())
+        cc = self.classroom
         class_code = self.get_body_argument("class_code", "")
         name = self.get_body_argument("name", "")
+        code = normalize_learner_code(self.get_body_argument("learner_code", ""))
+        address = self.request.remote_ip
+        name_key = (_plain_name(" ".join(name.split()))[:60], class_code.strip().upper()[:16])
+        wait = max(cc.signin_failures_by_address.wait(address), cc.signins_by_address.wait(address),
+                   cc.signin_failures_by_name.wait(name_key) if code else 0.0)
+        if wait > 0:
+            self.set_header("Retry-After", str(int(wait) + 1))
+            self.render_catalogue(error=_(TOO_MANY).format(minutes=int(wait // 60) + 1), status=429,
+                                  class_hint=class_code[:16], name_hint=name[:60])
+            return
+        cc.signins_by_address.hit(address)
         try:
-            learner, token = self.classroom.roster.sign_in(class_code, name,
-                                                           learner_code=self.get_body_argument("learner_code", ""))
-            if learner.class_code != self.classroom.class_code:
+            learner, token = cc.roster.sign_in(class_code, name, learner_code=code)
+            if learner.class_code != cc.class_code:
                 raise SignInRefused("another class", "There is no class with this code. Check it with your teacher.")
         except SignInRefused as exc:
+            cc.signin_failures_by_address.hit(address)
+            if code:
+                cc.signin_failures_by_name.hit(name_key)
             self.render_catalogue(error=_(exc.reason), status=400, class_hint=class_code[:16], name_hint=name[:60])
             return
         except StoreError:
             self.render_catalogue(error=_("Your work could not be saved. Please tell your teacher."), status=503)
             return
         self.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Lax", path="/", expires_days=COOKIE_DAYS)
+        if not code:
+            self.show_code_once(token, learner.learner_id)  # a new learner writes it down now
+        self.redirect("/?" + urlencode({"lang": self.locale()}), status=303)
+
+
+class ShowCodeHandler(_Base):
+    """POST /hv/code: show the signed-in learner's own code again, on this device, for a few minutes."""
+
+    def post(self) -> None:
+        self.check_csrf()
+        learner = self.learner()
+        token = cookie_value(self.request.headers.get("Cookie"), TOKEN_COOKIE)
+        if learner is not None and token:
+            self.show_code_once(token, learner.learner_id)
         self.redirect("/?" + urlencode({"lang": self.locale()}), status=303)
 
 
 class SignOutHandler(_Base):
+    """POST /hv/signout: this device; with all=1, every device of the learner."""
+
     def post(self) -> None:
         self.check_csrf()
         token = self.get_cookie(TOKEN_COOKIE)
         if token:
+            learner = self.classroom.roster.resolve(token)
+            if learner is not None and self.get_body_argument("all", "") == "1":
+                self.classroom.roster.revoke_all(learner)
             self.classroom.roster.revoke(token)
         self.clear_cookie(TOKEN_COOKIE, path="/")
         self.redirect("/?" + urlencode({"lang": self.locale()}), status=303)
+
+
+class TeacherHandler(_Base):
+    """POST /hv/teacher: the PIN, checked with the class's lockout (`Roster.try_pin`), off the event loop."""
+
+    async def post(self) -> None:
+        self.check_csrf()
+        _ = translator(self.locale())
+        cc = self.classroom
+        pin = self.get_body_argument("pin", "")[:20]
+        result = await asyncio.get_running_loop().run_in_executor(None, cc.roster.try_pin, cc.class_code, pin)
+        if not result.ok:
+            wait = _(TOO_MANY).format(minutes=int(result.wait // 60) + 1) if result.wait > 0 else ""
+            if result.wait > 0:
+                self.set_header("Retry-After", str(int(result.wait) + 1))
+            error = " ".join(filter(None, [_("Wrong PIN.") if result.checked else "", wait]))
+            self.render_pin_form(error=error, status=403 if result.checked else 429)
+            return
+        token = cc.roster.start_teacher_session(cc.class_code)
+        self.set_cookie(TEACHER_COOKIE, token, httponly=True, samesite="Strict", path="/",
+                        expires_days=TEACHER_HOURS / 24)
+        self.redirect(f"/voila/render/{DASHBOARD_NOTEBOOK}?" + urlencode({"lang": self.locale()}), status=303)
+
+    def render_pin_form(self, *, error: str | None = None, status: int = 200) -> None:
+        render_pin_form(self, error=error, status=status)
+
+
+def render_pin_form(handler, *, error: str | None = None, status: int = 200) -> None:
+    """The dashboard's PIN form, rendered by the server: no kernel for a visitor who has no PIN."""
+    lang = handler.get_argument("lang", None) or handler.get_cookie("hv_lang") or "vi"
+    locale = lang if lang in ("vi", "en") else "vi"
+    handler.set_status(status)
+    handler.set_header("Content-Type", "text/html; charset=utf-8")
+    handler.set_header("Cache-Control", "no-store")
+    handler.finish(teacher_pin_page(locale=locale, csrf=csrf_token(handler), error=error))
+
+
+class WhoAmIHandler(_Base):
+    """GET /hv/whoami[?t=…]: whom a lesson page on this browser is served to (the page bar shows it)."""
+
+    def get(self) -> None:
+        cookie = self.request.headers.get("Cookie")
+        token, _rest = choose_token(cookie, self.request.query)
+        learner = self.classroom.roster.resolve(token) if token else None
+        if learner is not None and learner.class_code != self.classroom.class_code:
+            learner = None
+        teacher = cookie_value(cookie, TEACHER_COOKIE)
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.finish(json.dumps({"name": learner.name if learner else None,
+                                "teacher": bool(teacher and self.classroom.roster.is_teacher(self.classroom.class_code,
+                                                                                            teacher))}))
+
+
+class VisitorHandler(tornado.web.RequestHandler):
+    """GET /hv/visitor/KERNEL_ID: a preheated kernel, showing its secret, takes its visitor's request."""
+
+    def initialize(self, mailbox: VisitorMailbox) -> None:
+        self.mailbox = mailbox
+
+    async def get(self, kernel_id: str) -> None:
+        if self.request.remote_ip not in ("127.0.0.1", "::1"):
+            raise tornado.web.HTTPError(404)
+        if not kernel_key_matches(kernel_id, self.request.headers.get("X-Hocvuso-Kernel-Key")):
+            raise tornado.web.HTTPError(403)
+        payload = await self.mailbox.collect(kernel_id)
+        self.set_header("Cache-Control", "no-store")
+        if payload is None:
+            self.set_status(204)
+            self.finish()
+        else:
+            self.finish(json.dumps(payload))
+
+
+class BadRequest(tornado.web.RequestHandler):
+    """Pages that do not exist in a classroom (Jupyter's login/logout): 400, not a server error."""
+
+    def get(self, *args) -> None:
+        raise tornado.web.HTTPError(400)
+
+    post = get
 
 
 class ReadyHandler(tornado.web.RequestHandler):
@@ -163,19 +344,20 @@ class ReadyHandler(tornado.web.RequestHandler):
         self.finish(pool_status(self.app.kernel_manager))
 
 
+MAILBOX = VisitorMailbox()
+"""The server's visitor mailbox (one server per process)."""
+
+
 def pool_status(kernel_manager) -> dict[str, dict[str, int]]:
     """Per notebook with a kernel pool: `target` size, kernels `pooled` now, and how many are `warm`.
 
-    Warm: the kernel started and ran the lesson up to `wait_for_request()` (its websocket to
-    Voilà's /voila/query is open: it waits for its learner), or ran it to the end. Only then does
-    an arriving learner get the page without waiting for imports and set-up.
+    Warm: the kernel started and ran the lesson up to where it waits for its learner (it is asking
+    the server for its visitor), or ran it to the end. Only then does an arriving learner get the
+    page without waiting for imports and set-up.
     """
-    from voila.request_info_handler import RequestInfoSocketHandler
-
     pools = getattr(kernel_manager, "_pools", None) or {}
     config = getattr(kernel_manager, "kernel_pools_config", None) or {}
     default = config.get("default", {})
-    waiting = RequestInfoSocketHandler._waiters
     out: dict[str, dict[str, int]] = {}
     for name, pool in list(pools.items()):
         target = int(config.get(name, default).get("pool_size", default.get("pool_size", 1)))
@@ -185,7 +367,7 @@ def pool_status(kernel_manager) -> dict[str, dict[str, int]]:
                 continue
             content = task.result()
             render = content.get("task")
-            if content.get("kernel_id") in waiting or (render is not None and render.done()):
+            if MAILBOX.is_waiting(content.get("kernel_id")) or (render is not None and render.done()):
                 warm += 1
         out[str(name)] = {"target": target, "pooled": len(pool), "warm": warm}
     return out
@@ -320,22 +502,84 @@ class ToCatalogue(tornado.web.RequestHandler):
         self.redirect("/")
 
 
+BUSY = N_("The class computer is busy. Wait a minute, then open the lesson again.")
+TOO_OFTEN = N_("You opened this page many times in a row. Wait a minute, then open it again.")
+
+
 def guarded_render_handler(classroom: _Classroom) -> type:
-    """Voilà's page handler, refusing lesson pages to visitors who have not signed in."""
+    """Voilà's page handler: lessons for signed-in learners, the dashboard for the teacher, and every
+    page within the kernel budget. The request a kernel sees carries only the chosen credential."""
 
     class GuardedVoilaHandler(TornadoVoilaHandler):
         def prepare(self):
             path = self.path_args[0] if self.path_args else ""
+            lang = self.get_argument("lang", "vi")
+            headers = self.request.headers
             if path in classroom.lesson_paths:
-                token = token_from_request(self.request.query, self.request.headers.get("Cookie"))
-                if not token or classroom.roster.resolve(token) is None:
-                    self.redirect("/?" + urlencode({"lang": self.get_argument("lang", "vi")}))
+                token, rest = choose_token(headers.get("Cookie"), self.request.query)
+                learner = classroom.roster.resolve(token) if token else None
+                if learner is None or learner.class_code != classroom.class_code:
+                    self.redirect("/?" + urlencode({"lang": lang if lang in ("vi", "en") else "vi"}))
                     return None
-            elif path != DASHBOARD_NOTEBOOK:
+                owner = f"learner:{learner.class_code}:{learner.learner_id}"
+                headers["Cookie"] = f"{TOKEN_COOKIE}={token}"
+                self.request.query = rest
+                self.request.uri = self.request.path + (f"?{rest}" if rest else "")
+                self.request.arguments.pop("t", None)
+                self.request.query_arguments.pop("t", None)
+            elif path == DASHBOARD_NOTEBOOK:
+                teacher = cookie_value(headers.get("Cookie"), TEACHER_COOKIE)
+                if not (teacher and classroom.roster.is_teacher(classroom.class_code, teacher)):
+                    render_pin_form(self)
+                    return None
+                owner = teacher_owner(teacher)
+                headers["Cookie"] = f"{TEACHER_COOKIE}={teacher}"
+            else:
                 raise tornado.web.HTTPError(404)
+            visit = Visit(owner=owner, notebook=path)
+            why = classroom.tracker.refuse(visit) if classroom.tracker is not None else None
+            if why is not None:
+                _ = translator(lang if lang in ("vi", "en") else "vi")
+                self.set_status(503 if why == "busy" else 429)
+                self.set_header("Retry-After", "60")
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                self.finish(message_page(lang, _(BUSY if why == "busy" else TOO_OFTEN)))
+                return None
+            CURRENT_VISIT.set(visit)
             return super().prepare()
 
     return GuardedVoilaHandler
+
+
+def owner_only(handler: type, classroom: _Classroom) -> type:
+    """A kernel handler (REST, channels, shutdown) that answers only the kernel's own visitor: a kernel
+    id seen somewhere lets nobody else read, drive or shut down that kernel."""
+
+    class OwnerOnly(handler):  # type: ignore[misc, valid-type]
+        def prepare(self, *args, **kwargs):
+            kernel_id = self.path_kwargs.get("kernel_id") or (self.path_args[0] if self.path_args else "")
+            owner = classroom.owner_of(self.request.headers.get("Cookie"))
+            if classroom.tracker is None or not classroom.tracker.owns(owner, kernel_id):
+                raise tornado.web.HTTPError(403)
+            return super().prepare(*args, **kwargs)
+
+    OwnerOnly.__name__ = OwnerOnly.__qualname__ = f"OwnerOnly{handler.__name__}"
+    return OwnerOnly
+
+
+def hand_visitors_through(mailbox: VisitorMailbox, classroom: _Classroom) -> None:
+    """Voilà's page handler gives a preheated kernel's request info to `RequestInfoSocketHandler.send_updates`;
+    here that goes to `mailbox` (for that kernel only), and the kernel is noted as the visitor's."""
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    def send_updates(cls, msg: dict) -> None:
+        kernel_id = msg["kernel_id"]
+        if classroom.tracker is not None:
+            classroom.tracker.assign(kernel_id, CURRENT_VISIT.get())
+        mailbox.deliver(kernel_id, msg["payload"])
+
+    RequestInfoSocketHandler.send_updates = classmethod(send_updates)
+    RequestInfoSocketHandler._cache = {}
 
 
 class ClassroomVoila(Voila):
@@ -348,8 +592,10 @@ class ClassroomVoila(Voila):
     def init_handlers(self):
         handlers = super().init_handlers()
         classroom = _Classroom(Path(self.root_dir))
+        self.classroom = classroom
         conf = {"classroom": classroom}
         guarded = guarded_render_handler(classroom)
+        hand_visitors_through(MAILBOX, classroom)
         kept = []
         for spec in handlers:
             pattern, handler = spec[0], spec[1]
@@ -357,6 +603,13 @@ class ClassroomVoila(Voila):
                 kept.append((pattern, guarded, *spec[2:]))
             elif "/voila/tree" in pattern or "/voila/api/contents" in pattern or pattern == self.server_url:
                 continue  # no directory listing: the catalogue is the way in
+            elif "/voila/query/" in pattern:
+                continue  # Voilà's request-info websocket: replaced by /hv/visitor (see `_guard`)
+            elif pattern.rstrip("/").endswith(("/login", "/logout")):
+                kept.append((pattern, BadRequest))
+            elif "/api/kernels/" in pattern or "/voila/api/shutdown/" in pattern:
+                kept.append((pattern, owner_only(no_delay(handler) if issubclass(handler, tornado.websocket.WebSocketHandler)
+                                                 else handler, classroom), *spec[2:]))
             elif isinstance(handler, type) and issubclass(handler, tornado.web.StaticFileHandler):
                 kept.append((pattern, gzip_static(handler), *spec[2:]))
             elif isinstance(handler, type) and issubclass(handler, tornado.websocket.WebSocketHandler):
@@ -367,10 +620,15 @@ class ClassroomVoila(Voila):
             (self.server_url, CatalogueHandler, conf),
             (self.server_url + "hv/signin", SignInHandler, conf),
             (self.server_url + "hv/signout", SignOutHandler, conf),
+            (self.server_url + "hv/code", ShowCodeHandler, conf),
+            (self.server_url + "hv/teacher", TeacherHandler, conf),
+            (self.server_url + "hv/whoami", WhoAmIHandler, conf),
+            (self.server_url + VISITOR_PATH + r"([0-9a-f-]{36})", VisitorHandler, {"mailbox": MAILBOX}),
             (self.server_url + "hv/ready", ReadyHandler, {"app": self}),
             (self.server_url + r"voila/tree(.*)", ToCatalogue),
         ]
         self._watch_pools()
+        self._guard_kernels(classroom)
         mine += self._frontend_bundle()
         if getattr(self, "app", None) is not None:
             # Pages too (the lesson page streams; compressed chunk by chunk). Static files have
@@ -397,6 +655,37 @@ class ClassroomVoila(Voila):
         if bundle is None:
             return []
         return [(self.server_url + ROUTE, FrontendBundleHandler, {"bundle": bundle})]
+
+    def _guard_kernels(self, classroom: _Classroom) -> None:
+        """Track whose each kernel is, cap them (see `_guard.KernelTracker`), shut down kernels that never
+        took their visitor or sat idle, and note kernels Voilà starts for a visitor when no pooled one is left."""
+        pools = json.loads(os.environ.get("HOCVUSO_POOLS", "") or "{}")
+        tracker = KernelTracker(self.kernel_manager, max_kernels=max_kernels_for(pools))
+        classroom.tracker = tracker
+        km = self.kernel_manager
+        start_kernel = km.start_kernel
+
+        async def start_for_visitor(*args, **kwargs):
+            kernel_id = await start_kernel(*args, **kwargs)
+            tracker.assign(kernel_id, CURRENT_VISIT.get())
+            return kernel_id
+
+        km.start_kernel = start_for_visitor  # Voilà's page handler calls it when the pool is empty
+
+        def sweep() -> None:
+            try:
+                for kernel_id in MAILBOX.expired():
+                    self.log.warning("Kernel %s never took its visitor's request: shutting it down", kernel_id)
+                    tracker.shutdown(kernel_id, "it never took its visitor's request")
+                for kernel_id in list(MAILBOX.last_poll):
+                    if kernel_id not in km:
+                        MAILBOX.forget(kernel_id)
+                tracker.reap()
+            except Exception:  # noqa: BLE001 - the sweep must never disturb the server
+                self.log.exception("kernel sweep failed")
+
+        self._kernel_sweep = PeriodicCallback(sweep, 5000)
+        self._kernel_sweep.start()
 
     def _watch_pools(self) -> None:
         """Log once when each preheated pool is completely warm (and again after it refilled)."""

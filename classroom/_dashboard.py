@@ -5,9 +5,15 @@ only ever holds the PIN input until then, so no learner data is synced before it
 that, a live table of who has done what, the score distribution, per-red-flag and per-field error
 rates (inline SVG), the per-competence summary (Circular 02/2025) and CSV / XLSX downloads.
 
+Served by `hocvuso serve`, the page reaches a kernel only after the teacher typed the PIN on the
+server's PIN form; the kernel then finds the teacher session in its request (HV_TEACHER cookie) and
+opens at once. The PIN form here is for a dashboard opened any other way (a notebook, a hub).
+
 What this module must never do: put a learner's text into HTML unescaped; sync anything but the
-PIN form before the PIN is right; let a wrong PIN be retried fast (each costs a pause, and ten
-lock the page).
+PIN form before the PIN is right; let a wrong PIN be retried fast (tries are counted per class in the
+store, `Roster.try_pin`: reloading the page or opening many does not give more); show the learners'
+personal codes to the room (the table has none; the teacher shows one learner's code on purpose);
+reload every row every few seconds (it reads only the rows saved since the last look).
 """
 from __future__ import annotations
 
@@ -21,8 +27,11 @@ from typing import Any
 
 import ipywidgets as w
 
+import sqlalchemy as sa
+
 from hocvuso.core import Roster, SqlStore, check_locale, get_locale, translator
 from hocvuso.core._i18n import N_
+from hocvuso.core._identity import TEACHER_COOKIE, _plain_name, cookie_value, show_learner_code
 
 from ._report import (competence_summary, field_error_rates, flag_error_rates, histogram_svg, results_from_rows,
                       score_histogram, to_csv, to_xlsx, bar_chart_svg)
@@ -36,7 +45,7 @@ _S = {
     "pin_help": N_("Type the PIN printed by `hocvuso serve` on the teacher's computer."),
     "unlock": N_("Open"),
     "wrong": N_("Wrong PIN."),
-    "locked": N_("Too many wrong PINs. Reload the page to try again."),
+    "locked": N_("Too many wrong PINs. Wait {minutes} minute(s) and try again."),
     "no_class": N_("This server has no class configured (HOCVUSO_CLASS)."),
     "class": N_("Class {code}: {learners} learners signed in, {results} lesson results"),
     "refresh": N_("Refresh"),
@@ -56,6 +65,10 @@ _S = {
     "comp_learners": N_("Learners"),
     "comp_mean": N_("Mean score"),
     "export": N_("Download results"),
+    "same_name": N_("same name as another learner"),
+    "show_code": N_("Show this learner's personal code"),
+    "code_of": N_("Personal code of {name}: {code}"),
+    "learner": N_("Learner"),
 }
 
 _CSS = """<style>
@@ -100,7 +113,6 @@ class TeacherDashboard(w.VBox):
         self._tries = 0
         self._unlocked = False
         self._refresh_seconds = refresh_seconds
-        self._seen = -1
         self._stop = threading.Event()
         self._render_lock = threading.Lock()
         _ = self._
@@ -123,6 +135,13 @@ class TeacherDashboard(w.VBox):
         if not (self._class and self._db):
             self._msg.value = f'<p role="alert">{escape(_(_S["no_class"]))}</p>'
             self._go.disabled = True
+        elif self._teacher_session():
+            self._open()
+
+    def _teacher_session(self) -> bool:
+        """Whether this kernel's page was opened by a teacher who typed the PIN on the server's form."""
+        token = cookie_value(os.environ.get("HTTP_COOKIE"), TEACHER_COOKIE)
+        return bool(token) and Roster(self._db).is_teacher(self._class, token)
 
     # ------------------------------------------------------------------ PIN
 
@@ -137,20 +156,27 @@ class TeacherDashboard(w.VBox):
         _ = self._
         if self._unlocked:
             return True
-        if self._tries >= MAX_TRIES or not (self._class and self._db):
-            self._msg.value = f'<p role="alert">{escape(_(_S["locked"]))}</p>'
+        if not (self._class and self._db):
             return False
-        ok = Roster(self._db).check_pin(self._class, pin)
-        if not ok:
+        if self._tries >= MAX_TRIES:
+            self._go.disabled = self._pin.disabled = True
+            self._msg.value = f'<p role="alert">{escape(_(_S["locked"]).format(minutes=60))}</p>'
+            return False
+        result = Roster(self._db).try_pin(self._class, pin)
+        if not result.ok:
             self._tries += 1
-            time.sleep(min(3.0, 0.5 * self._tries))  # slow down guessing
+            time.sleep(min(3.0, 0.5 * self._tries))  # slow down guessing from this page too
             self._pin.value = ""
-            text = _S["locked"] if self._tries >= MAX_TRIES else _S["wrong"]
-            if self._tries >= MAX_TRIES:
-                self._go.disabled = True
-                self._pin.disabled = True
-            self._msg.value = f'<p role="alert" style="color:#b71c1c">{escape(_(text))}</p>'
+            text = (_(_S["locked"]).format(minutes=int(result.wait // 60) + 1) if result.wait > 0
+                    else _(_S["wrong"]))
+            self._msg.value = f'<p role="alert" style="color:#b71c1c">{escape(text)}</p>'
             return False
+        self._open()
+        return True
+
+    def _open(self) -> None:
+        """Show the dashboard (the PIN was right, or the page came with a teacher session)."""
+        _ = self._
         self._unlocked = True
         self._store = SqlStore(self._db)
         self._header = w.HTML()
@@ -159,11 +185,30 @@ class TeacherDashboard(w.VBox):
         self._refresh.on_click(lambda _b: self.render(force=True))
         self._body = w.HTML()
         self._body.add_class("hv-dash-body")
-        self.children = [w.VBox([self._header, self._refresh, self._body])]
+        self._rows: list[dict] = []
+        self._last_id = 0
+        self._members: list = []
+        self._who = w.Dropdown(description=_(_S["learner"]), options=[], layout=w.Layout(width="100%", max_width="420px"))
+        self._who.add_class("hv-dash-who")
+        self._reveal = w.Button(description=_(_S["show_code"]), layout=w.Layout(width="auto"))
+        self._reveal.add_class("hv-dash-reveal")
+        self._revealed = w.HTML()
+        self._revealed.add_class("hv-dash-revealed")
+        self._reveal.on_click(lambda _b: self.reveal_code(self._who.value))
+        codes = w.VBox([self._who, self._reveal, self._revealed])
+        self.children = [w.VBox([self._header, self._refresh, self._body, codes])]
         self.render(force=True)
         if self._refresh_seconds > 0:
             threading.Thread(target=self._poll, name="hv-dashboard-refresh", daemon=True).start()
-        return True
+
+    def reveal_code(self, learner_id: str | None) -> None:
+        """Show one learner's personal code, chosen on purpose (to reprint it for them)."""
+        found = next((m for m in self._members if m.learner_id == learner_id), None)
+        if found is None:
+            self._revealed.value = ""
+            return
+        text = self._(_S["code_of"]).format(name=found.name, code=show_learner_code(found.learner_id))
+        self._revealed.value = f'<p class="hv-dash-code-shown" style="font-size:1.3em"><strong>{escape(text)}</strong></p>'
 
     def close(self) -> None:
         self._stop.set()
@@ -183,14 +228,26 @@ class TeacherDashboard(w.VBox):
         if not self._unlocked:
             return
         with self._render_lock:
-            rows = self._store.rows()
-            if not force and len(rows) == self._seen:
-                return
-            self._seen = len(rows)
+            new = self._new_rows()
             members = Roster(self._db).members(self._class)
-            results = results_from_rows(rows, class_code=self._class)
+            if not force and not new and len(members) == len(self._members):
+                return
+            self._rows += new
+            self._members = members
+            self._who.options = [(f"{m.name} · {m.learner_id[:2]}…", m.learner_id) for m in members]
+            results = results_from_rows(self._rows, class_code=self._class)
             self._header.value = self._header_html(len(members), len(results))
             self._body.value = self._body_html(results)
+
+    def _new_rows(self) -> list[dict]:
+        """The class's rows saved since the last look (the dashboard never re-reads the whole table)."""
+        t = SqlStore.submissions
+        query = sa.select(t).where(t.c.id > self._last_id, t.c.class_code == self._class).order_by(t.c.id)
+        with self._store.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(query)]
+        if rows:
+            self._last_id = rows[-1]["id"]
+        return rows
 
     def _header_html(self, learners: int, results: int) -> str:
         _ = self._
@@ -205,14 +262,21 @@ class TeacherDashboard(w.VBox):
         if not results:
             out.append(f'<p class="hv-dash-empty">{escape(_(_S["nobody"]))}</p>')
         else:
-            out.append('<div class="hv-dash-scroll"><table class="hv-dash-table"><thead><tr>')
-            for k in ("name", "code", "lesson", "score", "answered", "last"):
+            out.append(f'<div class="hv-dash-scroll" tabindex="0" role="region" aria-label="{escape(_(_S["who"]))}">'
+                       '<table class="hv-dash-table"><thead><tr>')
+            for k in ("name", "lesson", "score", "answered", "last"):
                 out.append(f'<th scope="col">{escape(_(_S[k]))}</th>')
             out.append("</tr></thead><tbody>")
+            names: dict[str, set[str]] = {}
+            for m in self._members:
+                names.setdefault(_plain_name(m.name), set()).add(m.learner_id)
             for r in results:
+                same = len(names.get(_plain_name(r.learner_name), ())) > 1
+                mark = (f' <span class="hv-dash-same" title="{escape(_(_S["same_name"]))}">⚠ {escape(_(_S["same_name"]))}'
+                        f' ({escape(r.learner_id[:2])}…)</span>' if same else "")
                 out.append(
-                    f'<tr><td class="hv-dash-name">{escape(r.learner_name)}</td>'
-                    f'<td class="hv-dash-code">{escape(r.learner_id)}</td><td>{escape(r.task_id)}</td>'
+                    f'<tr><td class="hv-dash-name">{escape(r.learner_name)}{mark}</td>'
+                    f'<td>{escape(r.task_id)}</td>'
                     f'<td>{r.points:g} / {r.max_points:g} ({r.percent:g}%)</td><td>{r.answered} / {r.items}</td>'
                     f'<td>{escape(r.last_saved[11:19])}</td></tr>')
             out.append("</tbody></table></div>")

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from hocvuso._forms import CSRF_FIELD
 from hocvuso.core import Learner, load_competences, translator
 from hocvuso.core._i18n import N_
+from hocvuso.core._identity import show_learner_code
 
 from ._catalogue import Lesson
 
@@ -26,6 +27,14 @@ T = {
     "sign_out": N_("Sign out"),
     "hello": N_("Hello, {name}!"),
     "code_note": N_("Your personal code is {code}. Write it down: with it you can continue on another device."),
+    "code_hidden": N_("Your personal code is hidden so that others cannot read it over your shoulder."),
+    "show_code": N_("Show my personal code"),
+    "sign_out_all": N_("Sign out on all my devices"),
+    "signed_in_as": N_("Signed in as"),
+    "pin_title": N_("Teacher dashboard"),
+    "pin": N_("Teacher PIN"),
+    "pin_help": N_("Type the PIN printed by `hocvuso serve` on the teacher's computer."),
+    "open": N_("Open"),
     "lessons": N_("Lessons"),
     "start": N_("Start"),
     "sign_in_first": N_("Sign in above to open the lessons."),
@@ -142,8 +151,12 @@ def lesson_url(lesson: Lesson, locale: str, base_url: str = "/") -> str:
 
 def catalogue_page(*, lessons: list[Lesson], locale: str, learner: Learner | None, csrf: str,
                    error: str | None = None, class_hint: str = "", name_hint: str = "",
-                   dashboard: str | None = None, base_url: str = "/") -> str:
-    """The whole catalogue page: sign-in (or the signed-in learner), then one card per lesson."""
+                   dashboard: str | None = None, base_url: str = "/", code: str | None = None) -> str:
+    """The whole catalogue page: sign-in (or the signed-in learner), then one card per lesson.
+
+    The learner's personal code is shown only when `code` is given (just after signing in, or when
+    the learner asks on this device): a phone left on a desk does not display it to a classmate.
+    """
     _ = translator(locale)
     parts: list[str] = []
     hidden = f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf)}"><input type="hidden" name="lang" value="{locale}">'
@@ -159,16 +172,21 @@ def catalogue_page(*, lessons: list[Lesson], locale: str, learner: Learner | Non
             f'<input type="text" id="hv-name" name="name" value="{escape(name_hint)}" autocomplete="name" required maxlength="60">'
             f'<label for="hv-code">{escape(_(T["your_code"]))}</label>'
             f'<input type="text" id="hv-code" name="learner_code" autocomplete="off" autocapitalize="characters" '
-            f'spellcheck="false" maxlength="8" aria-describedby="hv-code-hint">'
+            f'spellcheck="false" maxlength="12" aria-describedby="hv-code-hint">'
             f'<p class="hv-hint" id="hv-code-hint">{escape(_(T["your_code_hint"]))}</p>'
             f'<button type="submit" class="hv-btn hv-signin-btn">{escape(_(T["sign_in"]))}</button></form></section>')
     else:
         parts.append(
             f'<section class="hv-card hv-ok hv-signed-in" aria-live="polite"><h2 class="hv-hello">'
             f'{escape(_(T["hello"]).format(name=learner.name))}</h2>'
-            f'<p>{escape(_(T["code_note"])).format(code=f"<span class=hv-learner-code>{escape(learner.learner_id)}</span>")}</p>'
-            f'<form method="post" action="{base_url}hv/signout">{hidden}'
-            f'<button type="submit" class="hv-btn hv-btn-quiet hv-signout">{escape(_(T["sign_out"]))}</button></form></section>')
+            + (f'<p>{escape(_(T["code_note"])).format(code=f"<span class=hv-learner-code>{escape(show_learner_code(code))}</span>")}</p>'
+               if code else
+               f'<p class="hv-hint">{escape(_(T["code_hidden"]))}</p><form method="post" action="{base_url}hv/code">{hidden}'
+               f'<button type="submit" class="hv-btn hv-btn-quiet hv-show-code">{escape(_(T["show_code"]))}</button></form>')
+            + f'<form method="post" action="{base_url}hv/signout">{hidden}'
+            f'<button type="submit" class="hv-btn hv-btn-quiet hv-signout">{escape(_(T["sign_out"]))}</button></form>'
+            f'<form method="post" action="{base_url}hv/signout">{hidden}<input type="hidden" name="all" value="1">'
+            f'<button type="submit" class="hv-btn hv-btn-quiet hv-signout-all">{escape(_(T["sign_out_all"]))}</button></form></section>')
     parts.append(f'<h2 class="hv-lessons-h">{escape(_(T["lessons"]))}</h2>')
     names = load_competences()
     for i, lesson in enumerate(lessons):
@@ -197,4 +215,27 @@ def catalogue_page(*, lessons: list[Lesson], locale: str, learner: Learner | Non
         "</main>", f"</main><footer>{foot}</footer>")
 
 
-__all__ = ["catalogue_page", "lesson_url", "lang_switch"]
+def message_page(locale: str, text: str, *, base_url: str = "/") -> str:
+    """A short page with one message and a way back to the lessons (busy server, too many opens)."""
+    _ = translator(locale if locale in ("vi", "en") else "vi")
+    body = (f'<section class="hv-card"><p class="hv-error" role="alert">{escape(text)}</p>'
+            f'<a class="hv-btn" href="{base_url}?lang={locale}">‹ {escape(_(T["lessons"]))}</a></section>')
+    return _page(locale, _(T["brand"]), body, lang_links=lang_switch(locale, base_url))
+
+
+def teacher_pin_page(*, locale: str, csrf: str, error: str | None = None, base_url: str = "/") -> str:
+    """The teacher's PIN form, served without a kernel; the PIN is checked by the server (with the lockout)."""
+    _ = translator(locale)
+    err = f'<p class="hv-error" role="alert" id="hv-error">{escape(error)}</p>' if error else ""
+    body = (f'<section class="hv-card hv-pin"><h2>{escape(_(T["pin_title"]))}</h2>{err}'
+            f'<p class="hv-hint">{escape(_(T["pin_help"]))}</p>'
+            f'<form method="post" action="{base_url}hv/teacher?lang={locale}">'
+            f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf)}"><input type="hidden" name="lang" value="{locale}">'
+            f'<label for="hv-pin">{escape(_(T["pin"]))}</label>'
+            f'<input type="password" id="hv-pin" name="pin" inputmode="numeric" autocomplete="off" maxlength="12" required '
+            f'style="width:100%;font-size:1.4rem;letter-spacing:.2em;padding:.5rem;min-height:48px">'
+            f'<button type="submit" class="hv-btn hv-pin-open">{escape(_(T["open"]))}</button></form></section>')
+    return _page(locale, _(T["pin_title"]), body, lang_links=lang_switch(locale, base_url))
+
+
+__all__ = ["catalogue_page", "lesson_url", "lang_switch", "message_page", "teacher_pin_page"]

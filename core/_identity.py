@@ -11,7 +11,13 @@ What this module must never do:
 
 * trust a name or an id from the browser: only an unguessable token, looked up here, names a learner;
 * keep a token in clear: the roster stores its SHA-256, so a copied database file signs nobody in;
-* let a learner id double as a credential: ids are short and shown to the teacher, tokens are not;
+* let a short code sign anyone in: the learner code (the learner id, used with the name to continue
+  on another device) is 8 characters (32^8 ≈ 10^12) and the server rate-limits sign-ins, so guessing
+  is hopeless; the dashboard does not show it unless the teacher asks for one learner's;
+* let the teacher PIN be guessed: failed tries are counted per class in the database (`pin_guard`),
+  across kernels, page reloads and restarts, with a growing wait (`PIN_DELAYS`);
+* keep a token forever: tokens expire after TOKEN_DAYS, and a learner can sign out every device;
+* leave the database readable by others: a SQLite roster and its -wal/-shm files are made 0600;
 * block a plain notebook or nbgrader: outside a classroom it returns None at once.
 """
 from __future__ import annotations
@@ -40,9 +46,29 @@ TOKEN_COOKIE = "hv_token"
 """Cookie that carries the sign-in token."""
 TOKEN_PARAM = "t"
 """Query-string parameter that may carry the token instead (links, tests, scripts)."""
+TEACHER_COOKIE = "hv_teacher"
+"""Cookie of a teacher who typed the PIN on the server's PIN page (the dashboard's kernel checks it)."""
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 """Class codes and learner codes: no 0/O, 1/I — read aloud and typed on a phone without mistakes."""
 MAX_NAME = 60
+LEARNER_CODE_LENGTH = 8
+"""Learner codes (a new learner's id): 32^8 ≈ 10^12 values. With sign-in limited to a few wrong codes
+per name and per address every minutes (`hocvuso.classroom`), guessing a classmate's is hopeless."""
+TOKEN_DAYS = 30
+"""A sign-in token (a device) stays valid this long; then the learner signs in again with name + code."""
+TEACHER_HOURS = 12
+"""A teacher session (after the PIN page) lasts one school day."""
+MIN_PIN_DIGITS = 6
+"""Shortest teacher PIN: with PIN_DELAYS at most ~5 + 24 a day tries get through, so in a 40-day term
+an attacker tries ~1,000 of the 10^6 PINs (0.1 %); a 4-digit PIN would fall in about a week."""
+PIN_FREE_TRIES = 5
+"""Wrong PINs allowed in a row before each further try has to wait (a teacher mistyping)."""
+PIN_MAX_DELAY = 3600.0
+RESERVED_NAMES = frozenset({"giao vien", "co giao", "thay giao", "thay", "co", "teacher", "admin", "gv",
+                            "giaovien", "quan tri", "administrator"})
+"""Names no learner may take (casefolded, without diacritics): they would pose as the teacher."""
+MAX_LEARNERS = 400
+"""New learners one class accepts (a class of 40, each on two or three devices, with room to spare)."""
 
 
 class SignInRefused(ValueError):
@@ -69,8 +95,13 @@ def new_code(length: int = 6) -> str:
 
 
 def new_pin() -> str:
-    """A 6-digit teacher PIN."""
-    return f"{secrets.randbelow(10**6):06d}"
+    """A random teacher PIN of MIN_PIN_DIGITS digits that `check_pin_strength` accepts."""
+    while True:
+        pin = f"{secrets.randbelow(10**MIN_PIN_DIGITS):0{MIN_PIN_DIGITS}d}"
+        try:
+            return check_pin_strength(pin)
+        except ValueError:
+            continue
 
 
 def clean_class_code(code: object) -> str:
@@ -98,6 +129,66 @@ def _hash_pin(pin: str, salt: bytes) -> str:
     return hashlib.pbkdf2_hmac("sha256", pin.encode("utf-8"), salt, 200_000).hex()
 
 
+def pin_delay(failures: int) -> float:
+    """Seconds to wait before the next try after `failures` wrong PINs in a row (0 for the first few)."""
+    if failures < PIN_FREE_TRIES:
+        return 0.0
+    return min(PIN_MAX_DELAY, 15.0 * 2 ** (failures - PIN_FREE_TRIES))
+
+
+def check_pin_strength(pin: object) -> str:
+    """`pin` if it can be a teacher PIN: MIN_PIN_DIGITS to 12 digits, not one digit repeated nor a run."""
+    text = pin.strip() if isinstance(pin, str) else ""
+    if not (text.isdigit() and MIN_PIN_DIGITS <= len(text) <= 12):
+        raise ValueError(f"the teacher PIN must be {MIN_PIN_DIGITS} to 12 digits "
+                         f"(shorter ones can be guessed despite the lockout)")
+    if len(set(text)) == 1 or text in "01234567890123" or text in "98765432109876":
+        raise ValueError("the teacher PIN must not be one digit repeated or a run like 123456")
+    return text
+
+
+def _plain_name(name: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", name.casefold().replace("đ", "d"))
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
+
+
+def restrict_sqlite_files(url: str) -> None:
+    """Make a SQLite database and its -wal/-shm files readable by this user only (0600).
+
+    SQLite creates -wal and -shm with the database file's mode, so a 0600 database keeps them private;
+    files made earlier with a laxer mode are tightened here. Other databases are left alone.
+    """
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return
+    from pathlib import Path
+
+    db = Path(parsed.database).expanduser()
+    if not db.exists():
+        db.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(db, os.O_CREAT | os.O_WRONLY, 0o600))
+    for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")):
+        try:
+            if path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+        except FileNotFoundError:
+            pass
+        except PermissionError:
+            pass  # not ours (a kernel of a server run by another user): nothing to tighten from here
+
+
+@dataclass(frozen=True)
+class PinTry:
+    """The outcome of one PIN try: `ok`, or `wait` seconds before the next may be made; `checked`
+    is False when the PIN was not even looked at (the class had to wait)."""
+
+    ok: bool
+    wait: float = 0.0
+    checked: bool = True
+
+
 class Roster:
     """Classes, learners and sign-in tokens, in the classroom database (any SQLAlchemy URL)."""
 
@@ -123,10 +214,29 @@ class Roster:
         sa.Column("learner_id", sa.String(128), nullable=False),
         sa.Column("created_at", sa.String(40), nullable=False),
     )
+    pin_guard = sa.Table(
+        "pin_guard", metadata,
+        sa.Column("class_code", sa.String(16), primary_key=True),
+        sa.Column("failures", sa.Integer, nullable=False),
+        sa.Column("next_try", sa.Float, nullable=False),
+    )
+    teacher_sessions = sa.Table(
+        "teacher_sessions", metadata,
+        sa.Column("token_hash", sa.String(64), primary_key=True),
+        sa.Column("class_code", sa.String(16), nullable=False),
+        sa.Column("created_at", sa.String(40), nullable=False),
+    )
+    served = sa.Table(
+        "served_classes", metadata,
+        sa.Column("class_code", sa.String(16), primary_key=True),
+        sa.Column("served_at", sa.String(40), nullable=False),
+    )
+    """When each class was last started by `hocvuso serve`: a restart without a class code continues the last."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         try:
+            restrict_sqlite_files(url)
             self.engine = _make_engine(url)
             self.metadata.create_all(self.engine)
         except SQLAlchemyError as exc:
@@ -166,20 +276,78 @@ class Roster:
             return False
         return hmac.compare_digest(_hash_pin(pin.strip(), bytes.fromhex(row.pin_salt)), row.pin_hash)
 
+    def try_pin(self, class_code: str, pin: object, *, now: float | None = None) -> PinTry:
+        """One teacher-PIN try, counted for the class in the database (all kernels, all restarts).
+
+        A try first takes its turn (a compare-and-swap on the failure count, so parallel tries from
+        many pages each count); while the class must wait, the PIN is not even checked. A right PIN
+        clears the count.
+        """
+        import time
+
+        g = self.pin_guard
+        for _ in range(50):
+            moment = time.time() if now is None else now
+            with self.engine.begin() as conn:
+                row = conn.execute(sa.select(g.c.failures, g.c.next_try).where(g.c.class_code == class_code)).first()
+                if row is None:
+                    try:
+                        conn.execute(g.insert().values(class_code=class_code, failures=0, next_try=0.0))
+                    except IntegrityError:
+                        pass
+                    continue
+                if row.next_try > moment:
+                    return PinTry(False, row.next_try - moment, checked=False)
+                taken = conn.execute(g.update().where(g.c.class_code == class_code, g.c.failures == row.failures)
+                                     .values(failures=row.failures + 1,
+                                             next_try=moment + pin_delay(row.failures + 1))).rowcount
+            if taken:
+                break
+        else:
+            return PinTry(False, 1.0, checked=False)
+        if self.check_pin(class_code, pin):
+            with self.engine.begin() as conn:
+                conn.execute(g.update().where(g.c.class_code == class_code).values(failures=0, next_try=0.0))
+            return PinTry(True)
+        return PinTry(False, pin_delay(row.failures + 1))
+
+    def start_teacher_session(self, class_code: str) -> str:
+        """A new teacher session token (after a right PIN); stored hashed, like sign-in tokens."""
+        token = secrets.token_urlsafe(24)
+        with self.engine.begin() as conn:
+            conn.execute(self.teacher_sessions.insert().values(token_hash=_hash_token(token), class_code=class_code,
+                                                               created_at=_now()))
+        return token
+
+    def is_teacher(self, class_code: str, token: object) -> bool:
+        """Whether `token` is a live teacher session of `class_code`."""
+        if not isinstance(token, str) or not 16 <= len(token) <= 64:
+            return False
+        ts = self.teacher_sessions
+        try:
+            with self.engine.connect() as conn:
+                row = conn.execute(sa.select(ts.c.class_code).where(
+                    ts.c.token_hash == _hash_token(token), ts.c.class_code == class_code,
+                    ts.c.created_at >= _ago(hours=TEACHER_HOURS))).first()
+        except SQLAlchemyError:
+            return False
+        return row is not None
+
     # ------------------------------------------------------------------ learners
 
     def sign_in(self, class_code: object, name: object, *, learner_code: object = None) -> tuple[Learner, str]:
         """Sign a learner in; return (learner, token).
 
-        A new sign-in makes a new learner with a fresh 4-character code, so two pupils both called
-        "Lan" are two learners. Coming back on another device, the learner gives the code shown
-        after the first sign-in and continues as the same learner (name must match too).
+        A new sign-in makes a new learner with a fresh LEARNER_CODE_LENGTH-character code, so two
+        pupils both called "Lan" are two learners. Coming back on another device, the learner gives
+        the code shown after the first sign-in and continues as the same learner (name must match
+        too). Names posing as the teacher are refused, and a class takes at most MAX_LEARNERS.
         """
         code = clean_class_code(class_code)
         clean = clean_name(name)
         if not self.class_exists(code):
             raise SignInRefused(f"no class {code!r} in the roster", N_("There is no class with this code. Check it with your teacher."))
-        wanted = normalize_text(learner_code).strip().upper() if isinstance(learner_code, str) else ""
+        wanted = normalize_learner_code(learner_code)
         if wanted:
             with self.engine.connect() as conn:
                 row = conn.execute(sa.select(self.learners.c.learner_id, self.learners.c.name)
@@ -190,8 +358,18 @@ class Roster:
                                     N_("This name and personal code do not match. Leave the code empty to start as a new learner."))
             learner = Learner(class_code=code, name=row.name, learner_id=row.learner_id)
         else:
+            if _plain_name(clean) in RESERVED_NAMES:
+                raise SignInRefused(f"name {clean!r} poses as the teacher", N_("Type your own name."))
+            if self.count_members(code) >= MAX_LEARNERS:
+                raise SignInRefused(f"class {code!r} is full ({MAX_LEARNERS} learners)",
+                                    N_("This class is full. Ask your teacher."))
             learner = self._new_learner(code, clean)
         return learner, self.issue_token(learner)
+
+    def count_members(self, class_code: str) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(self.learners)
+                                    .where(self.learners.c.class_code == class_code)).scalar_one())
 
     def enrol(self, class_code: str, name: str, learner_id: str) -> Learner:
         """Add a learner with a known id (a JupyterHub user name); idempotent."""
@@ -225,7 +403,7 @@ class Roster:
         t, lr = self.tokens, self.learners
         query = (sa.select(lr.c.class_code, lr.c.learner_id, lr.c.name)
                  .join(t, sa.and_(t.c.class_code == lr.c.class_code, t.c.learner_id == lr.c.learner_id))
-                 .where(t.c.token_hash == _hash_token(token)))
+                 .where(t.c.token_hash == _hash_token(token), t.c.created_at >= _ago(days=TOKEN_DAYS)))
         try:
             with self.engine.connect() as conn:
                 row = conn.execute(query).first()
@@ -237,6 +415,12 @@ class Roster:
         with self.engine.begin() as conn:
             conn.execute(self.tokens.delete().where(self.tokens.c.token_hash == _hash_token(token)))
 
+    def revoke_all(self, learner: Learner) -> int:
+        """Sign `learner` out on every device; return how many tokens were revoked."""
+        with self.engine.begin() as conn:
+            return conn.execute(self.tokens.delete().where(self.tokens.c.class_code == learner.class_code,
+                                                           self.tokens.c.learner_id == learner.learner_id)).rowcount
+
     def members(self, class_code: str) -> list[Learner]:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(self.learners).where(self.learners.c.class_code == class_code)
@@ -245,7 +429,7 @@ class Roster:
 
     def _new_learner(self, class_code: str, name: str) -> Learner:
         for _ in range(20):
-            learner_id = new_code(4)
+            learner_id = new_code(LEARNER_CODE_LENGTH)
             try:
                 with self.engine.begin() as conn:
                     conn.execute(self.learners.insert().values(class_code=class_code, learner_id=learner_id,
@@ -260,6 +444,25 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _ago(**delta: float) -> str:
+    """The ISO time `delta` ago, comparable with the stored `created_at` strings."""
+    from datetime import timedelta
+
+    return (datetime.now(timezone.utc) - timedelta(**delta)).isoformat(timespec="seconds")
+
+
+def normalize_learner_code(code: object) -> str:
+    """A typed learner code as stored: upper case, without the spaces and dashes it is shown with."""
+    if not isinstance(code, str):
+        return ""
+    return normalize_text(code).replace(" ", "").replace("-", "").strip().upper()[:16]
+
+
+def show_learner_code(code: str) -> str:
+    """A learner code as printed for people: "ABCD-EFGH" (4-character codes of older classes as they are)."""
+    return f"{code[:4]}-{code[4:]}" if len(code) == 8 else code
+
+
 # ---------------------------------------------------------------------- the kernel side
 
 _lock = threading.Lock()
@@ -272,19 +475,31 @@ def in_classroom() -> bool:
 
 
 def token_from_request(query_string: str | None, cookie_header: str | None) -> str | None:
-    """The sign-in token in a request: `?t=` first, else the hv_token cookie."""
-    values = parse_qs(query_string or "").get(TOKEN_PARAM)
-    if values:
-        return values[-1]
+    """The sign-in token in a request: the hv_token cookie first, else `?t=`.
+
+    The browser's own sign-in wins: a link carrying someone else's `?t=` never replaces the
+    learner signed in on this device (the server also drops such a `?t=` before a kernel sees it).
+    """
     if cookie_header:
         jar = SimpleCookie()
         try:
             jar.load(cookie_header)
         except CookieError:
-            return None
-        if TOKEN_COOKIE in jar:
+            jar = SimpleCookie()
+        if TOKEN_COOKIE in jar and jar[TOKEN_COOKIE].value:
             return jar[TOKEN_COOKIE].value
-    return None
+    values = parse_qs(query_string or "").get(TOKEN_PARAM)
+    return values[-1] if values else None
+
+
+def cookie_value(cookie_header: str | None, name: str) -> str | None:
+    """One cookie's value from a Cookie header (None if absent or unreadable)."""
+    jar = SimpleCookie()
+    try:
+        jar.load(cookie_header or "")
+    except CookieError:
+        return None
+    return jar[name].value if name in jar else None
 
 
 def current_learner(*, wait: bool = True) -> Learner | None:
@@ -334,67 +549,53 @@ def _find_learner(wait: bool) -> Learner | None:
     return learner
 
 
+KERNEL_KEY_ENV = "HOCVUSO_KERNEL_KEY"
+"""Environment variable with this kernel's secret for the visitor channel (set by the server when it
+starts the kernel: `hocvuso._provisioner`)."""
+VISITOR_PATH = "hv/visitor/"
+"""Where a preheated kernel asks the server for its visitor (`hocvuso.classroom._app.VisitorHandler`)."""
+
+
 def _wait_for_visitor() -> None:
-    """Block until Voilà hands this preheated kernel to a visitor and passes the request on.
+    """Block until the server hands this preheated kernel to a visitor and passes the request on.
 
-    `voila.utils.wait_for_request()` gives up quietly when its websocket to the server takes more
-    than 5 s to open or is dropped — exactly what happens while a whole class's pool is being
-    filled on two cores — and the kernel would then carry on as an anonymous visitor. The request
-    has arrived once SCRIPT_NAME is in the environment (Voilà sets it with the query string), so
-    keep asking until then.
+    The kernel asks `GET hv/visitor/KERNEL_ID` with its own secret (HOCVUSO_KERNEL_KEY, given to
+    this kernel alone when it started) and the server answers when a visitor is given this kernel,
+    or after a while with nothing (then it asks again). Voilà's own channel (`/voila/query/ID`, a
+    websocket anyone could open with a made-up id) is not used: a visitor's request reaches exactly
+    the kernel it was given to, and the server forgets it once delivered. The request has arrived
+    once SCRIPT_NAME is in the environment. A dropped connection (a busy laptop filling a class's
+    pool) is asked again; the secret leaves the environment after delivery.
 
-    The same protocol is spoken here with tornado (already in every kernel) rather than through
-    `voila.utils`: importing that module pulls in the Jupyter server, nbconvert and jsonschema,
-    about 40 MB in each of the class's kernels.
+    Plain `urllib` rather than `voila.utils`: importing that pulls in the Jupyter server, nbconvert
+    and jsonschema, about 40 MB in each of the class's kernels.
     """
     import time
 
     while "SCRIPT_NAME" not in os.environ:
         try:
             _request_info()
-        except Exception:  # a dropped connection: ask again
-            pass
-        if "SCRIPT_NAME" not in os.environ:
+        except Exception:  # a dropped connection or a server restarting: ask again
             time.sleep(0.5)
+    os.environ.pop(KERNEL_KEY_ENV, None)
 
 
-def _request_info() -> None:
-    """One round of Voilà's `wait_for_request()`: read the request info sent on /voila/query/KERNEL_ID."""
-    import asyncio
+def _request_info(timeout: float = 40.0) -> None:
+    """One long poll for the visitor's request info; sets it in os.environ when it came."""
     import json
+    import urllib.request
 
     env = os.environ
-    server_url = env.get("VOILA_SERVER_URL", "/")
-    url = (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
-           f"{env.get('VOILA_APP_PORT', '8866')}{env.get('VOILA_WS_BASE_URL', server_url)}voila/query/"
-           f"{env.get('VOILA_KERNEL_ID', '')}")
-    got: dict[str, object] = {}
-
-    async def ask() -> object:
-        from tornado.websocket import websocket_connect
-
-        conn = await websocket_connect(url, connect_timeout=5)
-        try:
-            return await conn.read_message()
-        finally:
-            conn.close()
-
-    def inner() -> None:  # its own loop, in its own thread: the kernel's loop is busy running this cell
-        loop = asyncio.new_event_loop()
-        try:
-            got["message"] = loop.run_until_complete(ask())
-        except Exception as exc:  # noqa: BLE001 - reported to the caller, which asks again
-            got["error"] = exc
-        finally:
-            loop.close()
-
-    thread = threading.Thread(target=inner, name="hocvuso-wait-for-request", daemon=True)
-    thread.start()
-    thread.join()
-    message = got.get("message")
-    if isinstance(message, (str, bytes)):
-        for key, value in json.loads(message).items():
-            os.environ[key] = value
+    url = (f"http://{env.get('VOILA_APP_IP', '127.0.0.1')}:{env.get('VOILA_APP_PORT', '8866')}"
+           f"{env.get('VOILA_SERVER_URL', '/')}{VISITOR_PATH}{env.get('VOILA_KERNEL_ID', '')}")
+    request = urllib.request.Request(url, headers={"X-Hocvuso-Kernel-Key": env.get(KERNEL_KEY_ENV, "")})
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through a proxy
+    with opener.open(request, timeout=timeout) as resp:
+        if resp.status != 200:
+            return
+        for key, value in json.loads(resp.read()).items():
+            if isinstance(key, str) and isinstance(value, str):
+                os.environ[key] = value
 
 
 def _forget() -> None:
@@ -403,5 +604,5 @@ def _forget() -> None:
         _cached.clear()
 
 
-__all__ = ["TOKEN_COOKIE", "TOKEN_PARAM", "ClassInfo", "Roster", "SignInRefused", "current_learner",
+__all__ = ["KERNEL_KEY_ENV", "TEACHER_COOKIE", "TOKEN_COOKIE", "TOKEN_PARAM", "ClassInfo", "PinTry", "Roster", "SignInRefused", "current_learner",
            "in_classroom", "new_code", "new_pin", "token_from_request"]

@@ -13,6 +13,11 @@ pidfds), it logs one warning and starts kernels the ordinary way for the rest of
 A command that is not `python -m hocvuso._kernel` with this interpreter also starts the ordinary
 way. `HOCVUSO_ZYGOTE=0` in the server's environment turns the zygote off (to compare, or if in doubt).
 
+Every kernel it starts (forked or not) gets its own secret in HOCVUSO_KERNEL_KEY: an HMAC of its
+kernel id under a key only this server process holds (`kernel_key`). The classroom hands a visitor's
+request to a preheated kernel only when it shows that secret, so a kernel id seen in a page lets no
+one else ask for, or divert, a visitor.
+
 One zygote per server process, started on the first kernel; requests go through one thread (forks
 are quick and serial; the server's event loop never waits on the socket).
 """
@@ -20,8 +25,11 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import hashlib
+import hmac
 import json
 import os
+import secrets
 import select
 import signal
 import socket
@@ -42,6 +50,22 @@ READY_TIMEOUT = 120.0
 """Seconds the zygote may take to preload (a busy laptop at the start of a class)."""
 REPLY_TIMEOUT = 30.0
 """Seconds one fork may take before the zygote is considered stuck."""
+
+
+KERNEL_KEY_ENV = "HOCVUSO_KERNEL_KEY"
+"""The environment variable with a kernel's secret (read by `hocvuso.core._identity`)."""
+_SERVER_KEY = secrets.token_bytes(32)
+"""Made when the server starts; never leaves this process (kernels get only their own HMAC)."""
+
+
+def kernel_key(kernel_id: str) -> str:
+    """The secret of kernel `kernel_id` (what it was given in HOCVUSO_KERNEL_KEY)."""
+    return hmac.new(_SERVER_KEY, str(kernel_id).encode(), hashlib.sha256).hexdigest()
+
+
+def kernel_key_matches(kernel_id: str, presented: str | None) -> bool:
+    """Whether `presented` is kernel `kernel_id`'s secret (constant-time)."""
+    return bool(presented) and hmac.compare_digest(kernel_key(kernel_id), str(presented))
 
 
 class ZygoteError(RuntimeError):
@@ -286,9 +310,10 @@ class ForkProvisioner(LocalProvisioner):
     """`LocalProvisioner` with kernels forked from the zygote (see the module docstring)."""
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
+        kwargs["env"] = {**(kwargs.get("env") or os.environ), KERNEL_KEY_ENV: kernel_key(self.kernel_id)}
         zygote = _get_zygote(self.log) if forkable(cmd) else None
         if zygote is not None:
-            env = {str(k): str(v) for k, v in (kwargs.get("env") or os.environ).items()}
+            env = {str(k): str(v) for k, v in kwargs["env"].items()}
             cwd = str(kwargs.get("cwd") or os.getcwd())
             try:
                 pid, pidfd = await asyncio.get_running_loop().run_in_executor(_executor, zygote.spawn, cmd, env, cwd)
@@ -320,5 +345,5 @@ def provisioner_stanza() -> dict[str, Any]:
     return {"provisioner_name": PROVISIONER_NAME, "config": {}}
 
 
-__all__ = ["PROVISIONER_NAME", "ForkProvisioner", "ForkedKernel", "Zygote", "ZygoteError", "provisioner_stanza",
+__all__ = ["KERNEL_KEY_ENV", "PROVISIONER_NAME", "ForkProvisioner", "kernel_key", "kernel_key_matches", "ForkedKernel", "Zygote", "ZygoteError", "provisioner_stanza",
            "stop_zygote", "zygote_pid"]

@@ -1,0 +1,215 @@
+"""What keeps one pupil on the class Wi-Fi from freezing, exhausting or impersonating the others.
+
+* `VisitorMailbox`: how a preheated kernel learns who its visitor is. Voilà's own channel
+  (`/voila/query/ID`, a websocket anyone may open with any id, whose close handler deletes the last
+  waiter and whose cache keeps undelivered requests, cookies included) is not served. A kernel asks
+  `GET /hv/visitor/ID` showing its own secret (`hocvuso._provisioner.kernel_key`); the request info
+  is held only until that kernel takes it, and a kernel that does not take it in
+  DELIVERY_TIMEOUT seconds is shut down (its visitor's reload gets a working kernel).
+* `KernelTracker`: which learner (or teacher session) each kernel serves. One kernel per learner per
+  lesson (opening the lesson again replaces the old kernel; answers come back from the store), a
+  few opens a minute per learner and lesson, a total bounded by the class size and by the memory
+  left, kernels idle or stuck for KERNEL_IDLE seconds shut down, and kernel URLs (REST, channels,
+  shutdown) answered only for the kernel's own visitor.
+* `RateLimiter`: sliding-window counts (sign-in failures per address and per name, page opens).
+
+Everything here lives in the server's memory and is consulted on the event loop (no locks).
+"""
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import os
+import time
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
+
+from hocvuso._forms import RateLimiter
+from hocvuso.core._identity import TOKEN_COOKIE, TOKEN_PARAM, cookie_value
+
+_log = logging.getLogger("hocvuso.classroom")
+
+DELIVERY_TIMEOUT = 30.0
+"""Seconds a visitor's request waits for its preheated kernel to take it (it normally takes < 1 s)."""
+POLL_SECONDS = 20.0
+"""How long one kernel's ask for its visitor is held open before it is answered "nobody yet"."""
+KERNEL_IDLE = float(os.environ.get("HOCVUSO_KERNEL_IDLE", "600"))
+"""A visitor's kernel with no message to or from it for this long (idle, or stuck in a cell) is shut
+down, connected or not: a closed tab or a held-open websocket costs memory for minutes, not forever."""
+OPENS_PER_MINUTE = 4
+"""How often one learner may open the same lesson in a minute (each open takes a preheated kernel)."""
+MIN_FREE_MB = float(os.environ.get("HOCVUSO_MIN_FREE_MB", "300"))
+"""No new visitor kernel while the computer has less memory than this available."""
+
+
+def choose_token(cookie_header: str | None, query: str) -> tuple[str | None, str]:
+    """The sign-in token a page request is served with, and its query string without `?t=`.
+
+    The browser's cookie wins; a `?t=` is used only in a browser nobody is signed in on (a link
+    sent to oneself), so a classmate's link never turns this phone into theirs.
+    """
+    params = parse_qsl(query or "", keep_blank_values=True)
+    from_query = [v for k, v in params if k == TOKEN_PARAM]
+    rest = urlencode([(k, v) for k, v in params if k != TOKEN_PARAM])
+    cookie = cookie_value(cookie_header, TOKEN_COOKIE)
+    return (cookie or (from_query[-1] if from_query else None)), rest
+
+
+@dataclass(frozen=True)
+class Visit:
+    """Who a page is being served to: `owner` ("learner:CLASS:ID" or "teacher:HASH") and the notebook."""
+
+    owner: str
+    notebook: str
+
+
+CURRENT_VISIT: contextvars.ContextVar[Visit | None] = contextvars.ContextVar("hocvuso_visit", default=None)
+"""Set by the page handler for the request it serves; read where Voilà hands the page a kernel."""
+
+
+class VisitorMailbox:
+    """Request info for preheated kernels, each delivered to its own kernel only, then forgotten."""
+
+    def __init__(self) -> None:
+        self.pending: dict[str, tuple[dict, float]] = {}
+        self.waiting: dict[str, asyncio.Future] = {}
+        self.last_poll: dict[str, float] = {}
+
+    def deliver(self, kernel_id: str, payload: dict) -> None:
+        waiter = self.waiting.pop(kernel_id, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(payload)
+            return
+        self.pending[kernel_id] = (payload, time.monotonic() + DELIVERY_TIMEOUT)
+
+    async def collect(self, kernel_id: str, wait: float = POLL_SECONDS) -> dict | None:
+        """The request info for `kernel_id` (waiting up to `wait` s for it), or None."""
+        self.last_poll[kernel_id] = time.monotonic()
+        if kernel_id in self.pending:
+            return self.pending.pop(kernel_id)[0]
+        old = self.waiting.get(kernel_id)
+        if old is not None and not old.done():
+            old.cancel()  # the same kernel asks again (its earlier connection dropped)
+        future = asyncio.get_running_loop().create_future()
+        self.waiting[kernel_id] = future
+        try:
+            await asyncio.wait_for(asyncio.shield(future), wait)
+        except (asyncio.TimeoutError, asyncio.CancelledError):
+            pass
+        finally:
+            if self.waiting.get(kernel_id) is future:
+                del self.waiting[kernel_id]
+            self.last_poll[kernel_id] = time.monotonic()
+        return future.result() if future.done() and not future.cancelled() else None
+
+    def is_waiting(self, kernel_id: str) -> bool:
+        """Whether the kernel is asking for its visitor (now, or between two asks)."""
+        return kernel_id in self.waiting or time.monotonic() - self.last_poll.get(kernel_id, -1e9) < 2.0
+
+    def expired(self) -> list[str]:
+        """Kernels that never took their visitor's request in time (that request is dropped)."""
+        now = time.monotonic()
+        late = [k for k, (_p, deadline) in self.pending.items() if deadline < now]
+        for k in late:
+            del self.pending[k]
+        return late
+
+    def forget(self, kernel_id: str) -> None:
+        self.pending.pop(kernel_id, None)
+        self.last_poll.pop(kernel_id, None)
+        waiter = self.waiting.pop(kernel_id, None)
+        if waiter is not None and not waiter.done():
+            waiter.cancel()
+
+
+class KernelTracker:
+    """Which visitor each kernel serves, and the limits on how many kernels visitors get."""
+
+    def __init__(self, kernel_manager, *, max_kernels: int) -> None:
+        self.km = kernel_manager
+        self.max_kernels = max_kernels
+        self.owner: dict[str, Visit] = {}
+        self.by_visit: dict[Visit, str] = {}
+        self.opens = RateLimiter(OPENS_PER_MINUTE, 60.0)
+
+    def refuse(self, visit: Visit) -> str | None:
+        """Why `visit` may not have a kernel now ("busy", "too_often"), or None."""
+        if self.opens.wait(visit) > 0:
+            return "too_often"
+        replacing = visit in self.by_visit
+        if not replacing and (len(self.km.list_kernel_ids()) >= self.max_kernels or memory_available_mb() < MIN_FREE_MB):
+            return "busy"
+        self.opens.hit(visit)
+        return None
+
+    def assign(self, kernel_id: str, visit: Visit | None) -> None:
+        """Kernel `kernel_id` now serves `visit`; its earlier kernel of the same notebook is shut down."""
+        if visit is None:
+            return
+        old = self.by_visit.get(visit)
+        self.owner[kernel_id] = visit
+        self.by_visit[visit] = kernel_id
+        if old is not None and old != kernel_id:
+            self.owner.pop(old, None)
+            self.shutdown(old, "the same visitor opened the page again")
+
+    def owns(self, owner: str | None, kernel_id: str) -> bool:
+        visit = self.owner.get(kernel_id)
+        return visit is not None and owner is not None and visit.owner == owner
+
+    def shutdown(self, kernel_id: str, why: str) -> None:
+        visit = self.owner.pop(kernel_id, None)
+        if visit is not None and self.by_visit.get(visit) == kernel_id:
+            del self.by_visit[visit]
+        if kernel_id not in self.km:
+            return
+        _log.info("Shutting down kernel %s: %s", kernel_id, why)
+
+        async def stop() -> None:
+            try:
+                await self.km.shutdown_kernel(kernel_id, now=True)
+            except Exception as exc:  # noqa: BLE001 - already gone, or going
+                _log.debug("kernel %s shutdown: %r", kernel_id, exc)
+
+        asyncio.get_event_loop().create_task(stop())
+
+    def reap(self, idle: float = KERNEL_IDLE) -> None:
+        """Shut down visitors' kernels with no activity for `idle` seconds; forget vanished ones."""
+        from datetime import datetime, timezone
+
+        now = datetime.now(timezone.utc)
+        for kernel_id in list(self.owner):
+            if kernel_id not in self.km:
+                visit = self.owner.pop(kernel_id)
+                if self.by_visit.get(visit) == kernel_id:
+                    del self.by_visit[visit]
+                continue
+            last = getattr(self.km.get_kernel(kernel_id), "last_activity", None)
+            if last is not None and (now - last).total_seconds() > idle:
+                self.shutdown(kernel_id, f"no activity for {idle:.0f} s")
+
+
+def memory_available_mb() -> float:
+    """MemAvailable from /proc/meminfo in MB (infinite where there is none)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("inf")
+
+
+def max_kernels_for(pools: dict) -> int:
+    """Kernels the server may hold at once: every pool twice (taken and refilled), plus the teacher's."""
+    override = os.environ.get("HOCVUSO_MAX_KERNELS", "")
+    if override.isdigit():
+        return int(override)
+    total = sum(int(v.get("pool_size", 0)) for k, v in pools.items() if k != "default" and isinstance(v, dict))
+    return max(8, 2 * (total or 40) + 4)  # no pools (no preheating): room for a class of 40
+
+
+__all__ = ["CURRENT_VISIT", "KernelTracker", "RateLimiter", "Visit", "VisitorMailbox", "choose_token",
+           "max_kernels_for"]
