@@ -48,6 +48,8 @@ def serve(copy: Path, port: int, log: Path) -> subprocess.Popen:
 
 
 def stop(proc: subprocess.Popen) -> int:
+    if proc.poll() is not None:
+        return proc.returncode
     os.killpg(proc.pid, signal.SIGTERM)
     try:
         return proc.wait(timeout=60)
