@@ -227,5 +227,35 @@ def content_check_cmd(root: Path | None) -> None:
     raise SystemExit(1 if findings else 0)
 
 
+@content.command("export")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("hocvuso-tin-nhan.xlsx"),
+              show_default=True, help="The spreadsheet to write.")
+def content_export_cmd(out: Path) -> None:
+    """Xuất tin nhắn ra bảng tính (kèm trang mẫu trống). Export the messages and a blank template to XLSX."""
+    from hocvuso.core._contentxlsx import export_messages
+
+    count = export_messages(out=out)
+    click.echo(f"Đã xuất {count} tin nhắn / exported {count} messages: {out}")
+
+
+@content.command("import")
+@click.argument("xlsx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dir", "root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="The content folder to write into (default: the bundled content).")
+def content_import_cmd(xlsx: Path, root: Path | None) -> None:
+    """Nhập tin nhắn từ bảng tính: kiểm tra từng dòng rồi ghi YAML, hoặc từ chối và chỉ rõ dòng, cột."""
+    from hocvuso.core._contentxlsx import ImportRefused, import_messages
+
+    try:
+        result = import_messages(xlsx, root=root)
+    except ImportRefused as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"Không nhập gì: {len(exc.problems)} lỗi / nothing imported") from None
+    for path in result.written:
+        click.echo(f"Đã ghi / written: {path}")
+    click.echo(f"{len(result.written)} tin mới hoặc đã sửa, {len(result.unchanged)} tin không đổi")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
