@@ -84,7 +84,7 @@ def test_reporting_to_5656_uses_the_s_sender_content_syntax():
     assert hits
     for text in hits:
         for m in re.finditer("5656", text):
-            assert re.search(r"S (<|NH )", text[max(0, m.start() - 60):m.start()]), text[max(0, m.start() - 80):m.end()]
+            assert re.search(r"\bS\b", text[max(0, m.start() - 80):m.start()]), text[max(0, m.start() - 80):m.end()]
 
 
 def test_loss_guarantee_is_translated_with_its_meaning():
@@ -154,3 +154,15 @@ def test_password_checker_keeps_nist_rules_and_claims_no_breach_check():
         label = _("Not a common or easily guessed password")
         assert "lộ" not in label and "leak" not in label.lower()
     assert unicodedata.normalize("NFC", "ắ") == "ắ"
+
+
+def test_portal_lesson_memo_names_the_police_for_the_judicial_record():
+    memo = notebook_text("thu-tuc-truc-tuyen")
+    assert "Công an tỉnh/thành phố cấp" in memo and "provincial police" in memo
+
+
+def test_impersonation_explanation_is_not_only_about_the_police():
+    flags = yaml.safe_load((content_root() / "flags.yaml").read_text(encoding="utf-8"))
+    explain = next(f for f in flags if f["id"] == "impersonates-authority")["explain"]
+    assert "nhà mạng" in explain["vi"] and "dịch vụ công" in explain["vi"]
+    assert "carrier" in explain["en"]
