@@ -126,7 +126,6 @@ def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Li
         if answers is not None:
             shutil.rmtree(answers, ignore_errors=True)
 
-
     for name, nb_spec in spec.notebooks.items():
         if name not in notebooks or not nb_spec.needs_execution:
             continue
@@ -225,13 +224,15 @@ def grade_batch(*, course: Path, assignment: str, submissions: Path, out: Path |
                 scheduler: str | None = None, allow_unsandboxed: bool = False,
                 progress: Callable[[int, int, Counter], None] | None = None,
                 deadline: datetime | None = None, use_due_date: bool = True,
-                regrade: Iterable[str] = ()) -> BatchSummary:
+                regrade: Iterable[str] = (), allow_unlimited: bool = False) -> BatchSummary:
     """Grade every submission of `assignment`; resumable; writes results into `out`.
 
     `deadline` (else, with `use_due_date`, the course's nbgrader due date) chooses each student's
     version: the last handed in by then; a student with only later versions is graded and marked late.
     `regrade` names statuses (ok, error, …) and/or student ids whose rows are graded again.
     Paths may be relative (to the current folder); a rerun with the absolute path continues the batch.
+    Where this machine cannot limit each submission as a whole (cgroups), the batch refuses unless
+    `allow_unlimited` (then only per-process limits apply, and the summary says so).
 
     Raises GraderError only when the batch cannot run at all (bad course, bad options, no sandbox).
     """
@@ -252,6 +253,11 @@ def grade_batch(*, course: Path, assignment: str, submissions: Path, out: Path |
                 raise GraderError(f"cannot isolate student code: {problem}. Fix that, or pass --no-sandbox to "
                                   "grade without isolation (the results will say so)")
             isolate = False
+    unlimited = bool(needs_code and isolate and _sandbox.probe_limits())
+    if unlimited and not allow_unlimited:
+        raise GraderError(f"cannot limit each submission as a whole: {_sandbox.probe_limits()}. Fix that, or pass "
+                          "--no-limits to grade with per-process limits only (one submission could then use "
+                          "several times --memory)")
     if deadline is None and use_due_date:
         deadline = course_due_date(course, assignment)
     batch_fingerprint = spec_fingerprint(spec) + (f"@{deadline.isoformat()}" if deadline else "")
@@ -291,6 +297,8 @@ def grade_batch(*, course: Path, assignment: str, submissions: Path, out: Path |
         journal.close()
         shutil.rmtree(scratch, ignore_errors=True)
     isolation = "no code run" if not needs_code else ("sandbox" if isolate else "none")
+    if unlimited:
+        isolation += " (per-process limits only)"
     return BatchSummary(out=out, counts={k: v for k, v in counts.items() if v}, graded_now=graded_now,
                         already_graded=len(already), isolation=isolation, seconds=time.monotonic() - started,
                         deadline=deadline, late=sum(1 for c in candidates if c.late),

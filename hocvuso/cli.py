@@ -93,11 +93,15 @@ def serve(lessons: tuple[str, ...], host: str, port: int, class_code: str | None
               help="Grade each student's last version handed in by then (ISO 8601, e.g. 2025-03-01T17:00+07:00; "
                    "without a zone: Vietnam time). Default: the course's due date, if set. A student with only "
                    "later versions is graded and marked late.")
+@click.option("--no-limits", "no_limits", is_flag=True,
+              help="Grade even where each submission cannot get its own memory and process limits (cgroups); "
+                   "only per-process limits then apply.")
 @click.option("--regrade", multiple=True, metavar="STATUS|STUDENT",
               help="Grade these rows again: a status (ok, error, timeout, tampered, invalid, missing) or a student "
                    "id; repeat the option for several. Rows the grader itself failed are always graded again.")
 def grade(course: Path, assignment: str, submissions: Path, out: Path | None, workers: int | None, timeout: float,
-          memory: int, scheduler: str | None, no_sandbox: bool, deadline: str | None, regrade: tuple[str, ...]) -> None:
+          memory: int, scheduler: str | None, no_sandbox: bool, deadline: str | None, regrade: tuple[str, ...],
+          no_limits: bool) -> None:
     """Chấm cả lô bài nộp. Grade a batch of submitted notebooks, safely and resumably.
 
     Paths may be relative to the current folder; rerun the same command (relative or absolute paths)
@@ -114,7 +118,7 @@ def grade(course: Path, assignment: str, submissions: Path, out: Path | None, wo
     progress = _rich_progress() if sys.stderr.isatty() else None
     try:
         grade_batch = functools.partial(grade_batch, deadline=parse_deadline(deadline) if deadline else None,
-                                        regrade=regrade)
+                                        regrade=regrade, allow_unlimited=no_limits)
         if progress is None:
             summary = grade_batch(course=course, assignment=assignment, submissions=submissions, out=out,
                                   workers=workers, timeout=timeout, memory=memory, scheduler=scheduler,

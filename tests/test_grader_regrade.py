@@ -90,3 +90,20 @@ def test_regrade_chosen_statuses_and_students(course, tmp_path):
                    "--regrade", "khong-co-ai")
     assert done.returncode != 0 and "khong-co-ai" in done.stderr and "neither a status" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_no_per_submission_limits_refuses_unless_the_judge_allows_it(tmp_path, monkeypatch):
+    from graderkit import ASSIGNMENT, hand_in, make_course
+    from hocvuso.grader import _sandbox
+    from hocvuso.grader._errors import GraderError
+
+    course = make_course(tmp_path / "course")
+    hand_in(tmp_path / "submitted", course, "an")
+    monkeypatch.setattr(_sandbox, "probe_limits", lambda: "no cgroup controller for memory and pids")
+    with pytest.raises(GraderError, match="no cgroup controller.*--no-limits"):
+        grade_batch(course=course, assignment=ASSIGNMENT, submissions=tmp_path / "submitted", out=tmp_path / "o")
+    assert not (tmp_path / "o" / "results.csv").exists()
+    summary = grade_batch(course=course, assignment=ASSIGNMENT, submissions=tmp_path / "submitted",
+                          out=tmp_path / "o", allow_unlimited=True)
+    assert summary.isolation == "sandbox (per-process limits only)"
+    assert read_results(tmp_path / "o")["an"]["score"] == "10.0"
