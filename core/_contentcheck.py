@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._content import content_root, read_yaml, validate
+from ._content import content_root, load_file, read_yaml, validate
 from ._errors import ContentError
 from ._inbox import LINK_MARK, MessageDef, inbox_paths, load_flags, load_inbox, load_message, message_paths
 
@@ -335,8 +335,6 @@ def check_content(*, root: Path | None = None) -> list[Finding]:
         except ContentError as exc:
             findings.append(Finding(_relative(path, root), path.stem, str(exc)))
             continue
-        from ._content import load_file
-
         findings += check_message(load_file(MessageDef, path), path=_relative(path, root), rules=rules)
     for path in inbox_paths(root):
         findings += _try(path, lambda p=path: load_inbox(p.stem, root=root), root)
