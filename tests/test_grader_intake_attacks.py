@@ -243,3 +243,45 @@ def test_relative_paths_work_and_an_absolute_rerun_continues(tmp_path):
                     tmp_path / "bai.zip", "--out", tmp_path / "ket-qua")
     assert again.returncode == 0, again.stderr
     assert "0 graded now, 2 already graded" in again.stdout
+
+
+def test_a_notebook_swapped_for_a_link_while_grading_is_never_graded_as_the_link(tmp_path):
+    """TOCTOU: a notebook keeps changing between the student's own (wrong) file and a link to a perfect
+    one; the grade is always of bytes read once without following a link, never of the perfect notebook."""
+    import threading
+
+    course = make_course(tmp_path / "course")
+    sub = tmp_path / "submitted"
+    perfect = hand_in(tmp_path / "elsewhere", course, "perfect") / f"{ASSIGNMENT}.ipynb"
+    for who in ("control", "s1", "s2", "s3"):
+        hand_in(sub, course, who, tong="return 0", chan="return True", inbox="wrong")
+    own = (sub / "control" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes()
+    stop = threading.Event()
+
+    def swap(path: Path) -> None:
+        while not stop.is_set():
+            os.symlink(perfect, path.with_name(".link"))
+            os.replace(path.with_name(".link"), path)
+            path.with_name(".own").write_bytes(own)
+            os.replace(path.with_name(".own"), path)
+
+    threads = [threading.Thread(target=swap, args=(sub / who / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",), daemon=True)
+               for who in ("s1", "s2", "s3")]
+    for thread in threads:
+        thread.start()
+    try:
+        grade_batch(course=course, assignment=ASSIGNMENT, submissions=sub, out=tmp_path / "out", workers=2)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    rows = read_results(tmp_path / "out")
+    control = rows["control"]
+    assert control["status"] == "ok" and float(control["score"]) < 10
+    for who in ("s1", "s2", "s3"):
+        row = rows[who]
+        assert row["status"] in ("ok", "invalid"), row
+        if row["status"] == "ok":
+            assert row["score"] == control["score"] and row["sha256"] == control["sha256"], row
+        else:
+            assert "symbolic link" in row["reason"] and str(tmp_path) not in row["reason"], row
