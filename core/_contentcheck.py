@@ -152,6 +152,11 @@ def _host_and_path(address: str) -> tuple[str, str]:
     return (parts.hostname or "").lower(), (parts.path or "").rstrip("/")
 
 
+def _official(domain: str, rules: RulesDef) -> bool:
+    """Listed as official, or under .gov.vn (only Vietnamese state bodies can register those)."""
+    return domain in rules.official_domains or domain.endswith(".gov.vn")
+
+
 def _phone_digits(address: str) -> str | None:
     """The digits of a phone-number sender ("Zalo · 0812 555 475" → "0812555475"), else None."""
     candidate = address.split("·")[-1].strip()
@@ -221,7 +226,7 @@ class Evidence:
             domain = address.rsplit("@", 1)[1].lower()
             if domain in d.free_email_domains:
                 self._add("free-email", [address])
-            elif registrable_domain(domain) not in d.official_domains:
+            elif not _official(registrable_domain(domain), d):
                 self._add("unofficial-email", [address])
         for name in ("foreign-number", "hidden-number", "personal-number", "free-email", "unofficial-email"):
             self._add("unofficial-sender", self.found.get(name, []))
@@ -229,7 +234,7 @@ class Evidence:
             host, path = _host_and_path(link.href)
             reg = registrable_domain(host)
             squashed = re.sub(r"[^a-z0-9]", "", host)
-            if reg not in d.official_domains and (".gov.vn" in host or any(b in squashed for b in d.brand_words)):
+            if not _official(reg, d) and (".gov.vn" in host or any(b in squashed for b in d.brand_words)):
                 self._add("lookalike-domain", [host])
             shown_host, shown_path = _host_and_path(link.shown)
             if (shown_host, shown_path) != (host, path) and shown_host != host:

@@ -151,3 +151,15 @@ def test_reporting_advice_must_use_the_5656_syntax(folder):
     data["key"]["action"]["vi"] = "Báo tin rác: soạn S <số gửi> <nội dung tin> gửi 5656."
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     assert problems(folder) == []
+
+
+def test_any_gov_vn_site_is_official_but_gov_vn_inside_another_domain_is_not(folder):
+    real = {"shown": "vssid.baohiemxahoi.gov.vn", "href": "https://vssid.baohiemxahoi.gov.vn/"}
+    write(folder, name="BHXHVN", address="BHXHVN", verdict="safe", flags=[], links=[real],
+          body="BHXH Việt Nam: tra cứu quá trình đóng bảo hiểm trên ứng dụng VssID hoặc tại [[1]].")
+    assert problems(folder) == []
+    fake = {"shown": "vssid.gov.vn.tra-cuu.cc", "href": "https://vssid.gov.vn.tra-cuu.cc/"}
+    write(folder, name="BHXHVN", address="BHXHVN", verdict="safe", flags=[], links=[fake],
+          body="BHXH Việt Nam: tra cứu quá trình đóng bảo hiểm trên ứng dụng VssID hoặc tại [[1]].")
+    [finding] = problems(folder)
+    assert "'lookalike-link'" in finding and "vssid.gov.vn.tra-cuu.cc" in finding
