@@ -55,6 +55,20 @@ def generate_release(course: Path, assignment: str) -> Path:
     done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
                           cwd=course, capture_output=True, text=True, env=tool_env())
     if done.returncode != 0:
-        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-8:])
-        raise GraderError(f"nbgrader generate_assignment {assignment} failed in {course}:\n{tail}")
+        raise GraderError(f"nbgrader generate_assignment {assignment} failed in {course}: "
+                          f"{_what_went_wrong(done.stdout + done.stderr) or f'exit code {done.returncode}'}")
     return course / "release" / assignment
+
+
+def _what_went_wrong(output: str) -> str:
+    """The one line of nbgrader's output that says what is wrong: the exception that ended its traceback
+    (e.g. "NotJSONError: Notebook does not appear to be JSON"), else its first ERROR line."""
+    import re
+
+    lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
+    raised = [ln for ln in lines if re.match(r"^[\w.]+(Error|Exception|Exit)\b.*:", ln)]
+    if raised:
+        name, _, message = raised[-1].partition(":")
+        return f"{name.rsplit('.', 1)[-1]}:{message}"
+    errors = [ln for ln in lines if "ERROR" in ln]
+    return errors[0] if errors else (lines[-1] if lines else "")

@@ -44,3 +44,25 @@ def test_unknown_lesson_is_a_clear_error():
 def test_serve_course_must_exist(tmp_path):
     done = run("serve", "--course", str(tmp_path / "khong-co"))
     assert done.returncode != 0 and "does not exist" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_assign_works_from_a_venv_that_is_not_activated(tmp_path):
+    """nbgrader's gradebook runs `alembic` by name: hocvuso finds it beside the interpreter, not on PATH."""
+    import os
+
+    env = {**os.environ, "PATH": "/usr/bin:/bin"}  # no venv bin/ on PATH, as when calling venv/bin/hocvuso
+    course = tmp_path / "khoa"
+    for args in (("course", "init", str(course), "--assignment", "lua-dao-tin-nhan"),
+                 ("assign", "--course", str(course), "lua-dao-tin-nhan")):
+        done = subprocess.run([sys.executable, "-m", "hocvuso", *args], capture_output=True, text=True, env=env,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+    assert (course / "release" / "lua-dao-tin-nhan" / "lua-dao-tin-nhan.ipynb").is_file()
+
+
+def test_a_broken_source_notebook_is_one_line_naming_the_problem(tmp_path):
+    (tmp_path / "source" / "bai").mkdir(parents=True)
+    (tmp_path / "source" / "bai" / "bai.ipynb").write_text("{not json", encoding="utf-8")
+    done = run("assign", "--course", str(tmp_path), "bai")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "NotJSONError" in done.stderr, done.stderr
