@@ -38,7 +38,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from ._env import is_grading
 from ._errors import StoreError
 from ._i18n import N_
-from ._store import _make_engine
+from ._store import _create_tables, _make_engine
 from ._submission import Learner
 from ._text import normalize_text
 
@@ -238,7 +238,7 @@ class Roster:
         try:
             restrict_sqlite_files(url)
             self.engine = _make_engine(url)
-            self.metadata.create_all(self.engine)
+            _create_tables(self.engine, self.metadata)
         except SQLAlchemyError as exc:
             shown = sa.engine.make_url(url).render_as_string(hide_password=True)
             raise StoreError(f"cannot open the class roster in {shown}: {exc}") from exc
@@ -259,6 +259,21 @@ class Roster:
                 created = found.created_at
                 conn.execute(self.classes.update().where(self.classes.c.class_code == code).values(**values))
         return ClassInfo(class_code=code, created_at=created)
+
+    def mark_served(self, class_code: str) -> None:
+        """Remember that `class_code` is the class being served now."""
+        code = clean_class_code(class_code)
+        now = datetime.now(timezone.utc).isoformat()  # microseconds: two starts in one second stay ordered
+        with self.engine.begin() as conn:
+            if conn.execute(self.served.update().where(self.served.c.class_code == code)
+                            .values(served_at=now)).rowcount == 0:
+                conn.execute(self.served.insert().values(class_code=code, served_at=now))
+
+    def last_served(self) -> str | None:
+        """The class this store served last (None for a new store)."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(self.served.c.class_code)
+                                .order_by(self.served.c.served_at.desc()).limit(1)).scalar()
 
     def class_exists(self, class_code: str) -> bool:
         with self.engine.connect() as conn:
