@@ -8,6 +8,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from hocvuso.core import Roster
+from hocvuso.core._identity import show_learner_code
+
 pytestmark = pytest.mark.browser
 
 WIDTH, HEIGHT = 360, 740
@@ -48,9 +51,11 @@ def test_sign_in_do_a_task_reload_still_signed_in(phone: Page, classroom, artifa
     phone.locator(".hv-signin-btn").click()
     expect(phone.locator(".hv-hello")).to_contain_text("<script>alert(1)</script>")  # shown as text
     code = phone.locator(".hv-learner-code").inner_text()
+    assert len(code.replace("-", "")) == 8  # shown once, on this device, right after signing in
     shot(phone, artifacts / "classroom-signed-in.png")
 
     phone.locator('.hv-start[data-lesson="lua-dao-tin-nhan"]').click()
+    expect(phone.locator(".hv-who")).to_have_text(f"👤 {NAME}")  # the page says who is signed in, as text
     first = phone.locator(".hv-inbox-open").first
     first.click()
     phone.locator('[data-key="verdict-scam"]').click()
@@ -62,26 +67,41 @@ def test_sign_in_do_a_task_reload_still_signed_in(phone: Page, classroom, artifa
     expect(phone.locator(".hv-inbox-item-answered").first).to_be_visible()  # still signed in, answer restored
     phone.goto(f"{classroom.base}/")
     expect(phone.locator(".hv-learner-code")).to_have_text(code)
+
+    # A classmate's link (their token in ?t=) opened on this phone: still this learner, and the page says so.
+    other = classroom.token("Bình")
+    phone.goto(f"{classroom.base}/voila/render/lua-dao-tin-nhan/lua-dao-tin-nhan.ipynb?lang=vi&t={other}")
+    expect(phone.locator(".hv-who")).to_have_text(f"👤 {NAME}")
+    expect(phone.locator(".hv-inbox-item-answered").first).to_be_visible()  # this learner's own answers
     assert phone.blocked == [], f"requests left the LAN: {phone.blocked}"
     assert phone.dialogs == []
 
 
 def test_dashboard_needs_the_pin_and_shows_names_as_text(phone: Page, classroom, artifacts):
+    """The PIN form is the server's (no kernel before the PIN); the projected table shows no personal
+    code, and the teacher shows one learner's on purpose."""
     phone.goto(f"{classroom.base}/voila/render/giao-vien/bang-dieu-khien.ipynb")
-    pin = phone.locator(".hv-pin-input input")
+    pin = phone.locator("#hv-pin")
     expect(pin).to_be_visible()
-    assert "Lan" not in phone.content()
+    assert "Lan" not in phone.content() and "kernelId" not in phone.content()
     pin.fill("000000")
     phone.locator(".hv-pin-open").click()
-    expect(phone.locator(".hv-pin-msg")).to_contain_text("Sai mã PIN")
+    expect(phone.locator(".hv-error")).to_contain_text("Sai mã PIN")
     assert "Lan" not in phone.content() and phone.locator(".hv-dash-table").count() == 0
     shot(phone, artifacts / "classroom-dashboard-locked.png")
-    pin.fill(classroom.pin)
+    phone.locator("#hv-pin").fill(classroom.pin)
     phone.locator(".hv-pin-open").click()
     cell = phone.locator(".hv-dash-name").first
-    expect(cell).to_have_text(NAME)  # escaped: the markup shows as text, nothing runs
+    expect(cell).to_contain_text(NAME)  # escaped: the markup shows as text, nothing runs
     expect(phone.locator(".hv-dash-csv")).to_be_visible()
     expect(phone.locator("svg.hv-chart").first).to_be_visible()
+    codes = [m.learner_id for m in Roster(classroom.db_url).members(classroom.class_code)]
+    page = phone.content()
+    assert codes and not any(c in page or show_learner_code(c) in page for c in codes)
     shot(phone, artifacts / "classroom-dashboard.png")
+    lan = next(m for m in Roster(classroom.db_url).members(classroom.class_code) if m.name == NAME)
+    phone.locator(".hv-dash-who select").select_option(label=f"{lan.name} · {lan.learner_id[:2]}…")
+    phone.locator(".hv-dash-reveal").click()
+    expect(phone.locator(".hv-dash-revealed")).to_contain_text(show_learner_code(lan.learner_id))
     assert phone.dialogs == []
     assert phone.blocked == [], f"requests left the LAN: {phone.blocked}"
