@@ -158,8 +158,9 @@ def judge_run(name: str, nb_spec: NotebookSpec, outcome: RunOutcome, limits: Lim
                  if isinstance(probes.get(f"{item.grade_id}#{i}"), dict) and probes[f"{item.grade_id}#{i}"].get("timeout")]
     if slow:
         status = "timeout" if status == "ok" else status
-        notes.append(f"{name}: stopped after the time for one call ({limits.probe_seconds:g} s; model tasks "
-                     f"longer) in {', '.join(slow[:8])}{' …' if len(slow) > 8 else ''}; those cases score 0")
+        notes.append(f"{name}: {', '.join(slow[:8])}{' …' if len(slow) > 8 else ''} took longer than the time for "
+                     f"one call ({limits.probe_seconds:g} s; longer for model tasks) and stopped; "
+                     f"{'that case scores' if len(slow) == 1 else 'those cases score'} 0")
     return status, notes, results
 
 

@@ -218,7 +218,8 @@ def main(job_fd, report_fd, files_fd):
     import site
 
     for folder in job.get("site_dirs", ()):
-        site.addsitedir(folder)
+        if folder not in sys.path:
+            site.addsitedir(folder)
     with open(job["notebook"], encoding="utf-8") as fh:
         notebook = _loads(fh.read())
     sink = _Bounded(_int(job.get("max_output", 65536)))

@@ -58,8 +58,8 @@ UID_LOCKS = Path("/run/hocvuso-uids")
 MAX_REPORT_BYTES = 8 * 1024 * 1024
 MAX_FILES = 2000
 """Files of one submission folder copied into the sandbox; more are left out (with a note)."""
-SLACK_PROCESSES = 4
-"""The sandbox's own processes (shell, bubblewrap's monitor and init) counted by the pids cgroup."""
+SLACK_PROCESSES = 3
+"""The sandbox's own processes counted by the pids cgroup (bubblewrap's monitor and init, the runner)."""
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
               "NUMEXPR_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1", "JOBLIB_MULTIPROCESSING": "0",
               "LOKY_MAX_CPU_COUNT": "1"}
@@ -241,6 +241,7 @@ class _Cgroup:
                     _write_if_present(folder / "memory.swap.max", "0")
                 elif controller == "pids":
                     (folder / "pids.max").write_text(str(limits.max_processes + SLACK_PROCESSES))
+                    # (the per-uid RLIMIT_NPROC is set higher, so that this limit, which names itself, bites first)
         except OSError as exc:
             for _c, _v, folder in folders:
                 _rmdir(folder)
@@ -395,11 +396,10 @@ def _environment() -> _Environment:
     if not python:
         raise GraderFault("the grader's Python does not know its own executable (sys.executable is empty)")
     wanted = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
-    site_dirs = []
-    user_site = site.getusersitepackages() if site.ENABLE_USER_SITE else None
-    if user_site and os.path.isdir(user_site) and user_site in sys.path:
-        wanted.add(user_site)
-        site_dirs.append(user_site)
+    # Every site folder the judge's Python uses (its own, the user site, one a .pth added): `-I` in the
+    # sandbox leaves the user site out, so the runner adds them all again (with their .pth files).
+    site_dirs = [p for p in sys.path if os.path.basename(p) in ("site-packages", "dist-packages") and os.path.isdir(p)]
+    wanted.update(site_dirs)
     wanted.add(os.path.dirname(os.path.abspath(python)))
     trees: list[str] = []
     for tree in sorted(wanted, key=len):
@@ -513,7 +513,7 @@ def run(work: Path | None, job: dict, *, files: Mapping[str, bytes] | None = Non
         manifest = [[rel, len(data)] for rel, data in files.items()]
         head = {**{k: v for k, v in job.items() if k != "probes"}, "probes": public, "files": manifest,
                 "workdir": WORK if isolate else str(work), "probe_seconds": limits.probe_seconds,
-                "limits": {"memory_mb": limits.memory_mb, "max_processes": limits.max_processes,
+                "limits": {"memory_mb": limits.memory_mb, "max_processes": limits.max_processes + 2 * SLACK_PROCESSES,
                            "max_file_mb": limits.max_file_mb, "cpu_seconds": int(limits.wall_seconds) + 5},
                 "site_dirs": list(_environment().site_dirs) if isolate else []}
         files_fd = _memfd("hocvuso-files", b"".join(files.values()), opened)
