@@ -30,7 +30,6 @@ T = {
     "code_hidden": N_("Your personal code is hidden so that others cannot read it over your shoulder."),
     "show_code": N_("Show my personal code"),
     "sign_out_all": N_("Sign out on all my devices"),
-    "signed_in_as": N_("Signed in as"),
     "pin_title": N_("Teacher dashboard"),
     "pin": N_("Teacher PIN"),
     "pin_help": N_("Type the PIN printed by `hocvuso serve` on the teacher's computer."),
