@@ -575,7 +575,8 @@ def _keep_unversioned(folder: Path) -> None:
 
 
 def _publish_latest(folder: Path, version: Path) -> None:
-    """Make submitted/STUDENT/ASSIGNMENT/ itself hold a copy of `version` (what stock nbgrader reads)."""
+    """Make submitted/STUDENT/ASSIGNMENT/ itself hold `version` (what stock nbgrader reads), as hard links:
+    each file is stored once on disk (a copy where links cannot be made)."""
     for child in folder.iterdir():
         if child.name == VERSIONS_DIR:
             continue
@@ -585,9 +586,16 @@ def _publish_latest(folder: Path, version: Path) -> None:
             child.unlink()
     for child in version.iterdir():
         if child.is_dir():
-            shutil.copytree(child, folder / child.name, symlinks=True)
+            shutil.copytree(child, folder / child.name, symlinks=True, copy_function=_link_or_copy)
         else:
-            shutil.copyfile(child, folder / child.name)
+            _link_or_copy(child, folder / child.name)
+
+
+def _link_or_copy(source, target) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def find_receipt(submitted: Path, receipt_id: str) -> Receipt | None:

@@ -1,9 +1,21 @@
-"""The upload page: class code + name (or contest id), the assignment, the files → a receipt.
+"""The upload page: who is handing in, the assignment, the files → a receipt.
+
+Who is handing in is never a typed name:
+
+* in a classroom (`hocvuso serve --course`), the signed-in learner (the classroom's sign-in cookie);
+  the upload goes to that learner's folder (their learner id) and nobody else's;
+* for a contest without the classroom (`python -m hocvuso.handin`), the student's contest id and
+  their own hand-in code: the judge makes one per student with
+  `python -m hocvuso.handin codes --course DIR ID...` (printed once, for slips handed out with the
+  task; only their SHA-256 is kept, in COURSE/handin-codes.json, readable by the judge only).
+  Wrong codes are rate-limited per address.
 
 Plain server-rendered HTML (no kernel, no CDN), phone first. The request body is streamed and
 counted: an upload over the limit is discarded as it arrives and refused with a reason, never kept
-in memory whole. Everything else is decided by `hocvuso.grader._handin.hand_in`, which writes
-nothing until the upload is accepted.
+in memory whole. Each student has a storage quota, and so has the whole course (`--student-quota-mb`,
+`--course-quota-mb`). A malformed request is answered 400. Everything else is decided by
+`hocvuso.grader._handin.hand_in`, which writes nothing until the upload is accepted (and stores each
+file once: the latest version is hard links to its files).
 
 Routes (under the server's base URL):
   GET  hv/nop-bai                         the form
@@ -13,8 +25,12 @@ Routes (under the server's base URL):
 from __future__ import annotations
 
 import argparse
+import hashlib
+import hmac
 import json
 import os
+import secrets
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -23,7 +39,7 @@ from pathlib import Path
 import tornado.httputil
 import tornado.web
 
-from hocvuso._forms import CSRF_FIELD, csrf_matches, csrf_token
+from hocvuso._forms import CSRF_FIELD, RateLimiter, csrf_matches, csrf_token
 from hocvuso.core import translator
 from hocvuso.core._i18n import N_
 from hocvuso.grader._handin import (MAX_UPLOAD_BYTES, VIETNAM, M, Refused, assignments_of, course_due_date,
@@ -56,7 +72,22 @@ T = {
     "expired": N_("The form has expired. Reload the page and try again."),
     "again": N_("Hand in again"),
     "no_assignment": N_("No assignment is open for handing in."),
+    "handin_code": N_("Your hand-in code (on the slip from the judge)"),
+    "bad_code": N_("This contest id and hand-in code do not match. Check the slip from the judge."),
+    "no_codes": N_("Handing in is not open: the judge has not made hand-in codes yet."),
+    "sign_in_first": N_("Sign in on the lessons page first: your work is handed in under your own name."),
+    "to_lessons": N_("Go to the lessons page"),
+    "handing_in_as": N_("Handing in as {name}"),
+    "quota": N_("Your storage space is full ({used} of {quota} MB). Ask the judge."),
+    "course_quota": N_("The storage space of this contest is full. Ask the judge."),
+    "too_many": N_("Too many tries. Wait {minutes} minute(s) and try again."),
+    "bad_request": N_("The upload could not be read. Choose your file again and press Hand in."),
 }
+
+CODES_FILE = "handin-codes.json"
+"""In the course folder: contest id → SHA-256 of that student's hand-in code (see `make_codes`)."""
+CODE_LENGTH = 10
+"""Hand-in codes: 10 characters from the classroom's alphabet, 32^10 ≈ 10^15 values."""
 
 CSS = """
 *{box-sizing:border-box}html{font-size:17px}
@@ -94,11 +125,82 @@ class HandinSite:
     max_bytes: int = MAX_UPLOAD_BYTES
     locale: str = "vi"
     db_url: str = ""
-    """The classroom roster (to pre-fill a signed-in learner's name); optional."""
+    """The classroom roster: when set, an upload is the signed-in learner's (a classroom)."""
+    student_quota: int = 0
+    """Bytes one student may keep in submitted/ (0: 5 × max_bytes)."""
+    course_quota: int = 0
+    """Bytes all students together may keep (0: 200 × max_bytes)."""
 
     @property
     def submitted(self) -> Path:
         return self.course / "submitted"
+
+    @property
+    def classroom(self) -> bool:
+        return bool(self.db_url and self.class_code)
+
+
+def _hash_code(code: str) -> str:
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()
+
+
+def make_codes(course: Path, students: list[str]) -> list[tuple[str, str]]:
+    """New hand-in codes for `students` (contest ids): (id, code) pairs to print; only hashes are kept.
+
+    A student given a new code loses the old one (a lost slip is replaced, never reprinted).
+    """
+    from hocvuso.core._identity import CODE_ALPHABET
+    from hocvuso.grader._handin import clean_student
+
+    path = Path(course) / CODES_FILE
+    known = read_codes(course)
+    out = []
+    for raw in students:
+        student = clean_student("", raw)  # a valid contest id, or Refused
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        known[student] = _hash_code(code)
+        out.append((student, code))
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump({"codes": known}, fh, indent=1, sort_keys=True)
+    os.replace(tmp, path)
+    return out
+
+
+def read_codes(course: Path) -> dict[str, str]:
+    try:
+        data = json.loads((Path(course) / CODES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    codes = data.get("codes") if isinstance(data, dict) else None
+    return {str(k): str(v) for k, v in codes.items()} if isinstance(codes, dict) else {}
+
+
+def code_matches(course: Path, student: str, code: str) -> bool:
+    wanted = read_codes(course).get(student)
+    typed = code.replace(" ", "").replace("-", "").upper()
+    return bool(wanted and typed) and hmac.compare_digest(wanted, _hash_code(typed))
+
+
+def stored_bytes(folder: Path) -> int:
+    """Disk used under `folder`, each file once (hard links counted once)."""
+    seen: set[tuple[int, int]] = set()
+    total = 0
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            try:
+                st = os.lstat(os.path.join(root, name))
+            except OSError:
+                continue
+            if (st.st_dev, st.st_ino) not in seen:
+                seen.add((st.st_dev, st.st_ino))
+                total += st.st_size
+    return total
+
+
+WRONG_CODES = RateLimiter(10, 600.0)
+"""Wrong hand-in codes per address (10 per 10 minutes)."""
 
 
 class _Base(tornado.web.RequestHandler):
@@ -128,8 +230,7 @@ class UploadHandler(_Base):
         self._over = False
         if self.request.method == "POST":
             self.request.connection.set_max_body_size(max(4 * self.site.max_bytes, 64 * 1024 * 1024))
-            declared = int(self.request.headers.get("Content-Length", "0") or 0)
-            self._over = declared > self.site.max_bytes + 64 * 1024
+            self._over = _declared_length(self.request) > self.site.max_bytes + 64 * 1024
 
     def data_received(self, chunk: bytes) -> None:
         self._size += len(chunk)
@@ -144,60 +245,97 @@ class UploadHandler(_Base):
         return csrf_token(self)
 
     def get(self) -> None:
-        self.page(name=self._learner_name())
+        self.page()
 
     def post(self) -> None:
         tr = translator(self.locale())
         if self._over:
-            size = max(self._size, int(self.request.headers.get("Content-Length", "0") or 0))
+            size = max(self._size, _declared_length(self.request))
             reason = Refused("too_big", M["too_big"], size=f"{size / 1048576:.1f}",
                              limit=f"{self.site.max_bytes / 1048576:g}")
             self.page(error=reason.reason(self.locale()), status=413)
             return
         args: dict = {}
         files: dict = {}
-        tornado.httputil.parse_body_arguments(self.request.headers.get("Content-Type", ""), b"".join(self._chunks),
-                                              args, files)
+        content_type = self.request.headers.get("Content-Type", "")
+        if not content_type.startswith("multipart/form-data") or "boundary=" not in content_type:
+            self.page(error=tr(T["bad_request"]), status=400)
+            return
+        try:
+            tornado.httputil.parse_body_arguments(content_type, b"".join(self._chunks), args, files)
+        except Exception:  # noqa: BLE001 - any unreadable body is the sender's mistake
+            args, files = {}, {}
         self._chunks = []
-        field = lambda key: (args.get(key) or [b""])[0].decode("utf-8", "replace").strip()  # noqa: E731
+        if not args and not files:
+            self.page(error=tr(T["bad_request"]), status=400)
+            return
+
+        def field(key: str) -> str:
+            return (args.get(key) or [b""])[0].decode("utf-8", "replace").strip()
+
         if not csrf_matches(self, field(CSRF_FIELD)):
             self.page(error=tr(T["expired"]), status=403)
             return
-        name, contest_id, assignment = field("name")[:80], field("contest_id")[:40], field("assignment")[:80]
-        hints = {"name": name, "contest_id": contest_id, "assignment": assignment, "class_code": field("class_code")[:16]}
+        contest_id, assignment = field("contest_id")[:40], field("assignment")[:80]
+        hints = {"contest_id": contest_id, "assignment": assignment}
         uploads = [(f.get("filename", ""), f.get("body", b"")) for f in files.get("files", [])]
+        student, problem = self._student(field("handin_code"), contest_id)
+        if problem:
+            self.page(error=tr(problem[0]).format(**problem[2]), status=problem[1], **hints)
+            return
+        used = stored_bytes(self.site.submitted / student)
+        quota = self.site.student_quota or 5 * self.site.max_bytes
+        incoming = sum(len(body) for _n, body in uploads)
+        if used + incoming > quota:
+            self.page(error=tr(T["quota"]).format(used=f"{used / 1048576:.1f}", quota=f"{quota / 1048576:g}"),
+                      status=413, **hints)
+            return
+        if stored_bytes(self.site.submitted) + incoming > (self.site.course_quota or 200 * self.site.max_bytes):
+            self.page(error=tr(T["course_quota"]), status=507, **hints)
+            return
         try:
-            if self.site.class_code and not contest_id:
-                from hocvuso.core._identity import clean_class_code
-
-                try:
-                    typed = clean_class_code(field("class_code"))
-                except Exception:  # noqa: BLE001 - any malformed code is simply the wrong code
-                    typed = ""
-                if typed != clean_class_code(self.site.class_code):
-                    raise Refused("bad_class", M["bad_class"])
-            receipt = hand_in(self.site.course, assignment, uploads, name=name, contest_id=contest_id,
+            receipt = hand_in(self.site.course, assignment, uploads, contest_id=student,
                               max_bytes=self.site.max_bytes)
         except Refused as exc:
             self.page(error=exc.reason(self.locale()), status=413 if exc.code == "too_big" else 400, **hints)
             return
         self.page(receipt=receipt, **hints)
 
-    def _learner_name(self) -> str:
-        if not self.site.db_url:
-            return ""
+    def _student(self, code: str, contest_id: str) -> tuple[str, tuple | None]:
+        """The student folder this upload goes to, or ("", (msgid, status, fields)) why there is none."""
+        if self.site.classroom:
+            learner = self._learner()
+            if learner is None:
+                return "", (T["sign_in_first"], 403, {})
+            return learner.learner_id, None
+        if not read_codes(self.site.course):
+            return "", (T["no_codes"], 403, {})
+        address = self.request.remote_ip
+        wait = WRONG_CODES.wait(address)
+        if wait > 0:
+            self.set_header("Retry-After", str(int(wait) + 1))
+            return "", (T["too_many"], 429, {"minutes": int(wait // 60) + 1})
+        if not code_matches(self.site.course, contest_id, code):
+            WRONG_CODES.hit(address)
+            return "", (T["bad_code"], 403, {})
+        return contest_id, None
+
+    def _learner(self):
+        """The classroom learner signed in on this browser (cookie only), or None."""
+        from hocvuso.core import Roster
+        from hocvuso.core._identity import TOKEN_COOKIE, cookie_value
+
+        token = cookie_value(self.request.headers.get("Cookie"), TOKEN_COOKIE)
         try:
-            from hocvuso.core import Roster
-            from hocvuso.core._identity import token_from_request
-
-            token = token_from_request(None, self.request.headers.get("Cookie"))
             learner = Roster(self.site.db_url).resolve(token) if token else None
-            return learner.name if learner else ""
-        except Exception:  # noqa: BLE001 - the roster is a convenience here, never a reason to fail
-            return ""
+        except Exception:  # noqa: BLE001 - an unreachable roster signs nobody in
+            return None
+        if learner is None or learner.class_code.upper() != self.site.class_code.upper():
+            return None
+        return learner
 
-    def page(self, *, error: str = "", receipt=None, status: int = 200, name: str = "", contest_id: str = "",
-             assignment: str = "", class_code: str = "") -> None:
+    def page(self, *, error: str = "", receipt=None, status: int = 200, contest_id: str = "",
+             assignment: str = "") -> None:
         locale = self.locale()
         tr = translator(locale)
         base = self.prefix
@@ -214,28 +352,36 @@ class UploadHandler(_Base):
         due = [course_due_date(self.site.course, a) for a in options]
         due_lines = "".join(f'<p class="hv-hint">{escape(a)} — {escape(tr(T["deadline"]).format(when=_local(d)))}</p>'
                             for a, d in zip(options, due) if d)
-        class_field = ""
-        if self.site.class_code:
-            class_field = (f'<label for="hv-class">{escape(tr(T["class_code"]))}</label>'
-                           f'<input type="text" id="hv-class" name="class_code" autocomplete="off" maxlength="16" '
-                           f'autocapitalize="characters" spellcheck="false" value="{escape(class_code or self.get_query_argument("lop", "")[:16])}">')
+        if self.site.classroom:
+            learner = self._learner()
+            if learner is None:
+                body.append(f'<section class="hv-card"><p class="hv-error" role="alert">{escape(tr(T["sign_in_first"]))}</p>'
+                            f'<a class="hv-btn" href="/?lang={locale}">{escape(tr(T["to_lessons"]))}</a></section>')
+                self._finish_page(locale, body, status if status != 200 else 403)
+                return
+            who = (f'<p class="hv-who"><strong>{escape(tr(T["handing_in_as"]).format(name=learner.name))}</strong></p>')
+        else:
+            who = (f'<label for="hv-contest">{escape(tr(T["contest_id"]))}</label>'
+                   f'<input type="text" id="hv-contest" name="contest_id" maxlength="40" autocomplete="off" spellcheck="false" '
+                   f'value="{escape(contest_id)}">'
+                   f'<label for="hv-code">{escape(tr(T["handin_code"]))}</label>'
+                   f'<input type="password" id="hv-code" name="handin_code" maxlength="20" autocomplete="off" spellcheck="false">')
         title = tr(T["again"]) if receipt is not None else tr(T["title"])
         body.append(
             f'<section class="hv-card"><h2>{escape(title)}</h2>'
             f'<form method="post" action="{escape(base)}?lang={locale}" enctype="multipart/form-data" class="hv-upload">'
-            f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(self.csrf())}">{class_field}'
-            f'<label for="hv-name">{escape(tr(T["name"]))}</label>'
-            f'<input type="text" id="hv-name" name="name" maxlength="60" autocomplete="name" value="{escape(name)}">'
-            f'<p class="hv-or">{escape(tr(T["or"]))}</p>'
-            f'<label for="hv-contest">{escape(tr(T["contest_id"]))}</label>'
-            f'<input type="text" id="hv-contest" name="contest_id" maxlength="40" autocomplete="off" spellcheck="false" '
-            f'value="{escape(contest_id)}">'
+            f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(self.csrf())}">{who}'
             f'<label for="hv-assignment">{escape(tr(T["assignment"]))}</label>'
             f'<select id="hv-assignment" name="assignment">{opts}</select>{due_lines}'
             f'<label for="hv-files">{escape(tr(T["files"]))}</label>'
             f'<input type="file" id="hv-files" name="files" multiple accept=".ipynb,.zip,.json,.csv,.txt,.py,.png,.jpg">'
             f'<p class="hv-hint">{escape(tr(T["limit"]).format(mb=f"{self.site.max_bytes / 1048576:g}"))}</p>'
             f'<button type="submit" class="hv-btn hv-send">{escape(tr(T["send"]))}</button></form></section>')
+        self._finish_page(locale, body, status)
+
+    def _finish_page(self, locale: str, body: list[str], status: int) -> None:
+        tr = translator(locale)
+        base = self.prefix
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
         langs = "".join(f'<a href="{escape(base)}?lang={c}"{" aria-current=true" if c == locale else ""}>{c.upper()}</a>'
@@ -245,6 +391,12 @@ class UploadHandler(_Base):
                     f'<link rel="icon" href="data:,"><style>{CSS}</style></head><body>'
                     f'<header class="hv-top"><h1>{escape(tr(T["title"]))}</h1><nav>{langs}</nav></header>'
                     f'<main>{"".join(body)}</main></body></html>')
+
+
+def _declared_length(request) -> int:
+    """The request's Content-Length as a number (0 when absent or not a number)."""
+    value = request.headers.get("Content-Length", "0") or "0"
+    return int(value) if value.strip().isdigit() else 0
 
 
 def _local(moment: datetime | None) -> str:
@@ -322,19 +474,44 @@ def make_app(site: HandinSite) -> tornado.web.Application:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m hocvuso.handin --course DIR [--port 8867] [--host 0.0.0.0] [--class-code X] [--max-mb 20]`."""
+    """`python -m hocvuso.handin --course DIR [--port 8867] [--host 0.0.0.0] [--max-mb 20] [--student-quota-mb N]
+    [--course-quota-mb N]`: the upload page for a contest; students hand in with their contest id and hand-in code.
+
+    `python -m hocvuso.handin codes --course DIR ID [ID...]`: make (or replace) those students' hand-in codes
+    and print them as CSV (id,code) for slips; only their hashes are kept.
+    """
     import asyncio
 
+    args = sys.argv[1:] if argv is None else list(argv)
+    if args[:1] == ["codes"]:
+        parser = argparse.ArgumentParser(prog="python -m hocvuso.handin codes", description=make_codes.__doc__)
+        parser.add_argument("--course", required=True, type=Path)
+        parser.add_argument("students", nargs="+", help="contest ids (letters, digits, . _ -)")
+        opts = parser.parse_args(args[1:])
+        from hocvuso.grader._handin import Refused as _Refused
+
+        try:
+            pairs = make_codes(opts.course.resolve(), opts.students)
+        except _Refused as exc:
+            parser.error(exc.reason("en"))
+        print("contest_id,handin_code")
+        for student, code in pairs:
+            print(f"{student},{code[:5]}-{code[5:]}")
+        return
     parser = argparse.ArgumentParser(prog="python -m hocvuso.handin", description=main.__doc__)
     parser.add_argument("--course", required=True, type=Path)
     parser.add_argument("--host", default="0.0.0.0")
     parser.add_argument("--port", type=int, default=8867)
     parser.add_argument("--class-code", default="")
     parser.add_argument("--max-mb", type=float, default=20.0)
+    parser.add_argument("--student-quota-mb", type=float, default=0.0, help="default: 5 × --max-mb")
+    parser.add_argument("--course-quota-mb", type=float, default=0.0, help="default: 200 × --max-mb")
     parser.add_argument("--locale", choices=["vi", "en"], default="vi")
-    opts = parser.parse_args(argv)
+    opts = parser.parse_args(args)
     site = HandinSite(course=opts.course.resolve(), class_code=opts.class_code,
-                      max_bytes=int(opts.max_mb * 1024 * 1024), locale=opts.locale)
+                      max_bytes=int(opts.max_mb * 1024 * 1024), locale=opts.locale,
+                      student_quota=int(opts.student_quota_mb * 1024 * 1024),
+                      course_quota=int(opts.course_quota_mb * 1024 * 1024))
 
     async def serve() -> None:
         make_app(site).listen(opts.port, address=opts.host, max_body_size=max(4 * site.max_bytes, 64 * 1024 * 1024))
@@ -344,4 +521,4 @@ def main(argv: list[str] | None = None) -> None:
     asyncio.run(serve())
 
 
-__all__ = ["HandinSite", "make_app", "receipt_html", "routes", "routes_from_env"]
+__all__ = ["HandinSite", "code_matches", "make_app", "make_codes", "receipt_html", "routes", "routes_from_env"]
