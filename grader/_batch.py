@@ -293,6 +293,8 @@ def grade_batch(*, course: Path, assignment: str, submissions: Path, out: Path |
             _run_local(workers or os.cpu_count() or 1, pending, spec, limits, isolate, scratch, record)
         records = [r for r in journal.records() if r.student_id in ids]
         _export.write_all(out, spec, records)
+        from . import _gradebook  # nbgrader stays the book of record: gradebook, autograded/, judges' scores back
+        _gradebook.record_batch(course, spec, records, candidates, out)
     finally:
         journal.close()
         shutil.rmtree(scratch, ignore_errors=True)
