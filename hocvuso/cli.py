@@ -149,6 +149,24 @@ def grade(course: Path, assignment: str, submissions: Path, out: Path | None, wo
     click.echo(f"Kết quả / results: {summary.out / 'results.csv'}")
 
 
+@main.command("export")
+@click.option("--course", type=click.Path(file_okay=False, exists=True, path_type=Path), required=True,
+              help="The nbgrader course folder whose gradebook holds the judges' scores (formgrader).")
+@click.option("--assignment", required=True, help="Assignment name (a folder under source/).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The results folder `hocvuso grade` wrote (default ./ket-qua-ASSIGNMENT).")
+def export_cmd(course: Path, assignment: str, out: Path | None) -> None:
+    """Cập nhật kết quả với điểm chấm tay. Rewrite results, feedback and leaderboard with the manual
+    scores judges entered in formgrader (nbgrader's gradebook); grades nothing again."""
+    from hocvuso.grader._gradebook import export_results
+
+    with _clear_errors():
+        summary = export_results(course=course, assignment=assignment, out=out)
+    click.echo(f"Xong / done: {summary.rows} bài, {summary.graded_by_hand} có điểm chấm tay / with manual scores, "
+               f"{summary.waiting} chờ chấm tay / waiting for a person")
+    click.echo(f"Kết quả / results: {summary.out / 'results.csv'}")
+
+
 def _rich_progress():
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
