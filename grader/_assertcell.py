@@ -1,0 +1,200 @@
+"""Run one stock nbgrader test cell (asserts) on the judge's side, against the student's objects over the bridge.
+
+nbgrader's semantics, kept: a test cell that runs without error earns its points, one that raises earns 0,
+one that writes to stderr earns 0, and a cell whose last expression is a number earns that many points
+(partial credit, `nbgrader.utils.get_partial_grade`). Printed output and the assertion's message go to the
+feedback.
+
+What changes: the cell runs here, in a process that never executed student code, with the judge's own
+builtins and imports. The names the cell reads that the student defined resolve, on every read, through
+the bridge (`_bridge`): only plain values or `StudentObject` proxies come back. Names the cell assigns or
+deletes that the student defined are written through to the student's namespace (nbgrader's own
+`ps1` test does ``del squares`` to check that ``sum_of_squares`` uses it). A builtin name always means
+the judge's builtin, even if the student redefined ``abs`` or ``AssertionError``.
+
+A cell the bridge cannot carry (IPython magics, ``get_ipython()``, ``display``, output history, figures)
+is not run: the verdict says it needs the student's process, and the pipeline runs it there and says so
+in the row. Never silently.
+"""
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import traceback
+from dataclasses import dataclass
+from typing import Any
+
+from ._bridge import BridgeError, NeedsStudentProcess, StudentChannel, StudentObject, builtin_names
+
+CELL_FILENAME = "<test cell>"
+
+_IPYTHON_NAMES = frozenset({"get_ipython", "display", "In", "Out", "_oh", "_ih", "_dh", "_i", "_ii", "_iii",
+                            "exit", "quit"})
+_HISTORY_NAMES = frozenset({"_", "__", "___"})
+_FIGURE_MODULES = frozenset({"matplotlib", "pylab", "seaborn", "plotly", "IPython", "ipywidgets", "bokeh"})
+_FIGURE_NAMES = frozenset({"plt", "pyplot", "fig", "ax"})
+
+
+@dataclass(frozen=True)
+class CellVerdict:
+    """The outcome of one test cell run judge-side."""
+
+    score: float | None
+    """Points earned; None when the cell was not run here (see `needs_student_process`)."""
+    max_score: float
+    """The cell's points in the course."""
+    output: str
+    """What the cell printed (its own prints and the student's, stdout), then its last value's repr."""
+    error: str
+    """Why it earned 0: the traceback lines inside the test cell and the exception, or the limit hit."""
+    needs_student_process: str | None = None
+    """Why the bridge cannot carry this cell (it must run beside the student's code), or None."""
+
+
+def needs_student_process(source: str) -> str | None:
+    """The reason a test cell needs the student's own process (IPython state, figures), or None."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        if any(line.lstrip().startswith(("%", "!")) for line in source.splitlines()):
+            return "the test uses IPython syntax (a %magic or !shell line)"
+        return None
+    loaded, stored = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loaded if isinstance(node.ctx, ast.Load) else stored).add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            for module in modules:
+                if module.split(".")[0] in _FIGURE_MODULES:
+                    return f"the test imports {module}, which inspects figures or widgets in the student's process"
+    for name in sorted(loaded):
+        if name in _IPYTHON_NAMES or (name in _HISTORY_NAMES and name not in stored):
+            return f"the test uses {name}, which lives in the student's IPython session"
+        if name in _FIGURE_NAMES and name not in stored:
+            return f"the test uses {name}, a figure drawn in the student's process"
+    return None
+
+
+def _names(tree: ast.AST) -> set[str]:
+    """Every name the cell mentions (read, assigned, deleted, declared global), builtins excepted."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            found.add(node.id)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            found.update(node.names)
+    return found - builtin_names
+
+
+class _CellGlobals(dict):
+    """The test cell's globals: its own names here, the student's names read and written through the bridge.
+
+    CPython looks names up through `__getitem__` / `__setitem__` / `__delitem__` when the globals are a dict
+    subclass (LOAD_NAME, STORE_NAME, DELETE_NAME, and LOAD_GLOBAL in functions the cell defines), so every
+    read of a student name asks the student's namespace afresh, as the cell would in the student's kernel.
+    """
+
+    def __init__(self, channel: StudentChannel, student_names: set[str]) -> None:
+        super().__init__(__builtins__=__import__("builtins"), __name__="__main__")
+        self.channel = channel
+        self.student_names = student_names
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return dict.__getitem__(self, name)
+        except KeyError:
+            if name not in self.student_names:
+                raise
+        try:
+            return self.channel.request("get", name=name)
+        except NameError:
+            raise KeyError(name) from None
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        if name in self.student_names:
+            try:
+                encoded = self.channel.encode(value)
+            except NeedsStudentProcess:
+                encoded = None  # a judge-side object (module, function): kept here, shadowing the student's
+            if encoded is not None or value is None:
+                self.channel.request("set", name=name, value=encoded)
+                dict.pop(self, name, None)
+                return
+        dict.__setitem__(self, name, value)
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self.student_names:
+            dict.__delitem__(self, name)
+            return
+        had_local = dict.pop(self, name, self) is not self
+        try:
+            self.channel.request("del", name=name)
+        except NameError:
+            if not had_local:
+                raise KeyError(name) from None
+
+
+def _error_text(exc: BaseException, source: str) -> str:
+    """The traceback lines that fall inside the test cell, then the exception (never the bridge's internals)."""
+    lines = source.splitlines()
+    out = ["Traceback (most recent call last):"]
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename == CELL_FILENAME and frame.lineno and 0 < frame.lineno <= len(lines):
+            out.append(f"  line {frame.lineno}: {lines[frame.lineno - 1].strip()}")
+    out.extend(line.rstrip("\n") for line in traceback.format_exception_only(type(exc), exc))
+    return "\n".join(out)
+
+
+def _partial(value: Any, points: float) -> tuple[float, str]:
+    """nbgrader's partial credit from the cell's last value (judge-side values only), and its repr."""
+    if value is None:
+        return points, ""
+    if type(value) is StudentObject:
+        return points, "<a student object>"
+    text = repr(value)
+    try:
+        grade = float(text)
+    except ValueError:
+        return points, text
+    if grade > points:
+        raise ValueError(f"partial credit {grade:g} is greater than the cell's {points:g} points")
+    return (grade if grade >= 0 else points), text
+
+
+def run_assert_cell(cell_source: str, channel: StudentChannel, *, points: float) -> CellVerdict:
+    """Run one nbgrader test cell judge-side against the student's namespace behind `channel`.
+
+    The caller ends the cell on the student's side afterwards (`channel.end()`), so the student's cells
+    that follow see what the test cell changed, as in nbgrader.
+    """
+    reason = needs_student_process(cell_source)
+    if reason is not None:
+        return CellVerdict(None, points, "", "", needs_student_process=reason)
+    out, err = io.StringIO(), io.StringIO()
+    error, value = "", None
+    channel.take_limits()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            tree = ast.parse(cell_source, CELL_FILENAME)
+            student_names = set(channel.request("names", names=sorted(_names(tree))))
+            g = _CellGlobals(channel, student_names)
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            exec(compile(tree, CELL_FILENAME, "exec"), g)  # noqa: S102 - the judge's own test code
+            if last is not None:
+                value = eval(compile(ast.Expression(last.value), CELL_FILENAME, "eval"), g)  # noqa: S307
+            score, shown = _partial(value, points)
+        except NeedsStudentProcess as exc:
+            return CellVerdict(None, points, out.getvalue(), "", needs_student_process=str(exc))
+        except (Exception, BridgeError, SystemExit) as exc:  # noqa: BLE001 - any failure of a test cell scores 0
+            score, shown, error = 0.0, "", _error_text(exc, cell_source)
+    limits = channel.take_limits()
+    if limits and not error:
+        score, error = 0.0, "The test caught an error the bridge raised, but the student's code hit a limit: " + limits[0]
+    if err.getvalue() and score:
+        score, error = 0.0, "The test cell wrote to stderr (nbgrader scores that 0):\n" + err.getvalue()
+    elif err.getvalue():
+        error = err.getvalue() + error
+    output = out.getvalue() + (shown + "\n" if shown else "")
+    return CellVerdict(score, points, output, error)
