@@ -1,0 +1,89 @@
+"""Large text that works, measured: at 360×740, at normal size and after one and two taps on A+
+(130 %, 160 %), every interactive element is at least 44×44 CSS px, every text is at least 16 px, and
+nothing is wider than the screen — in the catalogue, every lesson and the teacher dashboard. A third
+tap brings the page back to normal. Screenshots of each lesson at normal and 160 % go to test-artifacts/.
+
+The boxes are measured in the real page (tests/phonekit.py MEASURE): a checkbox counts with its label,
+a table inside its own horizontal scroller may be wider than the screen (the scroller may not).
+"""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from conftest import full_screenshot
+from phonekit import LESSONS, measure, open_lesson, set_text_size, sign_in, tap_once
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def classroom(classroom_factory):
+    server = classroom_factory(class_size=1, pin="975310", lessons=tuple(LESSONS))
+    server.wait_pool()
+    return server
+
+
+@pytest.fixture()
+def phone(offline_phone):
+    offline_phone.set_default_timeout(60_000)
+    return offline_phone
+
+
+def problems(page: Page, where: str) -> list[str]:
+    """What is wrong with the page as it is now, one line per kind (the first few boxes named)."""
+    found = measure(page)
+    out = [f"{where}: {kind} ({len(found[kind])}): {found[kind][:8]}"
+           for kind in ("small_targets", "small_text", "too_wide") if found[kind]]
+    if found["page_width"] > found["viewport"]:
+        out.append(f"{where}: the page scrolls sideways ({found['page_width']} px > {found['viewport']} px)")
+    return out
+
+
+def every_size(page: Page, where: str, shots=None) -> list[str]:
+    """Measure at 100 %, 130 %, 160 % (tapping A+), then tap once more and check it is back to normal."""
+    found: list[str] = []
+    for step, label in enumerate(("100%", "130%", "160%")):
+        set_text_size(page, step)
+        page.wait_for_timeout(300)  # widgets re-flow after the root size changes
+        found += problems(page, f"{where} at {label}")
+        if shots and step in shots:
+            full_screenshot(page, shots[step])
+    page.locator("#hv-large, .hv-large-btn").first.click()
+    assert page.evaluate("() => !/hv-text-/.test(document.documentElement.className)"), \
+        f"{where}: a third tap on A+ did not bring the text back to normal"
+    assert page.evaluate("() => localStorage.getItem('hv-text')") == "0"
+    return found
+
+
+def test_catalogue_at_every_text_size(phone: Page, classroom):
+    phone.goto(f"{classroom.base}/?lop={classroom.class_code}")
+    found = every_size(phone, "catalogue (signed out)")
+    sign_in(phone, classroom.base, classroom.class_code)
+    found += every_size(phone, "catalogue (signed in)")
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_lesson_at_every_text_size(phone: Page, classroom, lesson, artifacts):
+    sign_in(phone, classroom.base, classroom.class_code)
+    open_lesson(phone, classroom.base, lesson)
+    found = every_size(phone, lesson, shots={0: artifacts / f"phone-{lesson}-100.png",
+                                             2: artifacts / f"phone-{lesson}-160.png"})
+    tap_once(phone)
+    set_text_size(phone, 2)
+    found += problems(phone, f"{lesson} after a tap at 160%")
+    full_screenshot(phone, artifacts / f"phone-{lesson}-160-tapped.png")
+    set_text_size(phone, 0)
+    assert not found, "\n".join(found)
+
+
+def test_text_size_is_remembered_from_catalogue_to_lesson(phone: Page, classroom):
+    sign_in(phone, classroom.base, classroom.class_code)
+    set_text_size(phone, 2)
+    open_lesson(phone, classroom.base, LESSONS[0])
+    assert phone.evaluate("() => document.documentElement.classList.contains('hv-text-2')")
+    size = phone.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.hv-task-bar, .hv-dos-bar')"
+                          ".querySelector('button')).fontSize)")
+    assert size >= 16 * 1.6 - 0.5, f"the widget's buttons did not grow with the page ({size} px)"
+    set_text_size(phone, 0)
