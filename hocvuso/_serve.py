@@ -71,8 +71,9 @@ class ServeConfig:
     """Learners expected at once: the preheated pool of the warm lesson."""
     warm: str = ""
     """Lesson that gets the class-size pool (default: the scam lesson if offered, else the first)."""
-    other_pool: int = 2
-    """Preheated kernels for each other lesson."""
+    other_pool: int = 1
+    """Preheated kernels for each other lesson (one: the first visitor is served at once, and 16 lessons
+    of the weekly series do not hold half a gigabyte of kernels nobody opened)."""
     preheat: bool = True
     """Use Voilà's kernel pool (False: stock behaviour, a kernel started per visit)."""
     fill_delay: float = 60.0

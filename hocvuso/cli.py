@@ -49,6 +49,8 @@ def _clear_errors():
 @click.option("--class-size", default=40, show_default=True, type=click.IntRange(1, 500),
               help="Learners expected at once: kernels kept ready for the first lesson.")
 @click.option("--warm", default=None, help="Lesson that gets the class-size pool (default: the scam lesson).")
+@click.option("--other-pool", default=1, show_default=True, type=click.IntRange(0, 50),
+              help="Kernels kept ready for each other lesson.")
 @click.option("--fill-delay", default=60.0, show_default=True, type=click.FloatRange(min=0),
               help="Seconds before a used ready kernel is replaced (refilling competes with arriving phones).")
 @click.option("--no-preheat", is_flag=True, help="Start a kernel per visit instead (slow for a class; low memory).")
@@ -61,15 +63,16 @@ def _clear_errors():
               help="Where the server's routine lines go.")
 @click.option("--verbose", is_flag=True, help="Show the server's routine lines here instead of in --log.")
 def serve(lessons: tuple[str, ...], host: str, port: int, class_code: str | None, new_class: bool, pin: str | None,
-          db_url: str, class_size: int, warm: str | None, fill_delay: float, no_preheat: bool, locale: str,
-          course: Path | None, log_file: str, verbose: bool) -> None:
+          db_url: str, class_size: int, warm: str | None, other_pool: int, fill_delay: float, no_preheat: bool,
+          locale: str, course: Path | None, log_file: str, verbose: bool) -> None:
     """Mở lớp học trên mạng LAN. Serve the classroom: lessons, sign-in and teacher dashboard (Voilà)."""
     from . import _serve
 
     config = _serve.ServeConfig(lessons=lessons, host=host, port=port, class_code=class_code or "",
                                 new_class=new_class, pin=pin or "", db_url=db_url, locale=locale,
-                                class_size=class_size, warm=warm or "", preheat=not no_preheat,
-                                fill_delay=fill_delay, course=str(course or ""), log_file=log_file, verbose=verbose)
+                                class_size=class_size, warm=warm or "", other_pool=other_pool,
+                                preheat=not no_preheat, fill_delay=fill_delay, course=str(course or ""),
+                                log_file=log_file, verbose=verbose)
     with _clear_errors():
         raise SystemExit(_serve.serve(config, version=__version__, say=click.echo))
 

@@ -134,7 +134,7 @@ def test_serve_command_preheats_the_class_and_guards_voila(tmp_path):
         assert needle in cmd
     pools = _serve.pools(config, ["lua-dao-tin-nhan", "thu-tuc-truc-tuyen"])
     assert pools["lua-dao-tin-nhan/lua-dao-tin-nhan.ipynb"]["pool_size"] == 40
-    assert pools["thu-tuc-truc-tuyen/thu-tuc-truc-tuyen.ipynb"]["pool_size"] == 2
+    assert pools["thu-tuc-truc-tuyen/thu-tuc-truc-tuyen.ipynb"]["pool_size"] == 1
     assert pools["default"]["pool_size"] == 0  # the dashboard is not preheated
     assert _serve.absolute_db_url("sqlite:///x.sqlite").startswith("sqlite:////")
     site, names = _serve.build_site(config, tmp_path / "site")
