@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import re
 import threading
 import time
 from html import escape
@@ -72,21 +73,30 @@ _S = {
 }
 
 _CSS = """<style>
-.hv-dash{font-size:16px;max-width:min(960px,calc(100vw - 28px));margin:0 auto;color:#1a1a1a}
+.hv-dash{font-size:1rem;max-width:min(960px,100%);margin:0 auto;color:#1a1a1a;overflow-wrap:anywhere}
 .hv-dash svg{max-width:100%;height:auto;display:block}
 .hv-dash h2{font-size:1.3em;margin:.6em 0 .3em}.hv-dash h3{font-size:1.1em;margin:1em 0 .3em}
-.hv-dash-scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
-.hv-dash table{border-collapse:collapse;width:100%;font-size:.95em}
-.hv-dash th,.hv-dash td{border-bottom:1px solid #ddd;padding:6px 8px;text-align:left;vertical-align:top}
+.hv-dash-scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}
+.hv-dash-scroll:focus{outline:3px solid #ff9800;outline-offset:2px}
+.hv-dash table{border-collapse:collapse;width:100%;font-size:1rem}
+.hv-dash th,.hv-dash td{border-bottom:1px solid #ddd;padding:6px 8px;text-align:left;vertical-align:top;overflow-wrap:normal}
 .hv-dash th{background:#f1f5fb;position:sticky;top:0}
-.hv-dash-code{font-family:monospace;color:#555}
-.hv-dash-dl a{display:inline-block;margin:4px 8px 4px 0;padding:10px 14px;border-radius:8px;background:#1565c0;
-color:#fff;text-decoration:none;font-weight:600}
+.hv-dash-code{font-family:monospace;color:#444}
+.hv-dash-dl a{display:inline-flex;align-items:center;min-height:44px;margin:4px 8px 4px 0;padding:0 14px;border-radius:8px;
+background:#1565c0;color:#fff;text-decoration:none;font-weight:600}
+.hv-dash-dl a.hv-dash-csv{background:#fff;color:#0d47a1;border:2px solid #0d47a1}
 .hv-dash-dl a:focus{outline:3px solid #ff9800;outline-offset:2px}
 .hv-dash-note{color:#444}
-.hv-pin input{font-size:1.4em !important;letter-spacing:.2em;height:2.2em !important}
-.hv-pin button{font-size:1.1em;height:2.6em}
+.hv-pin .widget-text,.hv-pin .widget-password{flex-wrap:wrap;width:100% !important;max-width:100% !important}
+.hv-pin .widget-label{width:100% !important;max-width:100% !important;font-size:1rem;white-space:normal}
+.hv-pin input{font-size:1.4rem !important;letter-spacing:.2em;height:2.2em !important;min-width:0;max-width:100%}
+.hv-dash-root .jupyter-button{font-size:1.1rem;height:auto;min-height:44px;min-width:44px;padding:0 16px;width:auto !important}
 </style>"""
+
+
+def _code(text: str) -> str:
+    """`command` in an (already escaped) help text, shown as code instead of with its backticks."""
+    return re.sub(r"`([^`<>]+)`", r"<code>\1</code>", text)
 
 
 class TeacherDashboard(w.VBox):
@@ -117,17 +127,17 @@ class TeacherDashboard(w.VBox):
         self._render_lock = threading.Lock()
         _ = self._
         self._pin = w.Password(description=_(_S["pin"]), placeholder="••••••",
-                               layout=w.Layout(width="100%", max_width="340px"),
+                               layout=w.Layout(width="100%", max_width="100%"),
                                style={"description_width": "initial"})
         self._pin.add_class("hv-pin-input")
-        self._go = w.Button(description=_(_S["unlock"]), button_style="primary", layout=w.Layout(width="140px"))
+        self._go = w.Button(description=_(_S["unlock"]), button_style="primary", layout=w.Layout(width="auto"))
         self._go.add_class("hv-pin-open")
         self._msg = w.HTML(layout=w.Layout(min_height="1.5em"))
         self._msg.add_class("hv-pin-msg")
         self._go.on_click(lambda _b: self.unlock(self._pin.value))
         self._pin.observe(self._on_pin_submit, names="value")
         help_text = w.HTML(f'{_CSS}<h2>{escape(_(_S["title"]))}</h2>'
-                           f'<p class="hv-dash-note">{escape(_(_S["pin_help"]))}</p>')
+                           f'<p class="hv-dash-note">{_code(escape(_(_S["pin_help"])))}</p>')
         gate = w.VBox([help_text, self._pin, self._go, self._msg])
         gate.add_class("hv-pin")
         gate.add_class("hv-dash")
@@ -180,7 +190,7 @@ class TeacherDashboard(w.VBox):
         self._unlocked = True
         self._store = SqlStore(self._db)
         self._header = w.HTML()
-        self._refresh = w.Button(description=_(_S["refresh"]), icon="", layout=w.Layout(width="140px"))
+        self._refresh = w.Button(description=_(_S["refresh"]), icon="", layout=w.Layout(width="auto"))
         self._refresh.add_class("hv-dash-refresh")
         self._refresh.on_click(lambda _b: self.render(force=True))
         self._body = w.HTML()
