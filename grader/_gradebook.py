@@ -26,11 +26,12 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import sys
 import tempfile
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import nbformat
 
@@ -94,13 +95,27 @@ def _safe_url(url: str) -> str:
 
 
 def record_batch(course: Path, spec: AssignmentSpec, records: list[GradeRecord], candidates: Iterable,
-                 out: Path) -> list[GradeRecord]:
+                 out: Path, *, say: Callable[[str], None] | None = None) -> list[GradeRecord]:
     """Put the batch into the course's gradebook and autograded/; rewrite the exports if judges' scores
     change them. Return the rows as the exports show them (see `merged_records`).
 
-    Called after the exports were written from hocvuso's own grades, so a gradebook that cannot be
-    reached leaves those on disk; it then raises GraderError saying so.
+    Called after the exports were written from hocvuso's own grades. The batch ran, so a gradebook that
+    cannot be reached, or rows it did not take, are said on stderr (`say`) with what to do, not raised:
+    the results stay on disk, and the next run writes whatever the gradebook is still missing.
     """
+    try:
+        return _record_batch(course, spec, records, candidates, out)
+    except GraderError as exc:
+        (say or _stderr)(f"hocvuso grade: {exc}")
+        return records
+
+
+def _stderr(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _record_batch(course: Path, spec: AssignmentSpec, records: list[GradeRecord], candidates: Iterable,
+                  out: Path) -> list[GradeRecord]:
     from . import _export
 
     course = Path(course).resolve()
@@ -136,8 +151,8 @@ def record_batch(course: Path, spec: AssignmentSpec, records: list[GradeRecord],
     if merged != records:
         _export.write_all(out, spec, merged)
     if failed:
-        raise GraderError(f"results are written in {out}; the gradebook did not take {len(failed)} row(s), "
-                          f"run the same command again: {'; '.join(failed[:5])}")
+        raise GraderError(f"results are written in {out}; the course's gradebook did not take {len(failed)} "
+                          f"row(s), run the same command again to retry them: {'; '.join(failed[:5])}")
     return merged
 
 
