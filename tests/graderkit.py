@@ -122,6 +122,11 @@ def read_results(out: Path) -> dict[str, dict]:
         return {row["student_id"]: row for row in csv.DictReader(fh)}
 
 
+GRADER_OUTPUTS = ("gradebook.db", "autograded")
+"""What `hocvuso grade` itself writes in the course (nbgrader's gradebook and autograded/): skip these when
+proving that student code changed nothing in the course."""
+
+
 def tree_digest(root: Path, *, skip: tuple[str, ...] = ()) -> dict[str, str]:
     """Path -> content hash of every file under root (to prove nothing outside the sandbox changed)."""
     import hashlib
@@ -135,7 +140,7 @@ def tree_digest(root: Path, *, skip: tuple[str, ...] = ()) -> dict[str, str]:
 
 
 __all__ = ["ASSIGNMENT", "MAX_SCORE", "NOTEBOOK", "hand_in", "make_course", "read_results", "release_notebook",
-           "set_solution", "tree_digest", "json", "shutil"]
+           "set_solution", "tree_digest", "GRADER_OUTPUTS", "json", "shutil"]
 
 
 # ---------------------------------------------------------------------- real nbgrader on a bundled lesson

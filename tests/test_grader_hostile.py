@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from graderkit import ASSIGNMENT, NOTEBOOK, hand_in, make_course, read_results, tree_digest
+from graderkit import ASSIGNMENT, GRADER_OUTPUTS, NOTEBOOK, hand_in, make_course, read_results, tree_digest
 from hocvuso.grader import grade_batch
 
 pytestmark = [pytest.mark.slow]
@@ -155,12 +155,12 @@ def batch(tmp_path_factory):
     (sub / "khong-nop" / ASSIGNMENT / "ghi-chu.txt").write_text("quên nộp", encoding="utf-8")
     plan["khong-nop"] = ({}, "missing", 0.0)
 
-    before_course, before_sub = tree_digest(course), tree_digest(sub)
+    before_course, before_sub = tree_digest(course, skip=GRADER_OUTPUTS), tree_digest(sub)
     summary = grade_batch(course=course, assignment=ASSIGNMENT, submissions=sub, out=root / "out", workers=2,
                           timeout=15, memory=768)
     listener.close()
     yield {"plan": plan, "results": read_results(root / "out"), "summary": summary, "listener": listener,
-           "course_same": tree_digest(course) == before_course, "sub_same": tree_digest(sub) == before_sub,
+           "course_same": tree_digest(course, skip=GRADER_OUTPUTS) == before_course, "sub_same": tree_digest(sub) == before_sub,
            "out": root / "out"}
     MARKER.unlink(missing_ok=True)
 
