@@ -125,13 +125,20 @@ def discover(path: Path, spec: AssignmentSpec, scratch: Path, *, deadline: datet
     return sorted(_settle_ids(found), key=lambda c: c.student_id)
 
 
-def _layout_root(path: Path, spec: AssignmentSpec) -> Path:
-    """`path`, or its one `submitted/` folder when nothing else of a student's sits beside it."""
-    inside = path / "submitted"
-    if inside.is_dir() and not inside.is_symlink():
-        notebooks, folders = _top_entries(path, spec)
-        if not notebooks and [p.name for p in folders] == ["submitted"]:
-            return inside
+def _layout_root(path: Path, spec: AssignmentSpec, depth: int = 0) -> Path:
+    """Where the students are: `path`, or the one folder it holds when that is a wrapper, not a student.
+
+    A wrapper is a lone `submitted/` folder, or a lone folder that is not a submission itself but holds
+    students' submissions (a zip of "nop-bai/", a folder copied into another): without this, every
+    student inside would become one `missing` row named after the wrapper.
+    """
+    notebooks, folders = _top_entries(path, spec)
+    if notebooks or len(folders) != 1 or folders[0].is_symlink() or depth >= 3:
+        return path
+    only = folders[0]
+    if only.name == "submitted" or (not _holds_assignment(only, spec) and any(
+            _holds_assignment(child, spec) for child in only.iterdir() if child.is_dir() and not child.is_symlink())):
+        return _layout_root(only, spec, depth + 1)
     return path
 
 

@@ -34,12 +34,21 @@ def hocvuso(*args, cwd=None):
                           cwd=cwd, timeout=600)
 
 
+BOOK_OF_RECORD = ("gradebook.db", "autograded")
+"""What a batch writes into the course on purpose (nbgrader's gradebook and autograded/ notebooks)."""
+
+
 def snapshot(*roots: Path) -> dict[str, str]:
-    """Every entry under `roots`, links and FIFOs included, without following any link."""
+    """Every entry under `roots`, links and FIFOs included, without following any link (the course's
+    book of record, which grading fills on purpose, left out)."""
     found = {}
     for root in roots:
         for folder, dirs, files in os.walk(root, followlinks=False):
+            if Path(folder) == root:
+                dirs[:] = [d for d in dirs if d not in BOOK_OF_RECORD]
             for name in dirs + files:
+                if Path(folder) == root and name.startswith(BOOK_OF_RECORD):
+                    continue
                 path = os.path.join(folder, name)
                 info = os.lstat(path)
                 if os.path.islink(path):
@@ -285,3 +294,15 @@ def test_a_notebook_swapped_for_a_link_while_grading_is_never_graded_as_the_link
             assert row["score"] == control["score"] and row["sha256"] == control["sha256"], row
         else:
             assert "symbolic link" in row["reason"] and str(tmp_path) not in row["reason"], row
+
+
+def test_students_inside_a_wrapping_folder_are_found(course, tmp_path):
+    """`zip -r nop-bai.zip nop-bai/`: the students are one level down; none may become one 'missing' row."""
+    holder = tmp_path / "holder"
+    for who in ("an", "bi"):
+        shutil.copytree(course / "release" / LESSON, holder / "nop-bai" / who / LESSON)
+    archive = shutil.make_archive(str(tmp_path / "nop-bai"), "zip", holder, "nop-bai")
+    for given in (archive, holder):  # the zip, and the folder that holds the wrapper
+        out = tmp_path / f"out-{Path(given).name}"
+        grade_batch(course=course, assignment=LESSON, submissions=given, out=out)
+        assert {k: v["status"] for k, v in read_results(out).items()} == {"an": "ok", "bi": "ok"}
