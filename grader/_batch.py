@@ -153,16 +153,15 @@ def _answers_copy(candidate: Candidate, spec: AssignmentSpec, scratch: Path) -> 
     answers or a FIFO in place of a file is that student's `invalid` row (NotebookProblem), not a theft
     or a hang. None for flat notebooks (no folder of their own, so no answers).
     """
-    if candidate.folder is None:
+    names = {f"{item.task_id}{FILE_SUFFIX}" for item in spec.items if item.kind in ("widget", "variant")}
+    if candidate.folder is None or not names:
         return None
     copy = Path(tempfile.mkdtemp(prefix="answers-", dir=scratch))
     try:
-        for item in spec.items:
-            if item.kind in ("widget", "variant"):
-                name = f"{item.task_id}{FILE_SUFFIX}"
-                if os.path.lexists(candidate.folder / name):
-                    data = read_submitted(candidate.folder / name, root=candidate.root, limit=MAX_ANSWERS_BYTES)
-                    (copy / name).write_bytes(data)
+        for name in sorted(names):
+            if os.path.lexists(candidate.folder / name):
+                data = read_submitted(candidate.folder / name, root=candidate.root, limit=MAX_ANSWERS_BYTES)
+                (copy / name).write_bytes(data)
     except BaseException:
         shutil.rmtree(copy, ignore_errors=True)
         raise
