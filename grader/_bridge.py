@@ -44,6 +44,7 @@ import io
 import json
 import os
 import select
+import signal
 import struct
 import sys
 import time
@@ -341,7 +342,8 @@ class Decoder:
         shape = self._shape(body)
         items = [self.decode(x, depth) for x in self._list(body["items"])]
         out = np.empty(len(items), dtype=object)
-        out[:] = items if items else out
+        for i, item in enumerate(items):  # one by one: numpy must not broadcast nested lists
+            out[i] = item
         return out.reshape(shape)
 
     def _values(self, body: Any, depth: int) -> Any:
@@ -544,13 +546,32 @@ def serve_namespace(namespace: dict, rfd: int, wfd: int, *, max_bytes: int = DEF
         except KeyboardInterrupt:
             continue
         if request.get("op") == "end":
-            _write_frame(wfd, _dumps({"id": request.get("id"), "ok": None}))
+            _write_whole(wfd, _dumps({"id": request.get("id"), "ok": None}))
             return
         try:
             payload = server.reply(request)
         except KeyboardInterrupt:
             payload = _dumps({"id": request.get("id"), "err": {"type": "StudentError", "msg": "interrupted"}})
-        _write_frame(wfd, payload)
+        _write_whole(wfd, payload)
+
+
+def _write_whole(fd: int, payload: bytes) -> None:
+    """Write one frame with SIGINT held back, so the judge's interrupt never leaves half a frame in the pipe.
+
+    A SIGINT that arrived meanwhile is delivered after the frame is out, and ignored: it was meant for a
+    request that has already answered.
+    """
+    can_mask = hasattr(signal, "pthread_sigmask")
+    try:
+        if can_mask:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            _write_frame(fd, payload)
+        finally:
+            if can_mask:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    except KeyboardInterrupt:
+        pass
 
 
 # ---------------------------------------------------------------------------------------------- judge's end
