@@ -32,3 +32,5 @@ from ._phone import (PhoneKey, PhoneScenario, check_passphrase, load_phone, need
                      parse_amount, redact, score_phone, step_feedback)  # (issue #6: phone scenarios)
 __all__ += ["PhoneKey", "PhoneScenario", "check_passphrase", "load_phone", "needs_face_check", "parse_amount",
             "redact", "score_phone", "step_feedback"]
+from ._feed import FeedKey, FeedScenario, load_feed, score_feed  # noqa: E402  (news-feed lesson)
+__all__ += ["FeedKey", "FeedScenario", "load_feed", "score_feed"]

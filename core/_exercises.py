@@ -23,5 +23,8 @@ def load_exercise(scenario_id: str) -> tuple[Any, Any]:
     if (root / "scenarios" / f"{scenario_id}.yaml").is_file():
         from ._phone import load_phone  # noqa: PLC0415  (issue #6: phone scenarios)
         return load_phone(scenario_id)
+    if (root / "feeds" / f"{scenario_id}.yaml").is_file():
+        from ._feed import load_feed  # noqa: PLC0415  (news-feed lesson)
+        return load_feed(scenario_id)
     raise ContentError(f"no scenario {scenario_id!r} among the bundled content (looked in inboxes/, "
-                       "dossier_tasks/ and scenarios/)", path=root)
+                       "dossier_tasks/, scenarios/ and feeds/)", path=root)

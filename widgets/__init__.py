@@ -9,3 +9,5 @@ from ._dossier import DossierPortal  # noqa: E402  (issue #3)
 __all__ += ["DossierPortal"]
 from ._phone import PhoneSimulator  # noqa: E402  (issue #6: phone scenarios)
 __all__ += ["PhoneSimulator"]
+from ._feed import NewsFeed  # noqa: E402  (news-feed lesson)
+__all__ += ["NewsFeed"]

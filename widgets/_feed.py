@@ -1,0 +1,240 @@
+"""NewsFeed: a simulated social feed whose posts the learner checks before deciding to share.
+
+Python owns the rules and the state; `feed.js` only draws the synced traits and reports raw learner
+actions as custom messages:
+
+    {"action": "tool",   "post_id", "tool"}       use a simulated check (who posted, date, official page, picture)
+    {"action": "decide", "post_id", "decision"}   share | dont_share | report
+    {"action": "locale", "locale"}
+
+What this module must never do:
+
+* sync a verdict, a decision's explanation or a lesson text before the learner has decided on that post
+  (`view` is the public feed; `feedback` holds decided posts only, in lesson mode only);
+* sync what a check finds before the learner has used that check (`revealed` holds used checks only),
+  so the saved answer says honestly which checks were made before deciding;
+* keep the answer key at all in contest mode (dropped right after loading);
+* trust the front end: every message is validated; a bad one gets a localised `status`, never a
+  kernel crash; a front-end write to a Python-owned trait is ignored;
+* grade from live state: every decision is saved as a Submission through a SubmissionStore.
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any, Literal
+
+import traitlets as t
+
+from ._task import NOT_UNDERSTOOD, SAVED_CONTEST, SAVED_LESSON, Refused, TaskWidget, front_end
+from hocvuso.core import Learner, SubmissionStore, normalize_text, translator
+from hocvuso.core._feed import (DECISIONS, KIND, feed_summary, load_feed, parse_answers, post_feedback, score_feed,
+                                tool_label, tool_result)
+from hocvuso.core._i18n import N_
+
+# Learner-facing reasons (msgids; Vietnamese in feed.po).
+_UNKNOWN_POST = N_("This post is not in the exercise.")
+_UNKNOWN_TOOL = N_("This post cannot be checked that way.")
+_DECIDED = N_("You have already decided on this post; the decision cannot be changed.")
+_PICK_DECISION = N_("Choose share, don't share or report first.")
+_RESTORED = N_("Your earlier answers were restored.")
+
+
+def _ui_strings(locale: str) -> dict[str, str]:
+    """Every label the front end shows, in `locale`. The JS has no user-visible literal text."""
+    _ = translator(locale)
+    return {
+        "language": _("Language"),
+        "post": _("Post {n} of {total}"),
+        "posts": _("Posts"),
+        "go_post": _("Go to post {n}"),
+        "done_mark": _("answered"),
+        "next": _("Next post"),
+        "prev": _("Previous post"),
+        "shares": _("{n} shares"),
+        "picture": _("Picture"),
+        "tools_title": _("Check before you decide"),
+        "tools_hint": _("Tap a check to see what it finds. Checks you make are saved with your decision."),
+        "decide_title": _("What will you do with this post?"),
+        "decide_hint": _("Choose share, don't share or report first."),
+        "send": _("Send"),
+        "send_change": _("Save my changed answer"),
+        "feedback": _("Feedback"),
+        "points": _("Points: {points} of {max}"),
+        "really": _("What this post really is:"),
+        "remember": _("Remember"),
+        "st_hit": _("Your choice: right"),
+        "st_wrong": _("Your choice: not right"),
+        "st_right": _("Also right"),
+        "st_checked": _("You checked it"),
+        "st_skipped": _("You did not check it"),
+        "st_extra": _("Also worth knowing"),
+        "contest_note": _("Contest: no answers are shown. You can change a decision until you hand in."),
+        "finished": _("You have decided on every post."),
+        "total": _("Your score: {points} of {max}"),
+        "went_well": _("Done well"),
+        "to_review": _("Look at these again"),
+        "open_post": _("Post {n}: {author}"),
+    }
+
+
+class NewsFeed(TaskWidget):
+    """A simulated social feed: check each post with simulated tools, then share, don't share or report.
+
+    Parameters
+    ----------
+    feed_id : str
+        Feed to show (``content/feeds/<feed_id>.yaml``), e.g. ``"tin-that-tin-gia"``.
+    task_id : str
+        nbgrader-compatible id under which the answers are saved.
+    mode : "lesson" | "contest"
+        Lesson: each decision is final and explained at once. Contest: no feedback, decisions may
+        change, and the key is never kept in this widget.
+    locale : str, optional
+        ``"vi"`` or ``"en"``; by default the page's language (``?lang``, the catalogue's choice).
+    store : SubmissionStore, optional
+        Where answers go; default `hocvuso.core.default_store()`.
+    learner : Learner, optional
+        Who answers, when the classroom knows it.
+
+    Saved answers: ``{"posts": {post_id: {"decision": "share"|"dont_share"|"report", "checked": [tool, ...]}}}``.
+    """
+
+    _esm, _css = front_end("feed")
+    _kind = KIND
+    _load_scenario = staticmethod(load_feed)
+    _scorer = staticmethod(score_feed)
+    _parse_answers = staticmethod(parse_answers)
+    _id_name = "feed_id"
+    _python_owned = TaskWidget._python_owned | {"revealed", "summary"}
+    _cleared = ("revealed", "feedback", "summary", "status")
+    _answered_in = "posts"
+    _actions = {
+        "tool": lambda self, c: self.check(c.get("post_id"), c.get("tool")),
+        "decide": lambda self, c: self.decide(c.get("post_id"), c.get("decision")),
+    }
+
+    view = t.Dict(read_only=True, help="The public feed in the current locale (FeedScenario.view): posts, the names "
+                  "of their checks and of the decisions. Never a verdict or what a check finds.").tag(sync=True)
+    answers = t.Dict(read_only=True, help="The learner's own answers as saved: {'posts': {post_id: {'decision', "
+                     "'checked'}}}.").tag(sync=True)
+    revealed = t.Dict(read_only=True, help="post id -> [{'tool', 'label', 'text'}]: what each check the learner used "
+                      "found, in the order used. Public behaviour of the simulation, no verdict.").tag(sync=True)
+    feedback = t.Dict(read_only=True, help="post id -> post_feedback(...); lesson mode only, decided posts only.").tag(sync=True)
+    summary = t.Dict(read_only=True, help="Lesson mode, once every post is decided: {'points', 'max_points', 'good', "
+                     "'review'} (feed_summary).").tag(sync=True)
+    status = t.Dict(read_only=True, help="Last outcome for the learner: {'level': 'ok'|'info'|'error', 'text', "
+                    "'msgid'}; empty when there is nothing to say.").tag(sync=True)
+
+    def __init__(self, feed_id: str, *, task_id: str, mode: Literal["lesson", "contest"] = "lesson",
+                 locale: str | None = None, store: SubmissionStore | None = None,
+                 learner: Learner | None = None, **kwargs: Any) -> None:
+        super().__init__(feed_id, task_id=task_id, mode=mode, locale=locale, store=store, learner=learner, **kwargs)
+
+    # ---------------------------------------------------------------- public API
+
+    @property
+    def feed_id(self) -> str:
+        """The feed shown."""
+        return self._scenario_id
+
+    def check(self, post_id: Any, tool: Any) -> str:
+        """Use simulated check `tool` on post `post_id`; returns what it finds (also synced in `revealed`).
+
+        In lesson mode a decided post is closed: its feedback already shows every check's result.
+        """
+        post = self._scenario.post(self._check_post_id(post_id))
+        tool = normalize_text(tool) if isinstance(tool, str) else None
+        if tool not in post.tool_ids:
+            raise Refused(f"post {post.id!r} offers checks {list(post.tool_ids)}, not {tool!r}", _UNKNOWN_TOOL)
+        if post.id in self.answers["posts"] and self.mode == "lesson":
+            raise Refused(f"post {post.id!r} is already decided; in lesson mode a decision is final", _DECIDED)
+        used = self._used.setdefault(post.id, [])
+        if tool not in used:
+            used.append(tool)
+        with self.hold_sync(), self._writing():
+            self._render_revealed()
+        return tool_result(post, tool, self.locale)
+
+    def decide(self, post_id: Any, decision: Any) -> dict[str, Any] | None:
+        """Record the learner's decision on post `post_id`, with the checks used so far, and save it.
+
+        Lesson mode: final, returns the feedback. Contest mode: may be changed, returns None.
+        Raises AnswersInvalid for anything the post does not accept; StoreError if saving failed.
+        """
+        post_id = self._check_post_id(post_id)
+        decision = normalize_text(decision) if isinstance(decision, str) else None
+        if decision not in DECISIONS:
+            raise Refused(f"decision must be one of {DECISIONS}, got {decision!r}", _PICK_DECISION)
+        if post_id in self.answers["posts"] and self.mode == "lesson":
+            raise Refused(f"post {post_id!r} is already decided; in lesson mode a decision is final", _DECIDED)
+        answers = copy.deepcopy(dict(self.answers))
+        answers["posts"][post_id] = {"decision": decision, "checked": list(self._used.get(post_id, []))}
+        parse_answers(self._scenario, answers)  # the same check the grader applies
+        with self.hold_sync(), self._writing():
+            self.set_trait("answers", answers)
+            result_fb = None
+            if self._key is not None:
+                self._render_feedback()
+                result_fb = self.feedback.get(post_id)
+            self._save(SAVED_LESSON if self.mode == "lesson" else SAVED_CONTEST)
+        return copy.deepcopy(result_fb)
+
+    # ---------------------------------------------------------------- validators
+
+    @t.validate("revealed", "summary")
+    def _validate_feed_state(self, proposal: Any) -> dict[str, Any]:
+        return self._check_python_owned(proposal)
+
+    # ---------------------------------------------------------------- helpers
+
+    def _check_post_id(self, post_id: Any) -> str:
+        clean = normalize_text(post_id) if isinstance(post_id, str) else None
+        if clean not in self._post_ids:
+            msg = f"feed {self._scenario_id!r} has no post {post_id!r}; its posts are {list(self._post_ids)}"
+            raise Refused(msg, _UNKNOWN_POST if isinstance(post_id, str) else NOT_UNDERSTOOD)
+        return clean
+
+    def _render_revealed(self) -> None:
+        """What each used check found, in the current locale (caller holds sync and the write flag)."""
+        out = {pid: [{"tool": tool, "label": tool_label(tool, self.locale),
+                      "text": tool_result(self._scenario.post(pid), tool, self.locale)} for tool in tools]
+               for pid, tools in self._used.items() if tools}
+        self.set_trait("revealed", out)
+
+    def _render_feedback(self) -> None:
+        if self._key is None:
+            return
+        result = score_feed(self._scenario, self._key, self.answers)
+        items = {i.item_id: i for i in result.items}
+        self.set_trait("feedback", {pid: post_feedback(self._scenario, self._key, items[pid], self.locale)
+                                    for pid in self.answers["posts"]})
+        if len(self.answers["posts"]) == len(self._post_ids):
+            self.set_trait("summary", feed_summary(self._scenario, result, self.locale))
+
+    def _prepare(self, key: Any) -> None:
+        self._post_ids = tuple(p.id for p in self._scenario.posts)
+        self._used: dict[str, list[str]] = {}
+
+    def _empty_answers(self) -> dict[str, Any]:
+        return {"posts": {}}
+
+    def _render_locale(self) -> None:
+        """Re-draw everything language-dependent (caller holds sync and the write flag)."""
+        self.set_trait("view", self._scenario.view(self.locale))
+        self.set_trait("strings", _ui_strings(self.locale))
+        self._render_revealed()
+        if self.answers.get("posts"):
+            self._render_feedback()
+
+    def _restore_answers(self, parsed: Any) -> None:
+        posts = {pid: {"decision": a.decision, "checked": list(a.checked)} for pid, a in parsed.posts.items()}
+        if not posts:
+            return
+        self._used = {pid: list(a["checked"]) for pid, a in posts.items()}
+        self.set_trait("answers", {"posts": posts})
+        self._render_revealed()
+        self._render_feedback()
+        self._set_status("info", _RESTORED)
+
+
+__all__ = ["NewsFeed"]
