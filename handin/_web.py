@@ -341,8 +341,9 @@ class UploadHandler(_Base):
         base = self.prefix
         options = assignments_of(self.site.course)
         body = []
+        learner = self._learner() if self.site.classroom else None
         if receipt is not None:
-            body.append(receipt_html(receipt, locale, base))
+            body.append(receipt_html(receipt, locale, base, learner.name if learner else ""))
         if error:
             body.append(f'<p class="hv-error" role="alert">{escape(tr(T["refused"]).format(reason=error))}</p>')
         if not options:
@@ -353,7 +354,6 @@ class UploadHandler(_Base):
         due_lines = "".join(f'<p class="hv-hint">{escape(a)} — {escape(tr(T["deadline"]).format(when=_local(d)))}</p>'
                             for a, d in zip(options, due) if d)
         if self.site.classroom:
-            learner = self._learner()
             if learner is None:
                 body.append(f'<section class="hv-card"><p class="hv-error" role="alert">{escape(tr(T["sign_in_first"]))}</p>'
                             f'<a class="hv-btn" href="/?lang={locale}">{escape(tr(T["to_lessons"]))}</a></section>')
@@ -403,8 +403,8 @@ def _local(moment: datetime | None) -> str:
     return moment.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y (UTC+7)") if moment else ""
 
 
-def receipt_html(receipt, locale: str, base: str) -> str:
-    """The receipt card shown after an accepted upload."""
+def receipt_html(receipt, locale: str, base: str, student: str = "") -> str:
+    """The receipt card shown after an accepted upload (`student`: the name to show, default its id)."""
     tr = translator(locale)
     when = parse_timestamp(receipt.received_at)
     files = "".join(f"<li>{escape(f['name'])} ({f['bytes']} B)</li>" for f in receipt.files)
@@ -416,7 +416,7 @@ def receipt_html(receipt, locale: str, base: str) -> str:
     link = f"{base}/bien-nhan/{receipt.receipt_id}"
     return (f'<section class="hv-card hv-receipt" role="status" aria-live="polite" data-receipt="{receipt.receipt_id}">'
             f'<h2>{escape(tr(T["receipt"]))}</h2>{late}<dl>'
-            f'<dt>{escape(tr(T["student"]))}</dt><dd class="hv-r-student">{escape(receipt.student_id)}</dd>'
+            f'<dt>{escape(tr(T["student"]))}</dt><dd class="hv-r-student">{escape(student or receipt.student_id)}</dd>'
             f'<dt>{escape(tr(T["assignment"]))}</dt><dd class="hv-r-assignment">{escape(receipt.assignment)}</dd>'
             f'<dt>{escape(tr(T["received"]))}</dt><dd class="hv-r-time">{escape(_local(when))} · {escape(receipt.received_at)}</dd>'
             f'<dt>{escape(tr(T["version"]))}</dt><dd class="hv-r-version">{receipt.version}</dd>'

@@ -1,4 +1,6 @@
-"""The upload page in `hocvuso serve`, in a real Chromium at 360×740: upload, receipt, versions."""
+"""The upload page in `hocvuso serve`, in a real Chromium at 360×740: upload, receipt, versions.
+
+In a classroom the upload is the signed-in learner's: no name is typed, and a forged one is ignored."""
 from __future__ import annotations
 
 import hashlib
@@ -6,7 +8,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import requests
 from playwright.sync_api import expect
+
+from hocvuso.core import Roster
 
 from graderkit import ASSIGNMENT, NOTEBOOK, make_course, release_notebook, set_solution
 from hocvuso.grader._handin import versions_of
@@ -20,7 +25,7 @@ def served(tmp_path_factory, classroom_factory):
     root = tmp_path_factory.mktemp("upload")
     course = make_course(root / "course")
     server = classroom_factory(workdir=root, extra=("--no-preheat", "--course", str(course)))
-    return server.base, course, root
+    return server.base, course, root, server
 
 
 def student_notebook(course: Path, folder: Path, body: str) -> Path:
@@ -33,16 +38,33 @@ def student_notebook(course: Path, folder: Path, body: str) -> Path:
 
 
 def test_upload_on_a_phone_gives_a_receipt_and_keeps_every_version(served, page, artifacts, tmp_path):
-    base, course, _root = served
+    base, course, _root, server = served
     page.set_viewport_size({"width": 360, "height": 740})
     page.context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort())
     first = student_notebook(course, tmp_path / "v1", "return a - b")
     second = student_notebook(course, tmp_path / "v2", "return a + b")
 
-    page.goto(f"{base}/hv/nop-bai?lop=LOP7A", wait_until="domcontentloaded")
-    expect(page.locator("h1")).to_have_text("Nộp bài")
-    expect(page.locator("#hv-class")).to_have_value("LOP7A")
+    # Not signed in: the page sends the phone to sign in first; a post is refused and writes nothing.
+    page.goto(f"{base}/hv/nop-bai", wait_until="domcontentloaded")
+    expect(page.locator(".hv-error")).to_contain_text("Hãy đăng nhập ở trang bài học trước")
+    assert page.locator("#hv-files").count() == 0
+    anonymous = requests.Session()
+    form = anonymous.get(f"{base}/", timeout=30).text  # the catalogue's form sets the shared CSRF cookie
+    csrf = form.split('name="_hv_csrf" value="')[1].split('"')[0]
+    refused = anonymous.post(f"{base}/hv/nop-bai", timeout=30, files=[("files", (NOTEBOOK, first.read_bytes()))],
+                             data={"_hv_csrf": csrf, "name": "Trần Thị Bé", "assignment": ASSIGNMENT})
+    assert refused.status_code == 403 and not (course / "submitted").exists()
+
+    page.goto(f"{base}/?lop={server.class_code}", wait_until="domcontentloaded")
     page.locator("#hv-name").fill("Trần Thị Bé")
+    page.locator(".hv-signin-btn").click()
+    expect(page.locator(".hv-hello")).to_contain_text("Trần Thị Bé")
+    me = next(m for m in Roster(server.db_url).members(server.class_code) if m.name == "Trần Thị Bé")
+
+    page.goto(f"{base}/hv/nop-bai", wait_until="domcontentloaded")
+    expect(page.locator("h1")).to_have_text("Nộp bài")
+    expect(page.locator(".hv-who")).to_have_text("Nộp bài với tên Trần Thị Bé")
+    assert page.locator("#hv-name").count() == 0 and page.locator("#hv-contest").count() == 0
     page.locator("#hv-assignment").select_option(ASSIGNMENT)
     page.locator("#hv-files").set_input_files(str(first))
     page.locator(".hv-send").click()
@@ -58,15 +80,13 @@ def test_upload_on_a_phone_gives_a_receipt_and_keeps_every_version(served, page,
     with page.expect_download() as download:
         page.locator(".hv-download").click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
-    assert "Biên nhận nộp bài" in text and sha1 in text and "Trần Thị Bé" in text
+    assert "Biên nhận nộp bài" in text and sha1 in text and me.learner_id in text
 
-    folder = course / "submitted" / "Trần Thị Bé" / ASSIGNMENT
+    folder = course / "submitted" / me.learner_id / ASSIGNMENT
     assert (folder / NOTEBOOK).read_bytes() == first.read_bytes()
     assert (folder / "timestamp.txt").read_text().strip().endswith("UTC")
 
-    # Hand in again (the form is still there, name kept): a second version, the first one untouched.
-    expect(page.locator("#hv-name")).to_have_value("Trần Thị Bé")
-    expect(page.locator("#hv-class")).to_have_value("LOP7A")
+    # Hand in again: a second version, the first one untouched.
     page.locator("#hv-files").set_input_files(str(second))
     page.locator(".hv-send").click()
     sha2 = hashlib.sha256(second.read_bytes()).hexdigest()
@@ -79,9 +99,12 @@ def test_upload_on_a_phone_gives_a_receipt_and_keeps_every_version(served, page,
     assert (versions[1].folder / NOTEBOOK).read_bytes() == second.read_bytes()
     assert (folder / NOTEBOOK).read_bytes() == second.read_bytes()
 
-    # A wrong class code is refused with a reason, and nothing is written.
-    page.locator("#hv-class").fill("SAIMA")
-    page.locator("#hv-files").set_input_files(str(second))
-    page.locator(".hv-send").click()
-    expect(page.locator(".hv-error")).to_contain_text("Không có lớp nào với mã này")
-    assert len(versions_of(folder)) == 2
+    # A forged name or contest id in the form (even a classmate's, in decomposed Unicode) is ignored:
+    # the upload is this learner's third version, and nobody else's folder appears.
+    csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "hv_csrf")
+    forged = page.request.post(f"{base}/hv/nop-bai", multipart={
+        "_hv_csrf": csrf, "name": "Bi\u0300nh", "contest_id": "TS-0042", "assignment": ASSIGNMENT,
+        "files": {"name": NOTEBOOK, "mimeType": "application/json", "buffer": first.read_bytes()}})
+    assert forged.status == 200
+    assert sorted(p.name for p in (course / "submitted").iterdir() if p.is_dir()) == [me.learner_id]
+    assert len(versions_of(folder)) == 3
