@@ -38,6 +38,7 @@ import asyncio
 import gzip
 import hashlib
 import json
+import logging
 import os
 import sys
 import threading
@@ -60,8 +61,8 @@ from hocvuso.core._identity import (TEACHER_COOKIE, TEACHER_HOURS, TOKEN_COOKIE,
 
 from ._catalogue import read_lesson
 from ._frontend import ROUTE, FrontendBundleHandler, build_bundle, template_resources
-from ._guard import (CURRENT_VISIT, KernelTracker, RateLimiter, Visit, VisitorMailbox, choose_token,
-                     max_kernels_for)
+from ._guard import (CURRENT_VISIT, KernelTracker, RateLimiter, RepeatFilter, Visit, VisitorMailbox, choose_token,
+                     max_kernels_for, tolerant_messages)
 from ._pages import catalogue_page, message_page, teacher_pin_page
 
 TEMPLATE_DIR = Path(__file__).parent / "template"
@@ -596,6 +597,8 @@ class ClassroomVoila(Voila):
         conf = {"classroom": classroom}
         guarded = guarded_render_handler(classroom)
         hand_visitors_through(MAILBOX, classroom)
+        for logger in {self.log, logging.getLogger("tornado.application"), logging.getLogger("ServerApp")}:
+            logger.addFilter(RepeatFilter())  # the same warning, sent again and again by a pupil: a few lines
         kept = []
         for spec in handlers:
             pattern, handler = spec[0], spec[1]
@@ -608,8 +611,9 @@ class ClassroomVoila(Voila):
             elif pattern.rstrip("/").endswith(("/login", "/logout")):
                 kept.append((pattern, BadRequest))
             elif "/api/kernels/" in pattern or "/voila/api/shutdown/" in pattern:
-                kept.append((pattern, owner_only(no_delay(handler) if issubclass(handler, tornado.websocket.WebSocketHandler)
-                                                 else handler, classroom), *spec[2:]))
+                if issubclass(handler, tornado.websocket.WebSocketHandler):
+                    handler = tolerant_messages(no_delay(handler))
+                kept.append((pattern, owner_only(handler, classroom), *spec[2:]))
             elif isinstance(handler, type) and issubclass(handler, tornado.web.StaticFileHandler):
                 kept.append((pattern, gzip_static(handler), *spec[2:]))
             elif isinstance(handler, type) and issubclass(handler, tornado.websocket.WebSocketHandler):

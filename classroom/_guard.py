@@ -190,6 +190,49 @@ class KernelTracker:
                 self.shutdown(kernel_id, f"no activity for {idle:.0f} s")
 
 
+class RepeatFilter(logging.Filter):
+    """Lets one log message through at most `limit` times a minute (a pupil repeating a refused
+    websocket message must not fill the teacher's disk with the same warning)."""
+
+    def __init__(self, limit: int = 5) -> None:
+        super().__init__()
+        self.counts = RateLimiter(limit, 60.0)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = (record.levelno, str(record.msg)[:200])
+        if self.counts.wait(key) > 0:
+            return False
+        self.counts.hit(key)
+        return True
+
+
+BAD_MESSAGES = 20
+"""Malformed websocket messages one connection may send before it is closed."""
+
+
+def tolerant_messages(handler: type) -> type:
+    """A kernel websocket handler on which a malformed message is logged once (one line, no traceback)
+    and ignored, and a connection that keeps sending them is closed."""
+
+    class Tolerant(handler):  # type: ignore[misc, valid-type]
+        _hv_bad = 0
+
+        def on_message(self, message):
+            try:
+                return super().on_message(message)
+            except Exception as exc:  # noqa: BLE001 - the sender's mistake, not the server's
+                self._hv_bad += 1
+                if self._hv_bad == 1:
+                    _log.warning("Ignoring malformed websocket messages from %s (%s)", self.request.remote_ip,
+                                 type(exc).__name__)
+                if self._hv_bad >= BAD_MESSAGES:
+                    self.close(1008, "malformed messages")
+                return None
+
+    Tolerant.__name__ = Tolerant.__qualname__ = f"Tolerant{handler.__name__}"
+    return Tolerant
+
+
 def memory_available_mb() -> float:
     """MemAvailable from /proc/meminfo in MB (infinite where there is none)."""
     try:
@@ -211,5 +254,5 @@ def max_kernels_for(pools: dict) -> int:
     return max(8, 2 * (total or 40) + 4)  # no pools (no preheating): room for a class of 40
 
 
-__all__ = ["CURRENT_VISIT", "KernelTracker", "RateLimiter", "Visit", "VisitorMailbox", "choose_token",
+__all__ = ["CURRENT_VISIT", "KernelTracker", "RateLimiter", "RepeatFilter", "Visit", "tolerant_messages", "VisitorMailbox", "choose_token",
            "max_kernels_for"]

@@ -227,6 +227,41 @@ def test_kernel_urls_answer_only_their_own_visitor(server):
     assert requests.get(server.base + "/login", timeout=10).status_code in (400, 404)
 
 
+def test_repeated_refused_websocket_messages_log_a_few_lines(server):
+    """Defect 7: hundreds of identical refused or malformed messages on a kernel's websocket leave a few
+    log lines, no tracebacks; the connection sending malformed ones is closed; execute stays refused."""
+    server.wait_pool(timeout=120)
+    sim = learner(server, "Ồn Ào")
+    open_lesson(sim)
+    size = server.log.stat().st_size
+    execute = json.dumps({"channel": "shell", "header": {"msg_id": "x", "msg_type": "execute_request", "session": "s",
+                                                         "username": "", "version": "5.3", "date": ""},
+                          "parent_header": {}, "metadata": {}, "content": {"code": "import os; os.system('id')"},
+                          "buffers": []})
+    for _ in range(300):
+        sim.ws.send(execute)
+    closed = False
+    try:
+        for _ in range(300):
+            sim.ws.send("{}")
+    except (websocket.WebSocketConnectionClosedException, BrokenPipeError, ConnectionResetError):
+        closed = True
+    time.sleep(2)
+    if not closed:
+        try:
+            sim.ws.settimeout(5)
+            while True:
+                sim.ws.recv()
+        except websocket.WebSocketConnectionClosedException:
+            closed = True
+        except (websocket.WebSocketTimeoutException, OSError):
+            pass
+    grown = server.log.read_text(errors="replace")[size:]
+    assert closed, "a connection sending malformed messages stays open"
+    assert "Traceback" not in grown and len(grown) < 20_000, len(grown)
+    assert "uid=" not in grown
+
+
 # ---------------------------------------------------------------------------------------------- 3
 
 
