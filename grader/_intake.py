@@ -151,16 +151,22 @@ def _top_entries(path: Path, spec: AssignmentSpec) -> tuple[list[Path], list[Pat
         elif child.is_symlink():
             folders.append(child)
         elif child.is_dir():
-            if child.name in JUNK_FOLDERS and not _holds_assignment(child, spec):
+            if child.name in JUNK_FOLDERS and not _holds_assignment(child, spec, strict=True):
                 continue
             folders.append(child)
         # other files (READMEs, the upload page's ledger, .DS_Store) are nobody's submission
     return notebooks, folders
 
 
-def _holds_assignment(folder: Path, spec: AssignmentSpec) -> bool:
+def _holds_assignment(folder: Path, spec: AssignmentSpec, *, strict: bool = False) -> bool:
+    """True when `folder` looks like a student's: the assignment's folder, or notebooks (`strict`: notebooks
+    named as the assignment's, so Jupyter's "NAME-checkpoint.ipynb" copies do not count)."""
     try:
-        return (folder / spec.name).exists() or any(folder.glob("*.ipynb"))
+        if (folder / spec.name).exists():
+            return True
+        if strict:
+            return any(os.path.lexists(folder / f"{name}.ipynb") for name in spec.notebooks)
+        return any(folder.glob("*.ipynb"))
     except OSError:
         return True
 

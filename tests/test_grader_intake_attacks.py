@@ -306,3 +306,20 @@ def test_students_inside_a_wrapping_folder_are_found(course, tmp_path):
         out = tmp_path / f"out-{Path(given).name}"
         grade_batch(course=course, assignment=LESSON, submissions=given, out=out)
         assert {k: v["status"] for k, v in read_results(out).items()} == {"an": "ok", "bi": "ok"}
+
+
+def test_flat_notebooks_links_pipes_and_dot_files_each_get_their_row(course, tmp_path):
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    release = course / "release" / LESSON / NOTEBOOK
+    for who in ("an", ".an"):
+        shutil.copy(release, flat / f"{who}.ipynb")
+    os.symlink(course / "source" / LESSON / NOTEBOOK, flat / "link.ipynb")
+    os.mkfifo(flat / "pipe.ipynb")
+    (flat / ".ipynb_checkpoints").mkdir()
+    shutil.copy(release, flat / ".ipynb_checkpoints" / "an-checkpoint.ipynb")
+    grade_batch(course=course, assignment=LESSON, submissions=flat, out=tmp_path / "out")
+    rows = read_results(tmp_path / "out")
+    assert {k: v["status"] for k, v in rows.items()} == {"an": "ok", ".an": "ok", "link": "invalid", "pipe": "invalid"}
+    assert "symbolic link" in rows["link"]["reason"] and "source" not in rows["link"]["reason"]
+    assert "not a regular file" in rows["pipe"]["reason"]
