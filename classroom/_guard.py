@@ -32,6 +32,8 @@ _log = logging.getLogger("hocvuso.classroom")
 
 DELIVERY_TIMEOUT = 30.0
 """Seconds a visitor's request waits for its preheated kernel to take it (it normally takes < 1 s)."""
+COLD_DELIVERY_TIMEOUT = 300.0
+"""The same for a kernel that has not asked yet (still starting: a class arriving before its pool is warm)."""
 POLL_SECONDS = 20.0
 """How long one kernel's ask for its visitor is held open before it is answered "nobody yet"."""
 KERNEL_IDLE = float(os.environ.get("HOCVUSO_KERNEL_IDLE", "600"))
@@ -110,7 +112,8 @@ class VisitorMailbox:
     def expired(self) -> list[str]:
         """Kernels that never took their visitor's request in time (that request is dropped)."""
         now = time.monotonic()
-        late = [k for k, (_p, deadline) in self.pending.items() if deadline < now]
+        late = [k for k, (_p, deadline) in self.pending.items()
+                if deadline + (0 if k in self.last_poll else COLD_DELIVERY_TIMEOUT - DELIVERY_TIMEOUT) < now]
         for k in late:
             del self.pending[k]
         return late

@@ -6,6 +6,7 @@ import asyncio
 import os
 import stat
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -37,12 +38,17 @@ def test_a_visitor_reaches_only_the_kernel_it_was_given_to_and_is_then_forgotten
         assert box.is_waiting("k2")
         box.deliver("k2", {"SCRIPT_NAME": "/x"})
         assert await waiting == {"SCRIPT_NAME": "/x"}
-        box.deliver("k3", {"HTTP_COOKIE": "hv_token=other"})  # k3 never asks
+        box.deliver("k3", {"HTTP_COOKIE": "hv_token=other"})  # k3 asked once, then stopped asking
+        box.deliver("k4", {"HTTP_COOKIE": "hv_token=late"})  # k4 is still starting: it has never asked
 
+    box.last_poll["k3"] = 0.0
     asyncio.run(scenario())
-    assert box.pending.keys() == {"k3"} and box.expired() == []
-    monkeypatch.setattr("hocvuso.classroom._guard.time.monotonic", lambda: 1e12)
-    assert box.expired() == ["k3"] and not box.pending  # dropped (and the server shuts k3 down)
+    assert box.pending.keys() == {"k3", "k4"} and box.expired() == []
+    now = time.monotonic()
+    monkeypatch.setattr("hocvuso.classroom._guard.time.monotonic", lambda: now + 60)
+    assert box.expired() == ["k3"]  # dropped (and the server shuts k3 down); k4 gets longer to start
+    monkeypatch.setattr("hocvuso.classroom._guard.time.monotonic", lambda: now + 400)
+    assert box.expired() == ["k4"] and not box.pending
 
 
 def test_each_kernel_has_its_own_secret():
