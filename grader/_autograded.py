@@ -102,7 +102,7 @@ def _saved_answers(spec: AssignmentSpec, candidate: Any) -> dict[str, Any]:
 def describe(item: dict, answers: dict[str, Any]) -> str:
     """One grade item's result as plain text, Vietnamese first; hidden cases only as passed or failed."""
     out = [f"hocvuso: {item['points']:g} / {item['max_points']:g} điểm / points"]
-    if item.get("note"):
+    if item.get("note") and not (item["kind"] == "model" and item.get("lines")):  # the model's line says it all
         out.append(visible(item["note"]))
     for line in item.get("lines") or ():
         out.append(_line(item["kind"], line))

@@ -287,7 +287,7 @@ def _merge(rec: GradeRecord, found: dict) -> GradeRecord:
     """One row with the gradebook's judges' scores; a manual cell the gradebook does not hold waits too."""
     if not rec.items:
         return rec
-    items, waiting, by_hand = [], [], []
+    items, waiting, by_hand, unanswered = [], [], [], []
     for item in rec.items:
         item = dict(item)
         key = (rec.student_id, item["grade_id"])
@@ -299,6 +299,7 @@ def _merge(rec: GradeRecord, found: dict) -> GradeRecord:
         elif item["kind"] == "manual" and item.get("note") != "not handed in":
             if key in found and auto is not None:  # nbgrader's own rule: an untouched answer cell scores 0
                 item["note"] = "không trả lời, 0 điểm / no response, 0 points"
+                unanswered.append(f"{item['grade_id']} (0/{item['max_points']:g})")
             else:
                 item["note"] = "chờ chấm tay / waits for a person"
                 waiting.append(f"{item['grade_id']} ({item['max_points']:g})")
@@ -309,6 +310,8 @@ def _merge(rec: GradeRecord, found: dict) -> GradeRecord:
         parts.append(f"chờ chấm tay / waits for a person: {', '.join(waiting)}")
     if by_hand:
         parts.append(f"chấm tay / graded by a person: {', '.join(by_hand)}")
+    if unanswered:
+        parts.append(f"bỏ trống phần chấm tay / no response to the manual part: {', '.join(unanswered)}")
     return replace(rec, items=items, score=round(sum(i["points"] for i in items), 2), reason="; ".join(parts))
 
 

@@ -102,6 +102,7 @@ def test_gradebook_holds_what_autograde_would_write(road):
         assert gb.find_comment(WRITTEN, ASSIGNMENT, ASSIGNMENT, "binh").auto_comment == "No response."
     assert "waits for a person: giai-thich (2)" in results["an"]["reason"]
     assert "waits for a person" not in results["binh"]["reason"] and "await manual" not in results["binh"]["reason"]
+    assert "no response to the manual part: giai-thich (0/2)" in results["binh"]["reason"]
 
 
 def test_autograded_notebook_shows_the_judges_results_not_the_hidden_tests(road):
