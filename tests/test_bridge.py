@@ -474,3 +474,65 @@ def test_oversized_frame_breaks_the_channel(student):
         s.channel.request("get", name="flood")
     s.proc.kill()
     assert StudentObject  # the proxy class is what a test sees for objects that stay remote
+
+
+def _course_with_assert_tests(root: Path, students: dict[str, str]) -> Path:
+    """A one-notebook nbgrader course (a solution cell, two assert test cells), released and handed in by
+    `students` (name -> the code each wrote in the solution cell)."""
+    from hocvuso._tools import tool_env
+    meta = {"schema_version": 3, "locked": False, "solution": False, "grade": False}
+    cells = [nbformat.v4.new_code_cell("def squares(n):\n    ### BEGIN SOLUTION\n    if n < 1:\n        raise ValueError\n"
+                                       "    return [i * i for i in range(1, n + 1)]\n    ### END SOLUTION\n",
+                                       metadata={"nbgrader": {**meta, "solution": True, "grade_id": "answer"}}),
+             nbformat.v4.new_code_cell(TEST, metadata={"nbgrader": {**meta, "grade": True, "locked": True,
+                                                                    "grade_id": "values", "points": 1}}),
+             nbformat.v4.new_code_cell(RAISES_TEST, metadata={"nbgrader": {**meta, "grade": True, "locked": True,
+                                                                           "grade_id": "raises", "points": 1}})]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    (root / "source" / "cheat").mkdir(parents=True)
+    nbformat.write(nb, root / "source" / "cheat" / "p.ipynb")
+    ids = ", ".join(f"dict(id={name!r})" for name in students)
+    (root / "nbgrader_config.py").write_text("c = get_config()\nc.CourseDirectory.course_id = 'cheats'\n"
+                                             "c.CourseDirectory.db_assignments = [dict(name='cheat')]\n"
+                                             f"c.CourseDirectory.db_students = [{ids}]\n")
+    run = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "cheat", "--force"], cwd=root,
+                         env=tool_env(), capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    for name, code in students.items():
+        handed = nbformat.read(root / "release" / "cheat" / "p.ipynb", as_version=4)
+        handed.cells[0].source = code
+        (root / "submitted" / name / "cheat").mkdir(parents=True)
+        nbformat.write(handed, root / "submitted" / name / "cheat" / "p.ipynb")
+    return root
+
+
+@pytest.mark.slow
+def test_cheats_beat_stock_autograde_but_not_the_bridge(tmp_path, student):
+    """The same notebooks: stock `nbgrader autograde` (test cells in the student's kernel) against the bridge."""
+    from hocvuso._tools import tool_env
+    from nbgrader.api import Gradebook
+    honest = "def squares(n):\n    if n < 1:\n        raise ValueError\n    return [i * i for i in range(1, n + 1)]\n"
+    students = {"honest": honest, "wrong": WRONG, **{name.replace("_", ""): code for name, code in CHEATS.items()}}
+    course = _course_with_assert_tests(tmp_path / "course", students)
+    run = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", "cheat", "--force"], cwd=course,
+                         env=tool_env(), capture_output=True, text=True, timeout=900)
+    from nbgrader.api import MissingEntry
+    stock: dict[str, float | None] = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for name in students:  # a student stock nbgrader failed to grade has no submission (None)
+            try:
+                stock[name] = gb.find_submission("cheat", name).score
+            except MissingEntry:
+                stock[name] = None
+    bridge = {}
+    for name in students:
+        submitted = nbformat.read(course / "submitted" / name / "cheat" / "p.ipynb", as_version=4)
+        s = student([("student", submitted.cells[0].source), ("serve", ""), ("serve", "")])
+        bridge[name] = s.run(TEST).score + s.run(RAISES_TEST).score
+    assert stock["honest"] == bridge["honest"] == 2.0 and stock["wrong"] == bridge["wrong"] == 0.0
+    assert all(bridge[name] == 0.0 for name in students if name != "honest"), bridge
+    beaten = sorted(name for name in students if name not in ("honest", "wrong") and (stock[name] or 0) > 0)
+    print("stock nbgrader gave marks to:", beaten, stock)
+    # measured with nbgrader 0.9.6 / ipykernel 7: these three pass a wrong answer under stock autograde
+    assert {"alwaysequal", "inputtransformer", "lyingbool"} <= set(beaten), stock
