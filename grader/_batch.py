@@ -265,7 +265,7 @@ def grade_batch(*, course: Path, assignment: str, submissions: Path, out: Path |
     try:
         shutil.rmtree(scratch, ignore_errors=True)  # leftovers of an interrupted run
         scratch.mkdir(parents=True)
-        candidates = discover(submissions, spec, scratch, deadline=deadline)
+        candidates = discover(submissions, spec, scratch, deadline=deadline, exclude=out)
         ids = {c.student_id for c in candidates}
         _reopen(journal, regrade, ids)
         already = journal.graded() & ids

@@ -82,8 +82,11 @@ class NotebookProblem(Exception):
     """A submitted notebook that cannot be read; the message is the judge-facing reason."""
 
 
-def discover(path: Path, spec: AssignmentSpec, scratch: Path, *, deadline: datetime | None = None) -> list[Candidate]:
+def discover(path: Path, spec: AssignmentSpec, scratch: Path, *, deadline: datetime | None = None,
+             exclude: Path | None = None) -> list[Candidate]:
     """Every student's submission under `path` (folder or zip), one Candidate each, sorted by student id.
+
+    `exclude` is the batch's own output folder: when the judge put it among the submissions it is not a student.
 
     Where a student handed in several versions (`_handin` layout), the one graded is the last at or
     before `deadline` (or the last one, marked late, when all are late; the last one without a deadline).
@@ -101,8 +104,8 @@ def discover(path: Path, spec: AssignmentSpec, scratch: Path, *, deadline: datet
         path = _layout_root(unpacked, spec)
         bad_entries = _by_student(problems, path.relative_to(unpacked).parts)
     else:
-        path = _layout_root(path, spec)
-    notebooks, folders = _top_entries(path, spec)
+        path = _layout_root(path, spec, exclude=exclude)
+    notebooks, folders = _top_entries(path, spec, exclude)
     if notebooks and folders:
         raise GraderError(
             f"{path} holds both notebooks at the top ({_some(p.name for p in notebooks)}) and student folders "
@@ -125,24 +128,24 @@ def discover(path: Path, spec: AssignmentSpec, scratch: Path, *, deadline: datet
     return sorted(_settle_ids(found), key=lambda c: c.student_id)
 
 
-def _layout_root(path: Path, spec: AssignmentSpec, depth: int = 0) -> Path:
+def _layout_root(path: Path, spec: AssignmentSpec, depth: int = 0, *, exclude: Path | None = None) -> Path:
     """Where the students are: `path`, or the one folder it holds when that is a wrapper, not a student.
 
     A wrapper is a lone `submitted/` folder, or a lone folder that is not a submission itself but holds
     students' submissions (a zip of "nop-bai/", a folder copied into another): without this, every
     student inside would become one `missing` row named after the wrapper.
     """
-    notebooks, folders = _top_entries(path, spec)
+    notebooks, folders = _top_entries(path, spec, exclude)
     if notebooks or len(folders) != 1 or folders[0].is_symlink() or depth >= 3:
         return path
     only = folders[0]
     if only.name == "submitted" or (not _holds_assignment(only, spec) and any(
             _holds_assignment(child, spec) for child in only.iterdir() if child.is_dir() and not child.is_symlink())):
-        return _layout_root(only, spec, depth + 1)
+        return _layout_root(only, spec, depth + 1, exclude=exclude)
     return path
 
 
-def _top_entries(path: Path, spec: AssignmentSpec) -> tuple[list[Path], list[Path]]:
+def _top_entries(path: Path, spec: AssignmentSpec, exclude: Path | None = None) -> tuple[list[Path], list[Path]]:
     """(notebooks, student folders) at the top of `path`; links are listed (as students), never followed."""
     notebooks, folders = [], []
     for child in sorted(path.iterdir()):
@@ -153,6 +156,8 @@ def _top_entries(path: Path, spec: AssignmentSpec) -> tuple[list[Path], list[Pat
         elif child.is_dir():
             if child.name in JUNK_FOLDERS and not _holds_assignment(child, spec, strict=True):
                 continue
+            if exclude is not None and child.resolve() == exclude:
+                continue  # this batch's own output folder (--out inside the submissions)
             folders.append(child)
         # other files (READMEs, the upload page's ledger, .DS_Store) are nobody's submission
     return notebooks, folders
@@ -411,7 +416,7 @@ def _unzip(archive: Path, target: Path) -> dict[tuple[str, ...], str]:
     seen: set[tuple[str, ...]] = set()
     with zf:
         for info in infos:
-            text = info.filename.replace("\\", "/")
+            text = _entry_name(info).replace("\\", "/")
             parts = tuple(p for p in text.split("/") if p not in ("", "."))
             if not parts:
                 continue
@@ -437,6 +442,17 @@ def _unzip(archive: Path, target: Path) -> dict[tuple[str, ...], str]:
                 raise GraderError(f"{archive.name} unpacks to more than {MAX_ZIP_BYTES // 1024**3} GiB; "
                                   "split the batch or leave out the largest files")
     return problems
+
+
+def _entry_name(info: zipfile.ZipInfo) -> str:
+    """The entry's name as its author wrote it: many zip tools store UTF-8 names without saying so (flag
+    bit 11), which Python then reads as cp437 ("Nguy├ä├¬n"); such a name is read back as UTF-8."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
 
 
 class _TooBig(Exception):

@@ -22,6 +22,8 @@ from typing import Any
 from ._errors import GraderError
 
 STATUSES = ("ok", "error", "timeout", "tampered", "invalid", "missing")
+JOURNAL_FILE = ".hocvuso-journal.sqlite"
+"""The journal's file name in the output folder."""
 _HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 """Unicode categories shown as escapes: control, format (invisible, bidi), lone surrogates, line/paragraph."""
 
@@ -80,7 +82,7 @@ class Journal:
 
     def __init__(self, out: Path, *, assignment: str, fingerprint: str) -> None:
         out.mkdir(parents=True, exist_ok=True)
-        self.path = out / ".hocvuso-journal.sqlite"
+        self.path = out / JOURNAL_FILE
         self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")

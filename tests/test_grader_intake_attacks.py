@@ -323,3 +323,40 @@ def test_flat_notebooks_links_pipes_and_dot_files_each_get_their_row(course, tmp
     assert {k: v["status"] for k, v in rows.items()} == {"an": "ok", ".an": "ok", "link": "invalid", "pipe": "invalid"}
     assert "symbolic link" in rows["link"]["reason"] and "source" not in rows["link"]["reason"]
     assert "not a regular file" in rows["pipe"]["reason"]
+
+
+def _without_utf8_flag(archive: Path) -> None:
+    """Clear the 'names are UTF-8' flag in every header, as many zip tools write Vietnamese names."""
+    import struct
+
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as zf:
+        offsets, start = [i.header_offset for i in zf.infolist()], zf.start_dir
+    for offset in offsets:
+        flags = struct.unpack_from("<H", data, offset + 6)[0]
+        struct.pack_into("<H", data, offset + 6, flags & ~0x800)
+    while data[start:start + 4] == b"PK\x01\x02":
+        flags = struct.unpack_from("<H", data, start + 8)[0]
+        struct.pack_into("<H", data, start + 8, flags & ~0x800)
+        start += 46 + sum(struct.unpack_from("<HHH", data, start + 28))
+    archive.write_bytes(bytes(data))
+
+
+def test_unflagged_utf8_names_in_a_zip_and_an_out_folder_among_the_submissions(course, tmp_path):
+    release = course / "release" / LESSON
+    archive = tmp_path / "nop.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted(release.rglob("*")):
+            if path.is_file():
+                zf.write(path, f"Nguyễn Văn An/{LESSON}/{path.relative_to(release)}")
+    _without_utf8_flag(archive)
+    with zipfile.ZipFile(archive) as zf:
+        assert not any("Nguyễn" in n for n in zf.namelist()), "the zip really reads as cp437 without help"
+    grade_batch(course=course, assignment=LESSON, submissions=archive, out=tmp_path / "out")
+    assert set(read_results(tmp_path / "out")) == {"Nguyễn Văn An"}
+
+    sub = tmp_path / "submitted"
+    student(sub, "an", course)
+    for _ in range(2):  # the second run sees the results folder among the students: still not a student
+        grade_batch(course=course, assignment=LESSON, submissions=sub, out=sub / "ket-qua")
+        assert set(read_results(sub / "ket-qua")) == {"an"}
