@@ -35,13 +35,12 @@ import os
 import selectors
 import shutil
 import signal
-import site
 import stat
 import subprocess
 import sys
 import sysconfig
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -263,24 +262,18 @@ class _Cgroup:
                 hit.append("processes")
         return hit
 
-    def kill(self, *, seconds: float = 10.0) -> None:
+    def kill(self) -> None:
         """SIGKILL every process in the cgroup(s) and wait until none is left."""
-        deadline = time.monotonic() + seconds
-        while True:
-            pids = set()
-            for procs in self.procs_files():
-                try:
-                    pids |= {int(p) for p in Path(procs).read_text().split()}
-                except OSError:
-                    continue
-            if not pids or time.monotonic() > deadline:
-                return
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
-            time.sleep(0.01)
+        _kill_until_gone(self._pids)
+
+    def _pids(self) -> set[int]:
+        pids: set[int] = set()
+        for procs in self.procs_files():
+            try:
+                pids |= {int(p) for p in Path(procs).read_text().split()}
+            except OSError:
+                continue
+        return pids
 
     def remove(self) -> None:
         self.kill()
@@ -350,26 +343,34 @@ class _UidLease:
         os.close(self._fd)
 
 
-def _reap(uid: int, *, seconds: float = 10.0) -> None:
+def _reap(uid: int) -> None:
     """Without cgroups: kill every process still running as this run's own (leased) uid."""
-    deadline = time.monotonic() + seconds
-    while True:
-        alive = []
+    def alive() -> set[int]:
+        found = set()
         for entry in os.scandir("/proc"):
             if entry.name.isdigit():
                 try:
                     if os.stat(entry.path).st_uid == uid:
-                        alive.append(int(entry.name))
+                        found.add(int(entry.name))
                 except OSError:
                     continue
-        if not alive or time.monotonic() > deadline:
+        return found
+    _kill_until_gone(alive)
+
+
+def _kill_until_gone(find: Callable[[], set[int]], *, seconds: float = 10.0) -> None:
+    """SIGKILL the processes `find()` names until it names none (killed processes vanish a moment later)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        pids = find()
+        if not pids or time.monotonic() > deadline:
             return
-        for pid in alive:
+        for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-        time.sleep(0.02)
+        time.sleep(0.01)
 
 
 # --------------------------------------------------------------------------------- python environment
@@ -557,7 +558,7 @@ def _runner_source() -> bytes:
 
 def _memfd(name: str, data: bytes, opened: list[int]) -> int:
     try:
-        fd = os.memfd_create(name, 0)
+        fd = os.memfd_create(name)  # close-on-exec: only the sandbox it is passed to gets it
     except OSError as exc:
         raise GraderFault(f"cannot make an in-memory file for the sandbox ({exc.strerror})") from exc
     opened.append(fd)
@@ -593,6 +594,8 @@ class _Report:
             self.damaged(f"it grew past {MAX_REPORT_BYTES // (1024 * 1024)} MB")
             return
         self.buffer += data
+        if b"\n" not in data:
+            return
         *lines, self.buffer = self.buffer.split(b"\n")
         for line in lines:
             if not self.damage:
