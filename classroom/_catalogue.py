@@ -13,7 +13,7 @@ from pathlib import Path
 
 from hocvuso.core import ContentError, load_exercise
 
-_EXERCISE = re.compile(r"\b(?:ScamInbox|DossierPortal)\(\s*[\"']([a-z0-9_-]+)[\"']")
+_EXERCISE = re.compile(r"\b(?:ScamInbox|DossierPortal|NewsFeed)\(\s*[\"']([a-z0-9_-]+)[\"']")
 _CONTEST = re.compile(r"mode\s*=\s*[\"']contest[\"']")
 _EMPH = re.compile(r"[*_`]+")
 

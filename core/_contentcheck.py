@@ -348,8 +348,9 @@ def check_content(*, root: Path | None = None) -> list[Finding]:
 
 
 def _check_other_files(root: Path) -> list[Finding]:
-    """Procedures, dossier tasks and phone scenarios: they must load (schema and cross-references)."""
+    """Procedures, dossier tasks, phone scenarios and feeds: they must load (schema and cross-references)."""
     from ._dossier import load_dossier, load_procedure, procedure_paths, task_paths
+    from ._feed import feed_paths, load_feed
     from ._phone import load_phone, scenario_paths
 
     findings: list[Finding] = []
@@ -362,4 +363,6 @@ def _check_other_files(root: Path) -> list[Finding]:
     if (root / "scenarios").is_dir():
         for path in scenario_paths(root):
             findings += _try(path, lambda p=path: load_phone(p.stem, root=root), root)
+    for path in feed_paths(root):
+        findings += _try(path, lambda p=path: load_feed(p.stem, root=root), root)
     return findings

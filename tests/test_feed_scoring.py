@@ -180,3 +180,12 @@ def test_tools_must_fit_the_post(tmp_path):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ContentError, match="needs a picture"):
         load_feed(FEED, root=root)
+
+
+def test_content_check_loads_the_feeds(tmp_path):
+    from hocvuso.core._contentcheck import check_content
+
+    root, path = _copy(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("correct: [share]", "correct: [like]", 1), encoding="utf-8")
+    findings = [f for f in check_content(root=root) if FEED in str(f)]
+    assert len(findings) == 1 and "posts.3.key.correct" in str(findings[0])
