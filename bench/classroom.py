@@ -481,9 +481,9 @@ def bench_classroom(work: Path, n: int, loads: int, limits: dict) -> dict:
         server.stop()
 
 
-def bench_stock(work: Path, n: int, loads: int, limits: dict) -> dict:
-    site = work / "stock"
-    shutil.copytree(REPO / "notebooks" / LESSON, site)
+def start_stock(work: Path, site: Path, *notebook: str) -> tuple[subprocess.Popen, int, Path]:
+    """Stock `voila [NOTEBOOK]` (default settings) in `site`, answering into an SQLite file in `work`;
+    noted for stopping. Returns the process, its port and its log."""
     port = find_free_port()
     log = work / "stock.log"
     env = {**os.environ, "HOCVUSO_DB": f"sqlite:///{work / 'stock.sqlite'}", "PYTHONUNBUFFERED": "1"}
@@ -491,10 +491,17 @@ def bench_stock(work: Path, n: int, loads: int, limits: dict) -> dict:
         env.pop(var, None)
     say("\n-- stock Voilà: starting ...")
     with log.open("wb") as fh:
-        proc = subprocess.Popen([sys.executable, "-m", "voila", f"{LESSON}.ipynb", "--no-browser", f"--port={port}",
+        proc = subprocess.Popen([sys.executable, "-m", "voila", *notebook, "--no-browser", f"--port={port}",
                                  "--Voila.ip=127.0.0.1"], cwd=site, env=env, stdout=fh, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     _STARTED.append(proc)
+    return proc, port, log
+
+
+def bench_stock(work: Path, n: int, loads: int, limits: dict) -> dict:
+    site = work / "stock"
+    shutil.copytree(REPO / "notebooks" / LESSON, site)
+    proc, port, log = start_stock(work, site, f"{LESSON}.ipynb")
     try:
         _wait_for_port(port, proc, log, timeout=60)
         base = f"http://127.0.0.1:{port}"

@@ -26,6 +26,13 @@ WIDGET = ".hv-task-bar, .hv-dos-bar"
 FIRST_TAP = ".hv-inbox-open, .hv-dos-portal, .hv-phone-option, .hv-phone-send, .hv-phone-next"
 
 
+@pytest.fixture(name="phone")
+def phone_fixture(offline_phone):
+    """conftest.offline_phone (360×740, touch, nothing leaves the LAN) with the patience a loaded machine needs."""
+    offline_phone.set_default_timeout(60_000)
+    return offline_phone
+
+
 def sign_in(page: Page, base: str, class_code: str, name: str = "Bà Lan") -> None:
     """Sign `name` in through the catalogue form, as a learner does."""
     page.goto(f"{base}/?lop={class_code}")
@@ -70,7 +77,9 @@ def run_axe(page: Page, where: str, report: dict[str, Any]) -> list[dict[str, An
     """Run axe-core on the page; note every violation in `report[where]`; return the serious/critical ones."""
     if not AXE.exists():
         pytest.skip("axe-core is not installed: run `npm ci --prefix tests/js`")
-    page.add_script_tag(path=str(AXE))
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        # Evaluated through DevTools rather than as a <script>: pages with a strict CSP (the upload page) run it too.
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;true")
     found = page.evaluate("""async () => {
         const r = await axe.run(document, { resultTypes: ['violations'] });
         return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,

@@ -9,12 +9,14 @@ a table inside its own horizontal scroller may be wider than the screen (the scr
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from conftest import full_screenshot
+import phonekit
 from phonekit import LESSONS, measure, open_lesson, set_text_size, sign_in, tap_once
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+phone = phonekit.phone_fixture  # the 360×740 offline phone, patient
 
 
 @pytest.fixture(scope="module")
@@ -22,12 +24,6 @@ def classroom(classroom_factory):
     server = classroom_factory(class_size=1, pin="975310", lessons=tuple(LESSONS))
     server.wait_pool()
     return server
-
-
-@pytest.fixture()
-def phone(offline_phone):
-    offline_phone.set_default_timeout(60_000)
-    return offline_phone
 
 
 def problems(page: Page, where: str) -> list[str]:
@@ -87,3 +83,22 @@ def test_text_size_is_remembered_from_catalogue_to_lesson(phone: Page, classroom
                           ".querySelector('button')).fontSize)")
     assert size >= 16 * 1.6 - 0.5, f"the widget's buttons did not grow with the page ({size} px)"
     set_text_size(phone, 0)
+
+
+def test_dashboard_at_every_text_size(phone: Page, classroom):
+    """The teacher's phone: the PIN page and the open dashboard (with a learner's answer in its table)."""
+    sign_in(phone, classroom.base, classroom.class_code, name="Nguyễn Thị Thu Hương")
+    open_lesson(phone, classroom.base, "lua-dao-tin-nhan")
+    phone.locator(".hv-inbox-open").first.click()
+    phone.locator('[data-key="verdict-scam"]').click()
+    phone.locator(".hv-inbox-send").click()
+    expect(phone.locator(".hv-inbox-status-ok")).to_be_visible()
+    phone.goto(f"{classroom.base}/voila/render/giao-vien/bang-dieu-khien.ipynb")
+    pin = phone.locator("#hv-pin, .hv-pin-input input").first
+    expect(pin).to_be_visible()
+    found = every_size(phone, "dashboard PIN page")
+    pin.fill(classroom.pin)
+    phone.locator(".hv-pin-open").first.click()
+    expect(phone.locator(".hv-dash-name").first).to_have_text("Nguyễn Thị Thu Hương", timeout=90_000)
+    found += every_size(phone, "dashboard")
+    assert not found, "\n".join(found)
