@@ -7,6 +7,7 @@ command, `bash scripts/test.sh`, the same way: .ci/run sets PYTHON=/usr/bin/pyth
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -14,6 +15,7 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -58,40 +60,39 @@ def stop(proc: subprocess.Popen) -> int:
         return proc.wait()
 
 
+@contextlib.contextmanager
+def serving(copy: Path, log: Path, *, timeout: float) -> Iterator[tuple[int, float]]:
+    """`bash scripts/serve.sh` in `copy` until it listens; yields (port, seconds it took); stops it cleanly."""
+    port = find_free_port()
+    started = time.monotonic()
+    proc = serve(copy, port, log)
+    try:
+        _wait_for_port(port, proc, log, timeout=timeout)
+        yield port, time.monotonic() - started
+    finally:
+        assert stop(proc) == 0, log.read_text(errors="replace")[-3000:]
+
+
 def test_serve_sh_on_debian_python_makes_its_venv_and_serves_a_lesson(tmp_path):
     managed = subprocess.run([DEBIAN_PYTHON, "-m", "pip", "install", "--dry-run", "--no-deps", "six"],
                              capture_output=True, text=True)
     copy = clean_copy(tmp_path / "hocvuso")
     log = tmp_path / "serve.log"
 
-    port = find_free_port()
-    started = time.monotonic()
-    proc = serve(copy, port, log)
-    try:
-        _wait_for_port(port, proc, log, timeout=600)
-        first = time.monotonic() - started
+    with serving(copy, log, timeout=600) as (port, first):
         learner = SimLearner(f"http://127.0.0.1:{port}")
         learner.sign_in("CUA1", "Bà Tư")
         page = learner.open_page("/voila/render/lua-dao-tin-nhan/lua-dao-tin-nhan.ipynb")
         assert learner.kernel_id, page[-2000:]
-    finally:
-        assert stop(proc) == 0, log.read_text(errors="replace")[-3000:]
     output = log.read_text(errors="replace")
     assert (copy / ".venv" / "bin" / "python").exists() and "installing hocvuso" in output
     assert "Traceback" not in output, output[-3000:]
     assert "Mã lớp / class code:            CUA1" in output
 
     # The second start finds nothing changed: no install, straight to serving.
-    port = find_free_port()
-    started = time.monotonic()
-    proc = serve(copy, port, log)
-    try:
-        _wait_for_port(port, proc, log, timeout=120)
-        second = time.monotonic() - started
+    with serving(copy, log, timeout=120) as (port, second):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as answer:
             assert answer.status == 200
-    finally:
-        assert stop(proc) == 0
     assert log.read_text(errors="replace").count("installing hocvuso") == 1
     print(f"\nserve.sh from a clean copy on {DEBIAN_PYTHON} "
           f"({'externally managed' if 'externally-managed' in managed.stderr else 'pip allowed'}): "
