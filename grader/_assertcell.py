@@ -50,6 +50,9 @@ class CellVerdict:
     """Why it earned 0: the traceback lines inside the test cell and the exception, or the limit hit."""
     needs_student_process: str | None = None
     """Why the bridge cannot carry this cell (it must run beside the student's code), or None."""
+    isolation: str = "judge"
+    """Where the verdict was computed: "judge" (a process that never ran student code) or
+    "student-process" (beside the student's code, as stock nbgrader does; only as trustworthy as that)."""
 
 
 def needs_student_process(source: str) -> str | None:
@@ -153,7 +156,11 @@ def _partial(value: Any, points: float) -> tuple[float, str]:
         return points, ""
     if type(value) is StudentObject:
         return points, "<a student object>"
-    text = repr(value)
+    return _partial_text(repr(value), points)
+
+
+def _partial_text(text: str, points: float) -> tuple[float, str]:
+    """`nbgrader.utils.get_partial_grade` on the text of the cell's last value."""
     try:
         grade = float(text)
     except ValueError:
@@ -198,3 +205,42 @@ def run_assert_cell(cell_source: str, channel: StudentChannel, *, points: float)
         error = err.getvalue() + error
     output = out.getvalue() + (shown + "\n" if shown else "")
     return CellVerdict(score, points, output, error)
+
+
+def run_beside_student(cell_source: str, channel: StudentChannel, *, points: float, reason: str) -> CellVerdict:
+    """Run a test cell the bridge cannot carry in the student's own process (stock nbgrader's way), and say so.
+
+    The verdict comes from the student's process, so it carries `isolation="student-process"` and the
+    reason; the pipeline puts both in the row. Never used for a cell the bridge can carry.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    channel.take_limits()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            report = channel.request("run_cell", source=cell_source)
+        except (Exception, BridgeError) as exc:  # noqa: BLE001 - a failure to run is the cell's 0
+            report = {"failed": True, "error": f"{type(exc).__name__}: {exc}", "value": None}
+    if type(report) is not dict or type(report.get("failed")) is not bool:
+        report = {"failed": True, "error": "the student's process sent no verdict for this cell", "value": None}
+    error = str(report.get("error") or "")
+    value = report.get("value")
+    if report["failed"]:
+        score, shown = 0.0, ""
+    else:
+        try:
+            score, shown = _partial_text(value, points) if type(value) is str else (points, "")
+        except ValueError as exc:
+            score, shown, error = 0.0, "", str(exc)
+    if err.getvalue() and score:
+        score, error = 0.0, "The test cell wrote to stderr (nbgrader scores that 0):\n" + err.getvalue()
+    output = out.getvalue() + (shown + "\n" if shown else "")
+    return CellVerdict(score, points, output, error, needs_student_process=reason, isolation="student-process")
+
+
+def grade_test_cell(cell_source: str, channel: StudentChannel, *, points: float) -> CellVerdict:
+    """Grade one nbgrader test cell: judge-side through the bridge, or beside the student's code (and say so)
+    when the bridge cannot carry it. The one call the batch pipeline makes per test cell."""
+    verdict = run_assert_cell(cell_source, channel, points=points)
+    if verdict.score is None and verdict.needs_student_process:
+        return run_beside_student(cell_source, channel, points=points, reason=verdict.needs_student_process)
+    return verdict

@@ -424,10 +424,41 @@ def _exception_reply(exc: BaseException) -> dict:
     return {"type": name, "msg": text[:MESSAGE_CHARS]}
 
 
+def exec_cell(namespace: dict, source: str) -> dict:
+    """Run a test cell the old way, in the student's namespace (for cells the bridge cannot carry).
+
+    Returns what nbgrader would judge by: whether it failed, the error text, and the repr of the last
+    expression's value (partial credit). The student's process reports this, so a verdict built on it is
+    only as trustworthy as stock nbgrader's; the row says so.
+    """
+    import ast
+    import traceback
+    try:
+        tree = ast.parse(source, "<test cell>")
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, "<test cell>", "exec"), namespace)  # noqa: S102 - the judge's test, student's process
+        value = eval(compile(ast.Expression(last.value), "<test cell>", "eval"), namespace) if last else None  # noqa: S307
+    except BaseException as exc:  # noqa: BLE001 - the cell's failure is the verdict
+        return {"failed": True, "error": "".join(traceback.format_exception(exc))[-MESSAGE_CHARS:], "value": None}
+    return {"failed": False, "error": "", "value": None if value is None else repr(value)[:MESSAGE_CHARS]}
+
+
+def ipython_cell_runner(shell: Any) -> Callable[[dict, str], dict]:
+    """`exec_cell` through an IPython shell, for cells that need its syntax (magics) or its state."""
+    def run(namespace: dict, source: str) -> dict:
+        result = shell.run_cell(source, store_history=True)
+        error = result.error_before_exec or result.error_in_exec
+        value = None if error or result.result is None else repr(result.result)[:MESSAGE_CHARS]
+        return {"failed": error is not None, "error": f"{type(error).__name__}: {error}"[:MESSAGE_CHARS] if error else "",
+                "value": value}
+    return run
+
+
 class _Server:
-    def __init__(self, namespace: dict, max_bytes: int) -> None:
+    def __init__(self, namespace: dict, max_bytes: int, run_cell: Callable[[dict, str], dict]) -> None:
         self.ns = namespace
         self.max_bytes = max_bytes
+        self.run_cell = run_cell
         self.objects: dict[int, Any] = {}
         self.ids: dict[int, int] = {}
 
@@ -479,6 +510,8 @@ class _Server:
                 raise NameError(f"name {name!r} is not defined")
             del self.ns[name]
             return None
+        if op == "run_cell":
+            return self.run_cell(self.ns, request["source"])
         obj = self.obj(request)
         if op == "getattr":
             return getattr(obj, request["name"])
@@ -530,14 +563,16 @@ class _Server:
         return payload
 
 
-def serve_namespace(namespace: dict, rfd: int, wfd: int, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+def serve_namespace(namespace: dict, rfd: int, wfd: int, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                    run_cell: Callable[[dict, str], dict] = exec_cell) -> None:
     """Answer the judge's requests about `namespace` until it says "end" (or closes the pipe).
 
     Runs in the student's process, between the student's cells. Handles live until this call returns: a
     test cell's proxies do not outlive the cell. A KeyboardInterrupt (the judge's way to stop a request
-    over its time limit) ends only the request it interrupted.
+    over its time limit) ends only the request it interrupted. `run_cell` runs a test cell the old way
+    when the judge asks for it (`ipython_cell_runner(shell)` where the student's cells ran in IPython).
     """
-    server = _Server(namespace, max_bytes)
+    server = _Server(namespace, max_bytes, run_cell)
     while True:
         try:
             request = json.loads(_read_frame(rfd, max_bytes, None))

@@ -21,13 +21,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hocvuso.grader._assertcell import CellVerdict, needs_student_process, run_assert_cell
+from hocvuso.grader._assertcell import CellVerdict, grade_test_cell, needs_student_process, run_assert_cell
 from hocvuso.grader._bridge import BridgeLimit, StudentChannel, StudentObject
 
 DRIVER = textwrap.dedent("""
     import json, sys
     from IPython.core.interactiveshell import InteractiveShell
-    from hocvuso.grader._bridge import serve_namespace
+    from hocvuso.grader._bridge import ipython_cell_runner, serve_namespace
     plan = json.loads(sys.stdin.readline())
     rfd, wfd, max_bytes = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     shell = InteractiveShell.instance()
@@ -38,7 +38,7 @@ DRIVER = textwrap.dedent("""
             result = shell.run_cell(source, store_history=True)
             print("STOCK", "passed" if result.success else "failed", flush=True)
         else:
-            serve_namespace(shell.user_ns, rfd, wfd, max_bytes=max_bytes)
+            serve_namespace(shell.user_ns, rfd, wfd, max_bytes=max_bytes, run_cell=ipython_cell_runner(shell))
 """)
 
 PS1 = Path(nbformat.__file__).parents[1] / "nbgrader" / "docs" / "source" / "user_guide"
@@ -431,11 +431,21 @@ def test_cells_the_bridge_cannot_carry_say_so(student):
                    "display(squares(3))\n", "assert _ == [1, 4, 9]\n"):
         assert needs_student_process(source), source
     assert needs_student_process("for _ in range(3):\n    assert squares(1) == [1]\n") is None
-    s = student([("student", "def apply(f, x):\n    return f(x)\n"), ("serve", ""), ("serve", "")])
+    s = student([("student", "def apply(f, x):\n    return f(x)\n")] + [("serve", "")] * 5)
     verdict = s.run("assert apply(lambda v: v + 1, 1) == 2\n")
     assert verdict.score is None and "cannot carry" in verdict.needs_student_process
     skipped = s.run("get_ipython()\n")
     assert skipped.score is None and "IPython" in skipped.needs_student_process
+    # the pipeline's call: such cells run beside the student's code, and the verdict says where
+    beside = []
+    for source in ("assert apply(lambda v: v + 1, 1) == 2\nprint('ran')\n", "%pwd\nassert apply(abs, -2) == 2\n",
+                   "%pwd\nassert apply(abs, -2) == 3, 'wrong'\n"):
+        beside.append(grade_test_cell(source, s.channel, points=2))
+        s.channel.end()
+    assert [(v.score, v.isolation) for v in beside] == [(2, "student-process")] * 2 + [(0, "student-process")]
+    assert "cannot carry" in beside[0].needs_student_process and "ran" in beside[0].output
+    assert "IPython syntax" in beside[1].needs_student_process and "AssertionError: wrong" in beside[2].error
+    assert grade_test_cell("assert apply(abs, -2) == 2\n", s.channel, points=2).isolation == "judge"
 
 
 def test_partial_credit_and_stderr_follow_nbgrader(student):
