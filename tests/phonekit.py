@@ -23,7 +23,7 @@ WIDGET = ".hv-task-bar, .hv-dos-bar"
 """The top bar every widget draws first (common.js appBar): the widget is live once it is there."""
 
 # One learner action per widget kind, the first that is on the first screen.
-FIRST_TAP = ".hv-inbox-open, .hv-dos-portal, .hv-phone-option, .hv-phone-send, .hv-phone-next"
+FIRST_TAP = ".hv-inbox-open, .hv-dos-portal, .hv-phone-option, .hv-phone-send, .hv-phone-next, .hv-feed-tool"
 
 
 @pytest.fixture(name="phone")

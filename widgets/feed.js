@@ -89,7 +89,7 @@ function render({ model, el }) {
       const ul = h("ul", { cls: "hv-feed-found", attrs: { "aria-live": "polite" } });
       for (const r of found) {
         const li = h("li", { cls: "hv-feed-found-item", attrs: { "data-tool": r.tool } });
-        li.appendChild(h("strong", { cls: "hv-feed-found-label", text: `🔎 ${r.label}` }));
+        li.appendChild(h("strong", { cls: "hv-feed-found-label", text: r.label }));
         li.appendChild(h("p", { cls: "hv-feed-found-text", text: r.text }));
         ul.appendChild(li);
       }
@@ -184,7 +184,7 @@ function render({ model, el }) {
       const ul = h("ul", { cls: `hv-feed-summary-list hv-feed-summary-${cls}` });
       for (const p of list) {
         const b = h("button", { cls: "hv-feed-open", text: fill(S("open_post"), { n: p.n, author: p.author }),
-          attrs: { type: "button", "data-key": `open-${p.id}` } });
+          attrs: { type: "button", "data-key": `open-${p.id}`, "data-hv-read": true } });
         b.addEventListener("click", () => { current = p.id; redraw({ focus: "post" }); });
         ul.appendChild(h("li", {}, [b]));
       }
