@@ -185,7 +185,8 @@ def _execute(candidate: Candidate, name: str, nb_spec: NotebookSpec, spec: Assig
     notes: list[str] = []
     if candidate.folder is not None:
         skip = {".hocvuso-result.json", *(path.name for path in candidate.notebooks.values())}
-        files, notes = _sandbox.read_folder(candidate.folder, skip=skip, max_bytes=limits.disk_mb * 1024 * 1024 // 2)
+        files, notes = _sandbox.read_folder(candidate.folder, skip=skip, max_bytes=limits.disk_mb * 1024 * 1024 // 2,
+                                            max_file=limits.max_file_mb * 1024 * 1024)
     files[f"{name}.ipynb"] = notebook_bytes
     release = Path(spec.release_dir)
     for rel in spec.release_files:  # the release's copy wins over a student's file or folder of that name

@@ -15,7 +15,7 @@ Job: {"workdir": "/home/hocsinh/bai", "notebook": "x.ipynb", "files": [[path, si
       "max_output": 65536, "limits": {"memory_mb", "max_processes", "max_file_mb", "cpu_seconds"},
       "site_dirs": [...]}
 Frames: {"hello": 1} before anything else (the judge's sign that the sandbox itself started);
-        {"setup_error": ...}; {"cells": [...]}; {"probe": id, "value"|"error": ..., "timeout"?: true};
+        {"setup_error": ...} or {"ready": 1} (files in place; student code runs next); {"cells": [...]}; {"probe": id, "value"|"error": ..., "timeout"?: true};
         {"phase": "public-done"} then the judge sends {"probes": [...hidden cases...]};
         {"finished": true, "stdout": ...} last.
 Hidden cases reach this process only after every public case has been reported, so no public
@@ -215,6 +215,7 @@ def main(job_fd, report_fd, files_fd):
     except (OSError, ValueError) as exc:
         send({"setup_error": f"{_type(exc).__name__}: {_str(exc)[:300]}"})
         _exit(3)
+    send({"ready": 1})  # from here on student code runs: a setup_error would be a forgery
     import site
 
     for folder in job.get("site_dirs", ()):

@@ -582,7 +582,7 @@ class _Report:
         self.public, self.hidden = expected
         self.buffer = b""
         self.size = 0
-        self.started = self.finished = self.public_done = False
+        self.started = self.ready = self.finished = self.public_done = False
         self.setup_error = ""
         self.damage = ""
         self.cells: list | None = None
@@ -617,8 +617,13 @@ class _Report:
             self.started = True
         elif not self.started:
             self.damaged("lines before the start")
-        elif "setup_error" in frame:
-            self.setup_error = str(frame["setup_error"])[:300]
+        elif not self.ready:  # the runner's own lines: no student code has run yet
+            if "setup_error" in frame:
+                self.setup_error = str(frame["setup_error"])[:300]
+            elif frame.get("ready") == 1:
+                self.ready = True
+            else:
+                self.damaged("an unexpected line before the notebook ran")
         elif "cells" in frame and self.cells is None and isinstance(frame["cells"], list):
             self.cells = [c for c in frame["cells"] if isinstance(c, dict)]
         elif "probe" in frame:
@@ -678,6 +683,8 @@ def _supervise(command: list[str], pass_fds: tuple[int, ...], environ, cwd: str,
         if timed_out:
             raise GraderFault(f"the sandbox did not start within {limits.wall_seconds:g} s")
         raise GraderFault(f"the sandbox could not start: {why[0][:300]}")
+    if report.setup_error:  # before any student code: the files were bounded to fit, so this is ours
+        raise GraderFault(f"the sandbox's work folder could not be prepared ({report.setup_error})")
     hit = group.limits_hit() if group is not None else []
     texts = [str(c.get("error", "")) for c in report.cells or []] + [report.setup_error]
     if any("[Errno 28]" in t for t in texts):
@@ -692,8 +699,6 @@ def _supervise(command: list[str], pass_fds: tuple[int, ...], environ, cwd: str,
         state, detail = "timeout", f"stopped after {limits.wall_seconds:g} s"
     elif report.damage:
         state, detail = "report_damaged", f"the notebook's code damaged the grader's report ({report.damage})"
-    elif report.setup_error:
-        state, detail = "crashed", f"its files could not be put in the sandbox ({report.setup_error})"
     elif report.finished:
         state, detail = "finished", ""
     elif sig:
@@ -800,7 +805,7 @@ def _read_regular(fd: int, limit: int, name: str) -> bytes:
             raise OSError(errno.EFBIG, "too large", name)
 
 
-def read_folder(folder: Path, *, skip: set[str], max_bytes: int, max_files: int = MAX_FILES
+def read_folder(folder: Path, *, skip: set[str], max_bytes: int, max_file: int, max_files: int = MAX_FILES
                 ) -> tuple[dict[str, bytes], list[str]]:
     """The student's files under `folder` (relative path -> bytes) and notes on what was left out.
 
@@ -847,7 +852,7 @@ def read_folder(folder: Path, *, skip: set[str], max_bytes: int, max_files: int 
                 except OSError:
                     continue
                 try:
-                    data = _read_regular(child, max_bytes - total, rel)
+                    data = _read_regular(child, min(max_file, max_bytes - total), rel)
                 except OSError:
                     left_out.append(rel)
                     continue
@@ -864,7 +869,8 @@ def read_folder(folder: Path, *, skip: set[str], max_bytes: int, max_files: int 
     notes = []
     if left_out:
         notes.append(f"{len(left_out)} file(s) of the submission folder were not copied into the sandbox (more than "
-                     f"{max_files} files or {max_bytes // (1024 * 1024)} MB in all), e.g. {left_out[0][:80]!r}")
+                     f"{max_files} files, {max_bytes // (1024 * 1024)} MB in all or {max_file // (1024 * 1024)} MB "
+                     f"in one), e.g. {left_out[0][:80]!r}")
     return files, notes
 
 

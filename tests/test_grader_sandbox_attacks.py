@@ -57,6 +57,8 @@ PLAN = {
                      ["damaged the grader's report", "8 MB"]),
     "dong-bao-cao": ({"edit": _extra_cell(REPORT_FD + "os.close(REPORT)")}, "error", 5.0,
                      ["before the report was complete"]),
+    "gia-loi-chuan-bi": ({"edit": _extra_cell(REPORT_FD + "os.write(REPORT, b'{\"setup_error\": \"disk full\"}\\n')")},
+                         "error", 5.0, ["damaged the grader's report"]),
     "thoat-0": ({"edit": _extra_cell("import os\nos._exit(0)")}, "error", 5.0, ["exit code 0"]),
     "gia-bao-cao": ({"tong": "return -1", "chan": "return False", "edit": _extra_cell(FORGED)}, None, None, []),
     "vong-lap-mot-ca": ({"tong": "while a == 10:\n    pass\nreturn a + b"}, "timeout", 9.0,
@@ -261,6 +263,14 @@ def test_the_graders_own_failure_is_a_fault_not_a_grade(monkeypatch, tmp_path):
     job = {"notebook": "bai.ipynb", "skip_ids": [], "probes": []}
     with pytest.raises(GraderFault, match="sandbox"):
         _sandbox.run(None, job, files={"bai.ipynb": _notebook("x = 1")}, limits=_sandbox.Limits(wall_seconds=30))
+
+
+def test_files_that_do_not_fit_are_the_graders_fault():
+    """The batch bounds a submission's files to fit its folder: if they still do not, the grader erred."""
+    job = {"notebook": "bai.ipynb", "skip_ids": [], "probes": []}
+    with pytest.raises(GraderFault, match="could not be prepared"):
+        _sandbox.run(None, job, files={"bai.ipynb": _notebook("x = 1"), "lon.bin": b"x" * (3 * 1024 * 1024)},
+                     limits=_sandbox.Limits(wall_seconds=30, disk_mb=2))
 
 
 def test_uids_are_leased_one_per_running_sandbox():
