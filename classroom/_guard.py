@@ -39,8 +39,9 @@ POLL_SECONDS = 20.0
 KERNEL_IDLE = float(os.environ.get("HOCVUSO_KERNEL_IDLE", "600"))
 """A visitor's kernel with no message to or from it for this long (idle, or stuck in a cell) is shut
 down, connected or not: a closed tab or a held-open websocket costs memory for minutes, not forever."""
-OPENS_PER_MINUTE = 4
-"""How often one learner may open the same lesson in a minute (each open takes a preheated kernel)."""
+OPENS_PER_MINUTE = 8
+"""How often one learner may open the same lesson in a minute (each open takes a preheated kernel, and
+replaces the learner's previous one): reloads of a stuck page pass, emptying the pool does not."""
 MIN_FREE_MB = float(os.environ.get("HOCVUSO_MIN_FREE_MB", "300"))
 """No new visitor kernel while the computer has less memory than this available."""
 

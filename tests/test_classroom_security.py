@@ -153,7 +153,7 @@ def test_one_learner_cannot_take_the_pool_and_idle_kernels_are_reclaimed(server)
     base_count = len(kernels(server))
     greedy = learner(server, "Tham")
     statuses = []
-    for _ in range(8):
+    for _ in range(11):
         sim = SimLearner(server.base, timeout=120)
         sim.jar = greedy.jar
         sim.http = greedy.http
@@ -162,7 +162,7 @@ def test_one_learner_cannot_take_the_pool_and_idle_kernels_are_reclaimed(server)
             statuses.append(200)
         except Exception as exc:  # urllib raises on 429
             statuses.append(getattr(exc, "code", 0))
-    assert statuses.count(200) <= 4 and 429 in statuses, statuses
+    assert statuses.count(200) <= 8 and statuses[-1] == 429, statuses
     time.sleep(3)
     # Every open replaced the learner's previous kernel: the pool (refilled) plus this learner's one.
     assert len(kernels(server)) <= base_count + 1 + 1, (len(kernels(server)), base_count)
