@@ -89,6 +89,12 @@ def open_gradebook(coursedir):
                           f"{type(exc).__name__}: {exc}") from exc
 
 
+def _failure(exc: Exception, coursedir, what: str) -> GraderError:
+    """nbgrader's or the database's failure as one judge-facing line after `what` (which names the
+    gradebook as {url}, without its password)."""
+    return GraderError(f"{what.replace('{url}', _safe_url(coursedir.db_url))}: {type(exc).__name__}: {exc}")
+
+
 def _safe_url(url: str) -> str:
     """A database URL without its password, for messages."""
     return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
@@ -144,8 +150,8 @@ def _record_batch(course: Path, spec: AssignmentSpec, records: list[GradeRecord]
     except GraderError:
         raise
     except Exception as exc:
-        raise GraderError(f"results are written in {out}, but the course's gradebook "
-                          f"{_safe_url(coursedir.db_url)} was not updated: {type(exc).__name__}: {exc}") from exc
+        raise _failure(exc, coursedir, f"results are written in {out}, but the course's gradebook {{url}} "
+                                       "was not updated") from exc
     finally:
         _write_synced(synced_path, coursedir.db_url, synced)
     if merged != records:
@@ -362,8 +368,7 @@ def export_results(*, course: Path, assignment: str, out: Path | None = None) ->
     except GraderError:
         raise
     except Exception as exc:
-        raise GraderError(f"cannot read the course's gradebook {_safe_url(coursedir.db_url)}: "
-                          f"{type(exc).__name__}: {exc}") from exc
+        raise _failure(exc, coursedir, "cannot read the course's gradebook {url}") from exc
     _export.write_all(out, spec, merged)
     return ExportSummary(out=out, rows=len(merged),
                          waiting=sum(1 for r in merged if "waits for a person" in r.reason),
