@@ -12,10 +12,9 @@ import json
 import time
 
 import pytest
-from playwright.sync_api import Page, expect
-
 from conftest import full_screenshot
 from hocvuso.core import SqlStore, load_feed, score_feed
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 

@@ -7,9 +7,18 @@ import re
 import shutil
 
 import pytest
-
-from hocvuso.core import (AnswersInvalid, ContentError, FileStore, Learner, SqlStore, Submission, load_exercise,
-                          load_feed, score, score_feed)
+from hocvuso.core import (
+    AnswersInvalid,
+    ContentError,
+    FileStore,
+    Learner,
+    SqlStore,
+    Submission,
+    load_exercise,
+    load_feed,
+    score,
+    score_feed,
+)
 from hocvuso.core._content import content_root
 from hocvuso.core._feed import feed_paths, feed_summary, post_feedback
 

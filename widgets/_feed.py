@@ -21,15 +21,32 @@ What this module must never do:
 from __future__ import annotations
 
 import copy
-from typing import Any, Literal
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, Literal
 
 import traitlets as t
-
-from ._task import NOT_UNDERSTOOD, SAVED_CONTEST, SAVED_LESSON, Refused, TaskWidget, front_end
 from hocvuso.core import Learner, SubmissionStore, normalize_text, translator
-from hocvuso.core._feed import (DECISIONS, KIND, feed_summary, load_feed, parse_answers, post_feedback, score_feed,
-                                tool_label, tool_result)
+from hocvuso.core._feed import (
+    DECISIONS,
+    KIND,
+    feed_summary,
+    load_feed,
+    parse_answers,
+    post_feedback,
+    score_feed,
+    tool_label,
+    tool_result,
+)
 from hocvuso.core._i18n import N_
+
+from ._task import (
+    NOT_UNDERSTOOD,
+    SAVED_CONTEST,
+    SAVED_LESSON,
+    Refused,
+    TaskWidget,
+    front_end,
+)
 
 # Learner-facing reasons (msgids; Vietnamese in feed.po).
 _UNKNOWN_POST = N_("This post is not in the exercise.")
@@ -108,7 +125,7 @@ class NewsFeed(TaskWidget):
     _python_owned = TaskWidget._python_owned | {"revealed", "summary"}
     _cleared = ("revealed", "feedback", "summary", "status")
     _answered_in = "posts"
-    _actions = {
+    _actions: ClassVar[Mapping[str, Callable[[Any, dict[str, Any]], Any]]] = {
         "tool": lambda self, c: self.check(c.get("post_id"), c.get("tool")),
         "decide": lambda self, c: self.decide(c.get("post_id"), c.get("decision")),
     }
