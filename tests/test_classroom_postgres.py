@@ -78,6 +78,13 @@ def test_roster_and_store_on_postgresql(postgres_url):
     roster = Roster(postgres_url)
     roster.ensure_class("PG1", pin="424242")
     assert roster.check_pin("PG1", "424242") and not roster.check_pin("PG1", "000000")
+    # The PIN lockout and teacher sessions on PostgreSQL too (issue 18): counted per class, then a wait.
+    tries = [Roster(postgres_url).try_pin("PG1", "000000") for _ in range(6)]
+    assert [t.checked for t in tries] == [True] * 5 + [False] and tries[-1].wait > 0
+    with roster.engine.begin() as conn:
+        conn.execute(Roster.pin_guard.update().values(next_try=0.0))
+    assert roster.try_pin("PG1", "424242").ok
+    assert roster.is_teacher("PG1", roster.start_teacher_session("PG1"))
     store = SqlStore(postgres_url)
     scenario, key = load_inbox("hop-thu-1")
     first = scenario.messages[0].id
