@@ -162,3 +162,28 @@ def test_grade_cell_scores_the_file_the_widget_saved(tmp_path):
     assert grade("tin", scenario=FEED, out_of=10, store=files) == round(4 / 19 * 10, 2) == round(w.score().fraction * 10, 2)
     with pytest.raises(GradingError):
         grade("tin", scenario="thanh-toan-an-toan", out_of=10, store=files)
+
+
+@pytest.mark.nbgrader
+@pytest.mark.slow
+def test_real_nbgrader_grades_the_feed_lesson_with_the_same_score(tmp_path):
+    """A judge's course for the lesson (hocvuso course init + assign), a student who decided on three
+    posts and one who handed in nothing, real `nbgrader autograde`: the gradebook holds hocvuso's score
+    of the saved answers, and 0 (not nbgrader's full marks for a silent cell) for the empty hand-in."""
+    from graderkit import lesson_course, nbgrader, submitted_folder
+    from nbgrader.api import Gradebook
+
+    course = lesson_course(tmp_path / "course", FEED)
+    folder = submitted_folder(course, "hs-an", FEED)
+    w = NewsFeed(FEED, task_id="tin-that-tin-gia", store=FileStore(folder))
+    w.check("anh-lu-cu", "image")
+    w.decide("anh-lu-cu", "report")
+    w.decide("thong-bao-that", "share")
+    w.decide("tin-don-suc-khoe", "share")
+    expected = w.score().scaled(10)
+    submitted_folder(course, "hs-trong", FEED)
+    done = nbgrader(course, "autograde", FEED, "--create", "--force")
+    assert done.returncode == 0, done.stdout + done.stderr
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        assert gb.find_submission(FEED, "hs-an").score == pytest.approx(expected) == pytest.approx(5 / 19 * 10, abs=0.01)
+        assert gb.find_submission(FEED, "hs-trong").score == 0
