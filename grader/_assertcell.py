@@ -25,7 +25,13 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
-from ._bridge import BridgeError, NeedsStudentProcess, StudentChannel, StudentObject, builtin_names
+from ._bridge import (
+    BridgeError,
+    NeedsStudentProcess,
+    StudentChannel,
+    StudentObject,
+    builtin_names,
+)
 
 CELL_FILENAME = "<test cell>"
 
@@ -190,7 +196,7 @@ def run_assert_cell(cell_source: str, channel: StudentChannel, *, points: float)
             last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
             exec(compile(tree, CELL_FILENAME, "exec"), g)  # noqa: S102 - the judge's own test code
             if last is not None:
-                value = eval(compile(ast.Expression(last.value), CELL_FILENAME, "eval"), g)  # noqa: S307
+                value = eval(compile(ast.Expression(last.value), CELL_FILENAME, "eval"), g)
             score, shown = _partial(value, points)
         except NeedsStudentProcess as exc:
             return CellVerdict(None, points, out.getvalue(), "", needs_student_process=str(exc))

@@ -49,7 +49,8 @@ import struct
 import sys
 import time
 import types
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 """Largest reply (one framed message) either end accepts; a bigger answer is a size-limit error."""
@@ -437,7 +438,7 @@ def exec_cell(namespace: dict, source: str) -> dict:
         tree = ast.parse(source, "<test cell>")
         last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
         exec(compile(tree, "<test cell>", "exec"), namespace)  # noqa: S102 - the judge's test, student's process
-        value = eval(compile(ast.Expression(last.value), "<test cell>", "eval"), namespace) if last else None  # noqa: S307
+        value = eval(compile(ast.Expression(last.value), "<test cell>", "eval"), namespace) if last else None
     except BaseException as exc:  # noqa: BLE001 - the cell's failure is the verdict
         return {"failed": True, "error": "".join(traceback.format_exception(exc))[-MESSAGE_CHARS:], "value": None}
     return {"failed": False, "error": "", "value": None if value is None else repr(value)[:MESSAGE_CHARS]}

@@ -20,8 +20,13 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-
-from hocvuso.grader._assertcell import CellVerdict, grade_test_cell, needs_student_process, run_assert_cell
+from graderkit import nbgrader
+from hocvuso.grader._assertcell import (
+    CellVerdict,
+    grade_test_cell,
+    needs_student_process,
+    run_assert_cell,
+)
 from hocvuso.grader._bridge import BridgeLimit, StudentChannel, StudentObject
 
 DRIVER = textwrap.dedent("""
@@ -149,8 +154,8 @@ def test_ps1_judge_side_matches_stock_autograde(student, name):
 @pytest.mark.slow
 def test_ps1_stock_autograde_agrees(tmp_path):
     """Run real stock `nbgrader autograde` on a copy of the docs' course: same per-cell pass/fail as recorded."""
-    from hocvuso._tools import tool_env
     import shutil
+
     course = tmp_path / "course"
     (course / "source").mkdir(parents=True)
     shutil.copytree(PS1 / "source" / "ps1", course / "source" / "ps1")
@@ -159,10 +164,8 @@ def test_ps1_stock_autograde_agrees(tmp_path):
     (course / "nbgrader_config.py").write_text("c = get_config()\nc.CourseDirectory.course_id = 'docs'\n"
                                                "c.CourseDirectory.db_assignments = [dict(name='ps1')]\n"
                                                "c.CourseDirectory.db_students = [dict(id='bitdiddle'), dict(id='hacker')]\n")
-    env = tool_env()
     for args in (["generate_assignment", "ps1", "--force"], ["autograde", "ps1", "--force"]):
-        run = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
-                             capture_output=True, text=True, timeout=600)
+        run = nbgrader(course, *args)
         assert run.returncode == 0, run.stderr[-3000:]
     for name in ("bitdiddle", "hacker"):
         fresh = grade_cells(course / "autograded" / name / "ps1" / "problem1.ipynb")
@@ -174,6 +177,7 @@ def test_ps1_stock_autograde_agrees(tmp_path):
 
 # ------------------------------------------------------------------------------------------ cheats
 
+HONEST = "def squares(n):\n    if n < 1:\n        raise ValueError('n >= 1')\n    return [i * i for i in range(1, n + 1)]\n"
 WRONG = "def squares(n):\n    return [0] * n\n"
 TEST = "assert squares(3) == [1, 4, 9], 'squares(3) is wrong'\nprint('Success!')\n"
 RAISES_TEST = ("try:\n    squares(0)\nexcept ValueError:\n    pass\nelse:\n"
@@ -259,9 +263,7 @@ def test_each_cheat_gains_nothing(student, cheat):
 
 
 def test_honest_student_passes_the_same_tests(student):
-    s = student([("student", "def squares(n):\n    if n < 1: raise ValueError('n >= 1')\n"
-                              "    return [i * i for i in range(1, n + 1)]\n"), ("serve", ""), ("serve", ""),
-                 ("serve", "")])
+    s = student([("student", HONEST)] + [("serve", "")] * 3)
     assert s.run(TEST).score == 1.0
     assert s.run(RAISES_TEST, 2.0).score == 2.0
     np_check = s.run("import numpy as np\nnp.testing.assert_array_equal(np.asarray(squares(3)), [1, 4, 9])\n")
@@ -301,8 +303,8 @@ def test_endless_loop_hits_the_time_limit(student):
 
 
 def test_loop_ignoring_sigint_breaks_the_channel_with_a_reason(student):
-    s = student([("student", "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
-                              "def spin():\n    while True:\n        pass\n"), ("serve", "")], call_timeout=1.0)
+    stubborn = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ndef spin():\n    while True:\n        pass\n"
+    s = student([("student", stubborn), ("serve", "")], call_timeout=1.0)
     verdict = run_assert_cell("spin()\n", s.channel, points=1)
     assert verdict.score == 0.0 and "longer than 1 s" in verdict.error
     again = run_assert_cell("assert True\nspin()\n", s.channel, points=1)
@@ -489,7 +491,6 @@ def test_oversized_frame_breaks_the_channel(student):
 def _course_with_assert_tests(root: Path, students: dict[str, str]) -> Path:
     """A one-notebook nbgrader course (a solution cell, two assert test cells), released and handed in by
     `students` (name -> the code each wrote in the solution cell)."""
-    from hocvuso._tools import tool_env
     meta = {"schema_version": 3, "locked": False, "solution": False, "grade": False}
     cells = [nbformat.v4.new_code_cell("def squares(n):\n    ### BEGIN SOLUTION\n    if n < 1:\n        raise ValueError\n"
                                        "    return [i * i for i in range(1, n + 1)]\n    ### END SOLUTION\n",
@@ -506,8 +507,7 @@ def _course_with_assert_tests(root: Path, students: dict[str, str]) -> Path:
     (root / "nbgrader_config.py").write_text("c = get_config()\nc.CourseDirectory.course_id = 'cheats'\n"
                                              "c.CourseDirectory.db_assignments = [dict(name='cheat')]\n"
                                              f"c.CourseDirectory.db_students = [{ids}]\n")
-    run = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "cheat", "--force"], cwd=root,
-                         env=tool_env(), capture_output=True, text=True, timeout=300)
+    run = nbgrader(root, "generate_assignment", "cheat", "--force")
     assert run.returncode == 0, run.stderr[-3000:]
     for name, code in students.items():
         handed = nbformat.read(root / "release" / "cheat" / "p.ipynb", as_version=4)
@@ -520,13 +520,11 @@ def _course_with_assert_tests(root: Path, students: dict[str, str]) -> Path:
 @pytest.mark.slow
 def test_cheats_beat_stock_autograde_but_not_the_bridge(tmp_path, student):
     """The same notebooks: stock `nbgrader autograde` (test cells in the student's kernel) against the bridge."""
-    from hocvuso._tools import tool_env
     from nbgrader.api import Gradebook
-    honest = "def squares(n):\n    if n < 1:\n        raise ValueError\n    return [i * i for i in range(1, n + 1)]\n"
-    students = {"honest": honest, "wrong": WRONG, **{name.replace("_", ""): code for name, code in CHEATS.items()}}
+
+    students = {"honest": HONEST, "wrong": WRONG, **{name.replace("_", ""): code for name, code in CHEATS.items()}}
     course = _course_with_assert_tests(tmp_path / "course", students)
-    run = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", "cheat", "--force"], cwd=course,
-                         env=tool_env(), capture_output=True, text=True, timeout=900)
+    nbgrader(course, "autograde", "cheat", "--force")  # exits 1 when a student breaks it; each row is read below
     from nbgrader.api import MissingEntry
     stock: dict[str, float | None] = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
