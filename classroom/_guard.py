@@ -212,16 +212,35 @@ class RepeatFilter(logging.Filter):
 
 BAD_MESSAGES = 20
 """Malformed websocket messages one connection may send before it is closed."""
+MESSAGE_BURST = 300
+MESSAGES_PER_SECOND = 10.0
+"""Messages one kernel connection may send: a page load's burst (the widgets' state, ~50), then about
+ten a second, far above a learner's taps; beyond that they are dropped, so one learner cannot make
+their kernel save hundreds of rows a second (the issue measured 277)."""
 
 
 def tolerant_messages(handler: type) -> type:
     """A kernel websocket handler on which a malformed message is logged once (one line, no traceback)
-    and ignored, and a connection that keeps sending them is closed."""
+    and ignored, a connection that keeps sending them is closed, and messages past the rate
+    (MESSAGE_BURST, then MESSAGES_PER_SECOND) are dropped."""
 
     class Tolerant(handler):  # type: ignore[misc, valid-type]
         _hv_bad = 0
+        _hv_tokens = float(MESSAGE_BURST)
+        _hv_at = 0.0
+        _hv_dropped = 0
 
         def on_message(self, message):
+            now = time.monotonic()
+            self._hv_tokens = min(float(MESSAGE_BURST), self._hv_tokens + (now - (self._hv_at or now)) * MESSAGES_PER_SECOND)
+            self._hv_at = now
+            if self._hv_tokens < 1:
+                self._hv_dropped += 1
+                if self._hv_dropped == 1:
+                    _log.warning("Dropping websocket messages from %s: more than %g a second",
+                                 self.request.remote_ip, MESSAGES_PER_SECOND)
+                return None
+            self._hv_tokens -= 1
             try:
                 return super().on_message(message)
             except Exception as exc:  # noqa: BLE001 - the sender's mistake, not the server's
