@@ -76,8 +76,7 @@ class AuthorDef(BaseModel):
 class MediaDef(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["photo", "screenshot", "quote"]
-    picture: str = Field(min_length=1, max_length=8)
-    """One or two emoji standing for the picture (no real photo is ever shown)."""
+    """Which kind of picture: the widget draws a plain sketch of it (no real photo is ever shown)."""
     caption: Text
     """What the picture shows, in words (also what a screen reader says)."""
 
@@ -183,7 +182,7 @@ class FeedPost:
         """JSON for the front end: the post and the names of its tools; no tool result, no verdict."""
         media = None
         if self.media is not None:
-            media = {"type": self.media.type, "picture": self.media.picture, "caption": self.media.caption.get(locale)}
+            media = {"type": self.media.type, "caption": self.media.caption.get(locale)}
         return {"id": self.id, "author": {"name": self.author.name.get(locale), "about": self.author.about.get(locale),
                                           "address": self.author.address or ""},
                 "when": self.when.get(locale), "text": self.text.get(locale), "media": media, "shares": self.shares,

@@ -5,6 +5,34 @@
 //   {action: "tool", post_id, tool}   {action: "decide", post_id, decision}   {action: "locale", locale}
 // Python decides everything else. All text goes in through textContent; nothing is a real link.
 
+const FEED_SVG = "http://www.w3.org/2000/svg";
+// Plain sketches standing for a post's picture (no real photo, no emoji font needed): a landscape
+// photo, a paper notice with a stamp, a portrait with quotation marks. Decorative: the caption says it.
+const SKETCH = {
+  photo: [["rect", { x: 2, y: 2, width: 76, height: 44, rx: 4, fill: "#bfdbfe" }], ["circle", { cx: 62, cy: 14, r: 6, fill: "#f59e0b" }],
+    ["path", { d: "M2 40 L24 18 L40 32 L52 24 L78 42 L78 46 L2 46 Z", fill: "#1e3a8a" }],
+    ["path", { d: "M2 38 Q12 34 22 38 T42 38 T62 38 T78 38 L78 46 L2 46 Z", fill: "#0b57d0" }]],
+  screenshot: [["rect", { x: 20, y: 2, width: 40, height: 44, rx: 2, fill: "#fff", stroke: "#374151", "stroke-width": 2 }],
+    ["path", { d: "M26 10 H54 M26 16 H54 M26 22 H48 M26 28 H54", stroke: "#6b7280", "stroke-width": 2 }],
+    ["circle", { cx: 48, cy: 38, r: 6, fill: "none", stroke: "#b3261e", "stroke-width": 2 }]],
+  quote: [["circle", { cx: 22, cy: 24, r: 14, fill: "#9ca3af" }], ["circle", { cx: 22, cy: 19, r: 5, fill: "#f3f4f6" }],
+    ["path", { d: "M13 34 Q22 24 31 34", fill: "#f3f4f6" }],
+    ["path", { d: "M44 14 h10 v10 l-6 10 h-4 l4 -10 h-4 Z M60 14 h10 v10 l-6 10 h-4 l4 -10 h-4 Z", fill: "#fde68a" }]],
+};
+
+function sketch(type) {
+  const svg = document.createElementNS(FEED_SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 80 48");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("class", "hv-feed-sketch");
+  for (const [tag, attrs] of SKETCH[type] || SKETCH.photo) {
+    const node = document.createElementNS(FEED_SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    svg.appendChild(node);
+  }
+  return svg;
+}
+
 /** @param {{ model: any, el: HTMLElement }} ctx */
 function render({ model, el }) {
   el.classList.add("hv-task", "hv-feed");
@@ -58,7 +86,7 @@ function render({ model, el }) {
     card.appendChild(h("p", { cls: "hv-feed-text", text: post.text }));
     if (post.media) {
       const fig = h("figure", { cls: `hv-feed-media hv-feed-media-${post.media.type}` });
-      fig.appendChild(h("span", { cls: "hv-feed-picture", text: post.media.picture, attrs: { "aria-hidden": "true" } }));
+      fig.appendChild(sketch(post.media.type));
       fig.appendChild(h("figcaption", { cls: "hv-feed-caption", text: `${S("picture")}: ${post.media.caption}` }));
       card.appendChild(fig);
     }
