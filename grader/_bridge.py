@@ -54,8 +54,9 @@ from typing import Any
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 """Largest reply (one framed message) either end accepts; a bigger answer is a size-limit error."""
-DEFAULT_CALL_TIMEOUT = 10.0
-"""Seconds one remote request may take before the judge gives up on it (and interrupts the student)."""
+DEFAULT_CALL_TIMEOUT = 30.0
+"""Seconds one remote request may take before the judge gives up on it (and interrupts the student);
+nbgrader's own limit per cell is 30 s."""
 MAX_DEPTH = 100
 """Deepest nesting of containers carried either way."""
 MAX_ITEMS = 1_000_000
@@ -119,10 +120,17 @@ class NeedsStudentProcess(BridgeError):
 _HEADER = struct.Struct(">I")
 
 
-def _write_frame(fd: int, payload: bytes) -> None:
-    data = _HEADER.pack(len(payload)) + payload
+def _write_frame(fd: int, payload: bytes, deadline: float | None = None) -> None:
+    """Write one frame; on a non-blocking fd (the judge's end) wait for room only until `deadline`."""
+    data = memoryview(_HEADER.pack(len(payload)) + payload)
     while data:
-        written = os.write(fd, data)
+        try:
+            written = os.write(fd, data)
+        except BlockingIOError:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and (left <= 0 or not select.select([], [fd], [], left)[1]):
+                raise TimeoutError from None
+            continue
         data = data[written:]
 
 
@@ -180,9 +188,10 @@ class Encoder:
             raise _TooLarge("nested too deeply")
         t = type(v)
         self._spend(8)
+        if t is int and not -(1 << 63) <= v < (1 << 63):
+            self._spend(v.bit_length() // 4)
+            return {"I": format(v, "x")}  # hex: JSON readers refuse decimal ints past 4300 digits
         if v is None or t is bool or t is int or t is float:
-            if t is int:
-                self._spend(v.bit_length() // 3)
             return v
         if t is str:
             self._spend(len(v) * 2)
@@ -277,6 +286,8 @@ class Decoder:
                 return {"L": list, "T": tuple, "S": set, "F": frozenset}[tag](items)
             if tag == "D":
                 return {self.decode(k, d): self.decode(x, d) for k, x in (self._pair(p) for p in self._list(body))}
+            if tag == "I":
+                return int(self._str(body), 16)
             if tag == "B":
                 return base64.b64decode(self._str(body), validate=True)
             if tag == "C":
@@ -625,6 +636,7 @@ class StudentChannel:
                  max_bytes: int = DEFAULT_MAX_BYTES, interrupt: Callable[[], None] | None = None,
                  grace: float = 2.0, judge_modules: frozenset[str] = JUDGE_MODULES) -> None:
         self.rfd, self.wfd = rfd, wfd
+        os.set_blocking(wfd, False)  # a student's end that stops reading cannot stall the judge's writes
         self.call_timeout, self.max_bytes, self.grace = call_timeout, max_bytes, grace
         self.interrupt = interrupt
         self.judge_modules = judge_modules
@@ -655,9 +667,10 @@ class StudentChannel:
             raise type(self.broken)(str(self.broken))
         self._next_id += 1
         rid = self._next_id
+        deadline = time.monotonic() + self.call_timeout
         try:
-            _write_frame(self.wfd, _dumps({"id": rid, "op": op, **fields}))
-            reply = self._await(rid, time.monotonic() + self.call_timeout)
+            _write_frame(self.wfd, _dumps({"id": rid, "op": op, **fields}), deadline)
+            reply = self._await(rid, deadline)
         except TimeoutError:
             raise self._timed_out(rid) from None
         except BridgeLimit as exc:
