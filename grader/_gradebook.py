@@ -28,6 +28,7 @@ import re
 import sqlite3
 import sys
 import tempfile
+import warnings
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -109,10 +110,14 @@ def record_batch(course: Path, spec: AssignmentSpec, records: list[GradeRecord],
     cannot be reached, or rows it did not take, are said on stderr (`say`) with what to do, not raised:
     the results stay on disk, and the next run writes whatever the gradebook is still missing.
     """
+    from sqlalchemy.exc import SAWarning
+
     try:
-        return _record_batch(course, spec, records, candidates, out)
+        with warnings.catch_warnings():  # nbgrader's add_submission trips SQLAlchemy 2's autoflush warning
+            warnings.simplefilter("ignore", SAWarning)
+            return _record_batch(course, spec, records, candidates, out)
     except GraderError as exc:
-        (say or _stderr)(f"hocvuso grade: {exc}")
+        (say or _stderr)(f"hocvuso grade: results are written in {out}, but {exc}")
         return records
 
 
@@ -150,15 +155,14 @@ def _record_batch(course: Path, spec: AssignmentSpec, records: list[GradeRecord]
     except GraderError:
         raise
     except Exception as exc:
-        raise _failure(exc, coursedir, f"results are written in {out}, but the course's gradebook {{url}} "
-                                       "was not updated") from exc
+        raise _failure(exc, coursedir, "the course's gradebook {url} was not updated") from exc
     finally:
         _write_synced(synced_path, coursedir.db_url, synced)
     if merged != records:
         _export.write_all(out, spec, merged)
     if failed:
-        raise GraderError(f"results are written in {out}; the course's gradebook did not take {len(failed)} "
-                          f"row(s), run the same command again to retry them: {'; '.join(failed[:5])}")
+        raise GraderError(f"the course's gradebook did not take {len(failed)} row(s); run the same command "
+                          f"again to retry them: {'; '.join(failed[:5])}")
     return merged
 
 

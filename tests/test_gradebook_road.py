@@ -9,6 +9,7 @@ by a person (2 points): 12 points in all.
 from __future__ import annotations
 
 import csv
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +83,7 @@ def road(tmp_path_factory):
     done = hocvuso("grade", "--course", course, "--assignment", ASSIGNMENT, "--submissions", sub, "--out", out,
                    "--workers", "2")
     assert done.returncode == 0, done.stdout + done.stderr
+    assert "gradebook" not in done.stderr and "Warning" not in done.stderr, done.stderr
     return course, sub, out
 
 
@@ -154,6 +156,21 @@ def test_formgrader_lists_autograded_then_manual_score_flows_back(road):
     results = read_results(out)
     assert float(results["an"]["score"]) == 11.5 and float(results["binh"]["score"]) == 4.0
     assert {k: v["autograded"] for k, v in api_submissions(course).items()} == {"an": True, "binh": True}
+
+
+def test_an_unreachable_gradebook_keeps_the_results_and_says_so(road, tmp_path, capsys):
+    from hocvuso.grader import grade_batch
+
+    course, sub, _out = road
+    copy = tmp_path / "course"
+    shutil.copytree(course, copy, ignore=shutil.ignore_patterns("gradebook.db", "autograded", "feedback"))
+    with (copy / "nbgrader_config.py").open("a", encoding="utf-8") as fh:
+        fh.write(f"c.CourseDirectory.db_url = 'sqlite:///{tmp_path}/no-such-folder/gradebook.db'\n")
+    summary = grade_batch(course=copy, assignment=ASSIGNMENT, submissions=sub, out=tmp_path / "out", workers=2)
+    assert summary.counts == {"ok": 2}
+    assert {k: float(v["score"]) for k, v in read_results(tmp_path / "out").items()} == {"an": 10.0, "binh": 3.0}
+    said = capsys.readouterr().err
+    assert "results are written in" in said and "cannot open the course's gradebook" in said, said
 
 
 def test_export_refuses_a_folder_without_a_batch(road, tmp_path):
