@@ -59,7 +59,7 @@ DEFAULT_CALL_TIMEOUT = 30.0
 nbgrader's own limit per cell is 30 s."""
 MAX_DEPTH = 100
 """Deepest nesting of containers carried either way."""
-MAX_ITEMS = 1_000_000
+MAX_ITEMS = 100_000
 """Most items the judge pulls from one iteration of a student object."""
 ITER_CHUNK = 1000
 """Items fetched per round trip while iterating."""

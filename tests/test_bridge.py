@@ -545,3 +545,13 @@ def test_cheats_beat_stock_autograde_but_not_the_bridge(tmp_path, student):
     print("stock nbgrader gave marks to:", beaten, stock)
     # measured with nbgrader 0.9.6 / ipykernel 7: these three pass a wrong answer under stock autograde
     assert {"alwaysequal", "inputtransformer", "lyingbool"} <= set(beaten), stock
+
+
+def test_endless_generator_hits_the_item_limit(student):
+    s = student([("student", ("import itertools\ndef naturals():\n    return itertools.count()\n"
+                             "def first(n):\n    return list(range(n))\n")), ("serve", "")])
+    started = time.monotonic()
+    verdict = s.run("try:\n    assert list(naturals()) == [0, 1]\nexcept Exception:\n    pass\n"
+                    "assert first(3) == [0, 1, 2]\n")
+    assert verdict.score == 0.0 and "more than 100000 items" in verdict.error
+    assert time.monotonic() - started < 60
