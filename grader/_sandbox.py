@@ -178,16 +178,16 @@ def probe_limits() -> str | None:
 @lru_cache(maxsize=1)
 def _cgroup_places() -> dict[str, tuple[str, Path]]:
     """Controller -> (version, the folder under which this process may make child cgroups)."""
-    mounts_v1: dict[str, Path] = {}
+    mounts_v1: dict[str, tuple[str, Path]] = {}
     v2_mount = None
     with open("/proc/self/mountinfo", encoding="utf-8") as fh:
         for line in fh:
             left, _sep, right = line.partition(" - ")
             fstype, _source, options = (right.split() + ["", "", ""])[:3]
-            point = Path(left.split()[4])
+            root, point = left.split()[3], Path(left.split()[4])
             if fstype == "cgroup":
                 for option in options.split(","):
-                    mounts_v1.setdefault(option, point)
+                    mounts_v1.setdefault(option, (root, point))
             elif fstype == "cgroup2" and v2_mount is None:
                 v2_mount = point
     own: dict[str, str] = {}
@@ -199,7 +199,10 @@ def _cgroup_places() -> dict[str, tuple[str, Path]]:
     places: dict[str, tuple[str, Path]] = {}
     for controller in ("memory", "pids"):
         if controller in mounts_v1 and controller in own:
-            places[controller] = ("v1", mounts_v1[controller] / own[controller].lstrip("/") / "hocvuso")
+            root, point = mounts_v1[controller]
+            path = own[controller]  # as the hierarchy names it; the mount may show only a part of it (containers)
+            inside = path[len(root.rstrip("/")):] if path.startswith(root.rstrip("/") + "/") or path == root else path
+            places[controller] = ("v1", point / inside.lstrip("/") / "hocvuso")
         elif v2_mount is not None:
             available = (v2_mount / "cgroup.controllers")
             if available.exists() and controller in available.read_text().split():
