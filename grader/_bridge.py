@@ -744,6 +744,11 @@ class StudentChannel:
             return None
         if type(module) is not str or type(qualname) is not str or module.split(".")[0] not in self.judge_modules:
             return None
+        parts = module.split(".") + qualname.split(".") if qualname else module.split(".")
+        if any(not part or part.startswith("_") for part in parts):
+            return None  # never `pytest.__main__` and the like: importing those runs programs
+        if module not in sys.modules and "." in module:
+            return None  # only whole packages are imported on a student's word; their submodules must be loaded
         try:
             value: Any = importlib.import_module(module)
             for part in filter(None, qualname.split(".")):

@@ -459,6 +459,22 @@ def test_partial_credit_and_stderr_follow_nbgrader(student):
     assert noisy.score == 0.0 and "stderr" in noisy.error
 
 
+def test_module_names_from_the_student_import_nothing_that_runs(student):
+    """A module reply names what to import judge-side: never a `__main__`, never an unloaded submodule."""
+    s = student([("student", textwrap.dedent("""
+        import types, numpy
+        runner = types.ModuleType('pytest.__main__')
+        deep = types.ModuleType('sklearn.utils._show_versions')
+        mine = types.ModuleType('numpy')
+        """)), ("serve", "")])
+    ch = s.channel
+    got = {name: ch.request("get", name=name) for name in ("runner", "deep", "mine", "numpy")}
+    ch.end()
+    assert "pytest.__main__" not in sys.modules and "sklearn.utils._show_versions" not in sys.modules
+    assert type(got["runner"]) is StudentObject and type(got["deep"]) is StudentObject
+    assert got["mine"] is np and got["numpy"] is np  # whatever the student calls numpy, the judge uses its own
+
+
 def test_forged_reply_is_only_data(student):
     """A student who writes straight into the reply pipe can only hand the judge plain values."""
     s = student([("student", textwrap.dedent("""
