@@ -110,3 +110,35 @@ def test_learner_checks_the_feed_and_ends_on_the_result_screen(phone: Page, voil
     last = saved(server.db_url)
     assert last["kind"] == "feed" and last["scenario_id"] == FEED
     assert last["answers"] == answers
+
+
+def test_in_english_the_feed_and_its_feedback_are_read_aloud_in_english_only(phone: Page, voila_server) -> None:
+    """?lang=en: the widget is English from its first render, and read-aloud speaks the post, what a check
+    found and the feedback in English with an English voice — never the Vietnamese text, never a button.
+    Chromium has no voice here, so a fake one records what would be said."""
+    phone.add_init_script("""
+      window.hvSaid = [];
+      const voice = { lang: 'en-US', name: 'test', voiceURI: 'test', localService: true, default: true };
+      speechSynthesis.getVoices = () => [voice];
+      speechSynthesis.speak = (u) => window.hvSaid.push({ text: u.text, lang: u.lang });
+      window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; this.rate = 1; } };
+    """)
+    server = voila_server(f"{FEED}/{FEED}.ipynb")
+    phone.goto(f"{server.url}?lang=en", wait_until="domcontentloaded")
+    card = phone.locator('.hv-feed-post[data-post="thong-bao-nghi-hoc"]')
+    expect(card).to_be_visible(timeout=90_000)
+    post = SCENARIO.post("thong-bao-nghi-hoc")
+    expect(card.locator(".hv-feed-text")).to_have_text(post.text.en)
+    card.locator('[data-key="tool-official"]').click()
+    expect(card.locator(".hv-feed-found-item")).to_have_count(1)
+    card.locator('[data-key="opt-report"]').check()
+    card.locator(".hv-feed-send").click()
+    expect(card.locator(".hv-feed-headline")).to_be_visible()
+    phone.locator(".hv-read-btn").click()
+    said = phone.evaluate("() => window.hvSaid")
+    assert len(said) == 1 and said[0]["lang"] == "en-US"
+    text = said[0]["text"]
+    assert post.text.en in text and KEY.posts[post.id].explain.en in text and post.tools["official"].en in text
+    assert post.text.vi not in text and KEY.posts[post.id].explain.vi not in text
+    for label in ("Send", "Next post ›", "Read aloud", "Slower"):
+        assert label not in text, f"read-aloud read the control {label!r}"
