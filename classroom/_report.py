@@ -85,8 +85,9 @@ def results_from_rows(rows: Iterable[Mapping[str, Any]], *, class_code: str) -> 
         except (HocvusoError, SubmissionCorrupt, KeyError, ValueError):
             continue
         comp: dict[str, tuple[str, ...]] = {}
-        if hasattr(scenario, "messages"):
-            comp = {m.id: tuple(m.competences) for m in scenario.messages}
+        tagged = getattr(scenario, "messages", None) or getattr(scenario, "posts", None)  # items with their own codes
+        if tagged:
+            comp = {m.id: tuple(m.competences) for m in tagged}
         else:
             comp = {"": tuple(getattr(scenario, "competences", ()))}
         answered = sum(1 for i in result.items if i.outcome not in ("unanswered", "missing", "missing_optional"))

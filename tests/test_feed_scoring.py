@@ -138,7 +138,7 @@ def test_result_screen_lists_done_well_and_to_review():
 
 
 def test_the_grade_cell_and_the_dashboard_agree_with_the_lesson(tmp_path, monkeypatch):
-    from hocvuso.classroom import results_from_rows
+    from hocvuso.classroom import competence_summary, results_from_rows
     from hocvuso.grader import grade
 
     answers = _perfect()
@@ -155,7 +155,10 @@ def test_the_grade_cell_and_the_dashboard_agree_with_the_lesson(tmp_path, monkey
              points=lesson.points, max_points=lesson.max_points)
     [row] = results_from_rows(sql.rows(), class_code="6A")
     assert (row.kind, row.points, row.max_points, row.answered) == ("feed", 17, 19, 5)
-    assert row.competences == {"": ("1.2", "2.2", "4.3")}
+    # each post counts for its own competences: the health code only on the health rumour (2 of 4)
+    assert row.competences["tin-don-suc-khoe"] == ("1.2", "2.2", "4.3") and "4.3" not in row.competences["anh-lu-cu"]
+    summary = {c["code"]: c["percent"] for c in competence_summary([row])}
+    assert summary == {"1.2": round(100 * 17 / 19, 1), "2.2": round(100 * 17 / 19, 1), "4.3": 50.0}
 
 
 def _copy(tmp_path):
