@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._bridge import (
+    DEFAULT_CELL_TIMEOUT,
     BridgeError,
     NeedsStudentProcess,
     StudentChannel,
@@ -176,7 +177,8 @@ def _partial_text(text: str, points: float) -> tuple[float, str]:
     return (grade if grade >= 0 else points), text
 
 
-def run_assert_cell(cell_source: str, channel: StudentChannel, *, points: float) -> CellVerdict:
+def run_assert_cell(cell_source: str, channel: StudentChannel, *, points: float,
+                    timeout: float = DEFAULT_CELL_TIMEOUT) -> CellVerdict:
     """Run one nbgrader test cell judge-side against the student's namespace behind `channel`.
 
     The caller ends the cell on the student's side afterwards (`channel.end()`), so the student's cells
@@ -188,7 +190,7 @@ def run_assert_cell(cell_source: str, channel: StudentChannel, *, points: float)
     out, err = io.StringIO(), io.StringIO()
     error, value = "", None
     channel.take_limits()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), channel.cell(timeout):
         try:
             tree = ast.parse(cell_source, CELL_FILENAME)
             student_names = set(channel.request("names", names=sorted(_names(tree))))
@@ -213,7 +215,8 @@ def run_assert_cell(cell_source: str, channel: StudentChannel, *, points: float)
     return CellVerdict(score, points, output, error)
 
 
-def run_beside_student(cell_source: str, channel: StudentChannel, *, points: float, reason: str) -> CellVerdict:
+def run_beside_student(cell_source: str, channel: StudentChannel, *, points: float, reason: str,
+                       timeout: float = DEFAULT_CELL_TIMEOUT) -> CellVerdict:
     """Run a test cell the bridge cannot carry in the student's own process (stock nbgrader's way), and say so.
 
     The verdict comes from the student's process, so it carries `isolation="student-process"` and the
@@ -221,7 +224,7 @@ def run_beside_student(cell_source: str, channel: StudentChannel, *, points: flo
     """
     out, err = io.StringIO(), io.StringIO()
     channel.take_limits()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), channel.cell(timeout):
         try:
             report = channel.request("run_cell", source=cell_source)
         except (Exception, BridgeError) as exc:  # noqa: BLE001 - a failure to run is the cell's 0
@@ -243,10 +246,12 @@ def run_beside_student(cell_source: str, channel: StudentChannel, *, points: flo
     return CellVerdict(score, points, output, error, needs_student_process=reason, isolation="student-process")
 
 
-def grade_test_cell(cell_source: str, channel: StudentChannel, *, points: float) -> CellVerdict:
+def grade_test_cell(cell_source: str, channel: StudentChannel, *, points: float,
+                    timeout: float = DEFAULT_CELL_TIMEOUT) -> CellVerdict:
     """Grade one nbgrader test cell: judge-side through the bridge, or beside the student's code (and say so)
     when the bridge cannot carry it. The one call the batch pipeline makes per test cell."""
-    verdict = run_assert_cell(cell_source, channel, points=points)
+    verdict = run_assert_cell(cell_source, channel, points=points, timeout=timeout)
     if verdict.score is None and verdict.needs_student_process:
-        return run_beside_student(cell_source, channel, points=points, reason=verdict.needs_student_process)
+        return run_beside_student(cell_source, channel, points=points, reason=verdict.needs_student_process,
+                                  timeout=timeout)
     return verdict

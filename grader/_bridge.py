@@ -57,6 +57,8 @@ DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 DEFAULT_CALL_TIMEOUT = 30.0
 """Seconds one remote request may take before the judge gives up on it (and interrupts the student);
 nbgrader's own limit per cell is 30 s."""
+DEFAULT_CELL_TIMEOUT = 30.0
+"""Seconds all the requests of one test cell may take together (nbgrader's per-cell timeout)."""
 MAX_DEPTH = 100
 """Deepest nesting of containers carried either way."""
 MAX_ITEMS = 100_000
@@ -644,6 +646,19 @@ class StudentChannel:
         self.limits: list[str] = []
         """Every limit hit since `take_limits` last emptied it (a test may have swallowed the error)."""
         self._next_id = 0
+        self.cell_timeout = DEFAULT_CELL_TIMEOUT
+        self.cell_deadline: float | None = None
+        """While a test cell runs: when its whole time is up (every request after that fails at once)."""
+
+    @contextlib.contextmanager
+    def cell(self, timeout: float = DEFAULT_CELL_TIMEOUT) -> Iterator[None]:
+        """Bound everything one test cell asks of the student by `timeout` seconds in total, as nbgrader
+        bounds a cell: a test that polls a student object forever ends too."""
+        self.cell_timeout, self.cell_deadline = timeout, time.monotonic() + timeout
+        try:
+            yield
+        finally:
+            self.cell_deadline = None
 
     def take_limits(self) -> list[str]:
         taken, self.limits = self.limits, []
@@ -665,14 +680,20 @@ class StudentChannel:
         """Send one request; return its decoded value or raise the student's exception / a BridgeError."""
         if self.broken is not None:
             raise type(self.broken)(str(self.broken))
+        now = time.monotonic()
+        limit = f"a call into the student's code took longer than {self.call_timeout:g} s"
+        deadline = now + self.call_timeout
+        if self.cell_deadline is not None and self.cell_deadline < deadline:
+            limit, deadline = f"the test cell ran longer than {self.cell_timeout:g} s", self.cell_deadline
+            if now >= deadline:
+                raise self._fail(BridgeTimeout(limit), broken=False)
         self._next_id += 1
         rid = self._next_id
-        deadline = time.monotonic() + self.call_timeout
         try:
             _write_frame(self.wfd, _dumps({"id": rid, "op": op, **fields}), deadline)
             reply = self._await(rid, deadline)
         except TimeoutError:
-            raise self._timed_out(rid) from None
+            raise self._timed_out(rid, limit) from None
         except BridgeLimit as exc:
             raise self._fail(exc, broken=True) from None
         except (EOFError, OSError, ValueError, RecursionError) as exc:
@@ -680,8 +701,8 @@ class StudentChannel:
                              broken=True) from None
         return self._unpack(reply)
 
-    def _timed_out(self, rid: int) -> BridgeError:
-        exc = BridgeTimeout(f"a call into the student's code took longer than {self.call_timeout:g} s")
+    def _timed_out(self, rid: int, limit: str) -> BridgeError:
+        exc = BridgeTimeout(limit)
         if self.interrupt is not None:
             with contextlib.suppress(OSError):
                 self.interrupt()

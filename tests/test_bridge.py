@@ -571,3 +571,15 @@ def test_endless_generator_hits_the_item_limit(student):
                     "assert first(3) == [0, 1, 2]\n")
     assert verdict.score == 0.0 and "more than 100000 items" in verdict.error
     assert time.monotonic() - started < 60
+
+
+def test_a_test_polling_a_student_object_forever_ends_at_the_cell_limit(student):
+    s = student([("student", "def done():\n    return False\ndef missing_answer():\n    return 1\n"),
+                 ("serve", ""), ("serve", "")])
+    started = time.monotonic()
+    verdict = run_assert_cell("while not done():\n    pass\n", s.channel, points=1, timeout=2)
+    s.channel.end()
+    assert verdict.score == 0.0 and "ran longer than 2 s" in verdict.error
+    assert time.monotonic() - started < 15
+    undefined = s.run("assert squares(3) == [1, 4, 9]\n")
+    assert undefined.score == 0.0 and "NameError: name 'squares' is not defined" in undefined.error
