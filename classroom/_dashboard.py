@@ -75,7 +75,7 @@ _S = {
 _CSS = """<style>
 .hv-dash{font-size:1rem;max-width:min(960px,100%);margin:0 auto;color:#1a1a1a;overflow-wrap:anywhere}
 .hv-dash svg{max-width:100%;height:auto;display:block}
-.hv-dash h2{font-size:1.3em;margin:.6em 0 .3em}.hv-dash h3{font-size:1.1em;margin:1em 0 .3em}
+.hv-dash h1,.hv-dash h2{font-size:1.3em;margin:.6em 0 .3em}.hv-dash h3{font-size:1.1em;margin:1em 0 .3em}
 .hv-dash-scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}
 .hv-dash-scroll:focus{outline:3px solid #ff9800;outline-offset:2px}
 .hv-dash table{border-collapse:collapse;width:100%;font-size:1rem}
@@ -139,7 +139,7 @@ class TeacherDashboard(w.VBox):
         self._msg.add_class("hv-pin-msg")
         self._go.on_click(lambda _b: self.unlock(self._pin.value))
         self._pin.observe(self._on_pin_submit, names="value")
-        help_text = w.HTML(f'{_CSS}<h2>{escape(_(_S["title"]))}</h2>'
+        help_text = w.HTML(f'{_CSS}<h1>{escape(_(_S["title"]))}</h1>'
                            f'<p class="hv-dash-note">{_code(escape(_(_S["pin_help"])))}</p>')
         gate = w.VBox([help_text, self._pin, self._go, self._msg])
         gate.add_class("hv-pin")
@@ -266,7 +266,7 @@ class TeacherDashboard(w.VBox):
         _ = self._
         line = _(_S["class"]).format(code=escape(self._class), learners=learners, results=results)
         stamp = _(_S["updated"]).format(time=time.strftime("%H:%M:%S"))
-        return (f'{_CSS}<div class="hv-dash"><h2>{escape(_(_S["title"]))}</h2>'
+        return (f'{_CSS}<div class="hv-dash"><h1>{escape(_(_S["title"]))}</h1>'
                 f'<p class="hv-dash-summary">{line}</p><p class="hv-dash-note">{escape(stamp)}</p></div>')
 
     def _body_html(self, results: list) -> str:
