@@ -86,7 +86,9 @@ class _Classroom:
                            and (p / f"{p.name}.ipynb").is_file())
         self.lessons = [read_lesson(root / n / f"{n}.ipynb") for n in names]
         self.lesson_paths = {lesson.relpath for lesson in self.lessons}
-        self.signin_failures_by_address = RateLimiter(10, 300.0)
+        # Wrong learner codes: 30 per address per 5 min (a class behind one NAT address still signs in),
+        # 5 per name per 10 min; all sign-ins: 120 per address per minute.
+        self.signin_failures_by_address = RateLimiter(30, 300.0)
         self.signin_failures_by_name = RateLimiter(5, 600.0)
         self.signins_by_address = RateLimiter(120, 60.0)
         self.shown_codes: dict[str, tuple[str, float]] = {}
@@ -187,7 +189,7 @@ TOO_MANY = N_("Too many tries. Wait {minutes} minute(s) and try again.")
 
 
 class SignInHandler(_Base):
-    """Sign-in, with limits: wrong codes and refusals per address and per name, all sign-ins per address."""
+    """Sign-in, with limits: wrong learner codes per address and per name, all sign-ins per address."""
 
     def post(self) -> None:
         self.check_csrf()
@@ -198,8 +200,9 @@ class SignInHandler(_Base):
         code = normalize_learner_code(self.get_body_argument("learner_code", ""))
         address = self.request.remote_ip
         name_key = (_plain_name(" ".join(name.split()))[:60], class_code.strip().upper()[:16])
-        wait = max(cc.signin_failures_by_address.wait(address), cc.signins_by_address.wait(address),
-                   cc.signin_failures_by_name.wait(name_key) if code else 0.0)
+        wait = max(cc.signins_by_address.wait(address),
+                   max(cc.signin_failures_by_address.wait(address), cc.signin_failures_by_name.wait(name_key))
+                   if code else 0.0)
         if wait > 0:
             self.set_header("Retry-After", str(int(wait) + 1))
             self.render_catalogue(error=_(TOO_MANY).format(minutes=int(wait // 60) + 1), status=429,
@@ -211,8 +214,8 @@ class SignInHandler(_Base):
             if learner.class_code != cc.class_code:
                 raise SignInRefused("another class", "There is no class with this code. Check it with your teacher.")
         except SignInRefused as exc:
-            cc.signin_failures_by_address.hit(address)
-            if code:
+            if code:  # guessing someone's code; a mistyped class code or name is no secret's attack
+                cc.signin_failures_by_address.hit(address)
                 cc.signin_failures_by_name.hit(name_key)
             self.render_catalogue(error=_(exc.reason), status=400, class_hint=class_code[:16], name_hint=name[:60])
             return
