@@ -224,13 +224,13 @@ def _timestamp(coursedir, spec: AssignmentSpec, rec: GradeRecord) -> datetime | 
 
 def _record_one(gb, coursedir, spec: AssignmentSpec, rec: GradeRecord, candidate) -> None:
     """One student's row into the gradebook and autograded/, committed together."""
-    from nbgrader.api import MissingEntry
     from nbgrader.utils import compute_checksum, determine_grade, is_grade, is_solution, is_task
 
     from ._autograded import build
 
     gb.update_or_create_student(rec.student_id)
-    gb.update_or_create_submission(spec.name, rec.student_id, timestamp=_timestamp(coursedir, spec, rec))
+    submission = gb.update_or_create_submission(spec.name, rec.student_id, timestamp=_timestamp(coursedir, spec, rec))
+    submitted = {nb.name: nb for nb in submission.notebooks}  # one load, instead of a query per cell
     folder = _autograded_folder(coursedir, spec, rec.student_id)
     folder.mkdir(parents=True, exist_ok=True)
     items = {item["grade_id"]: item for item in rec.items}
@@ -238,8 +238,10 @@ def _record_one(gb, coursedir, spec: AssignmentSpec, rec: GradeRecord, candidate
         notebook, handed_in = build(spec, name, rec, candidate)
         cells = {c.metadata["nbgrader"]["grade_id"]: c for c in notebook.cells
                  if c.metadata.get("nbgrader", {}).get("grade_id")}
+        grades = {grade.name: grade for grade in submitted[name].grades}
+        comments = {comment.name: comment for comment in submitted[name].comments}
         for grade_item in nb_spec.items:
-            grade = gb.find_grade(grade_item.grade_id, name, spec.name, rec.student_id)
+            grade = grades[grade_item.grade_id]
             item, cell = items.get(grade_item.grade_id), cells.get(grade_item.grade_id)
             if not handed_in or item is None:  # not handed in, or a row graded 0 as a whole (invalid, tampered)
                 auto = 0.0
@@ -251,11 +253,8 @@ def _record_one(gb, coursedir, spec: AssignmentSpec, rec: GradeRecord, candidate
             grade.auto_score = auto
             grade.needs_manual_grade = grade.manual_score is not None or auto is None
         for gid, cell in cells.items():
-            if (is_solution(cell) or is_task(cell)) and gid in nb_spec.cell_ids:
-                try:
-                    comment = gb.find_comment(gid, name, spec.name, rec.student_id)
-                except MissingEntry:  # a cell the gradebook does not know (edited source): no comment to give
-                    continue
+            comment = comments.get(gid)  # None: a cell the gradebook does not know (source edited since)
+            if comment is not None and (is_solution(cell) or is_task(cell)):
                 untouched = cell.metadata["nbgrader"].get("checksum") == compute_checksum(cell) and not is_task(cell)
                 comment.auto_comment = "No response." if untouched and handed_in else None
         _write_notebook(folder / f"{name}.ipynb", notebook)
