@@ -81,8 +81,19 @@ class Journal:
     """The batch's state on disk (OUT/.hocvuso-journal.sqlite)."""
 
     def __init__(self, out: Path, *, assignment: str, fingerprint: str) -> None:
-        out.mkdir(parents=True, exist_ok=True)
         self.path = out / JOURNAL_FILE
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            self._open(assignment, fingerprint)
+        except (OSError, sqlite3.Error) as exc:
+            raise self._trouble(exc) from exc
+
+    def _trouble(self, exc: BaseException) -> GraderError:
+        """The judge's one-line reason when the journal cannot be written (full disk, read-only folder …)."""
+        return GraderError(f"cannot write the journal {self.path} ({exc}); is the disk full or the folder "
+                           "read-only? Grades committed so far are kept: run the same command again once fixed")
+
+    def _open(self, assignment: str, fingerprint: str) -> None:
         self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
@@ -94,7 +105,7 @@ class Journal:
             self.db.execute("ALTER TABLE grades ADD COLUMN final INTEGER NOT NULL DEFAULT 1")
         known = dict(self.db.execute("SELECT key, value FROM batch").fetchall())
         if known and (known.get("assignment") != assignment or known.get("fingerprint") != fingerprint):
-            raise GraderError(f"{out} already holds results of another batch (assignment "
+            raise GraderError(f"{self.path.parent} already holds results of another batch (assignment "
                               f"{known.get('assignment')!r} or a changed course); choose another --out or empty it")
         self.db.execute("INSERT OR IGNORE INTO batch VALUES ('assignment', ?)", (assignment,))
         self.db.execute("INSERT OR IGNORE INTO batch VALUES ('fingerprint', ?)", (fingerprint,))
@@ -105,12 +116,14 @@ class Journal:
 
     def record(self, record: GradeRecord) -> None:
         """Commit one grade. A final grade is never replaced (no student is graded twice); a non-final row is."""
-        self.db.execute("INSERT INTO grades VALUES (?, ?, ?) ON CONFLICT(student_id) DO UPDATE SET "
-                        "record = excluded.record, final = excluded.final WHERE NOT grades.final",
-                        # ASCII JSON: a lone surrogate from a name that was not UTF-8 cannot break the commit
-                        (record.student_id.encode("utf-8", "backslashreplace").decode("utf-8"),
-                         json.dumps(asdict(record)),
-                         0 if record.grader_fault else 1))
+        try:
+            self.db.execute("INSERT INTO grades VALUES (?, ?, ?) ON CONFLICT(student_id) DO UPDATE SET "
+                            "record = excluded.record, final = excluded.final WHERE NOT grades.final",
+                            # ASCII JSON: a lone surrogate from a name that was not UTF-8 cannot break the commit
+                            (record.student_id.encode("utf-8", "backslashreplace").decode("utf-8"),
+                             json.dumps(asdict(record)), 0 if record.grader_fault else 1))
+        except sqlite3.Error as exc:
+            raise self._trouble(exc) from exc
 
     def reopen(self, *, statuses: set[str] = frozenset(), students: set[str] = frozenset()) -> int:
         """Make the rows with these statuses or of these students non-final (graded again); return how many."""

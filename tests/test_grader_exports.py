@@ -112,3 +112,9 @@ def test_a_journal_from_before_grader_faults_still_opens(tmp_path):
     journal = Journal(Path(tmp_path), assignment="bai-thi", fingerprint="f")
     assert journal.graded() == {"an"} and journal.records()[0].status == "ok"
     journal.close()
+
+
+def test_a_journal_that_cannot_be_written_is_one_clear_error(tmp_path):
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    with pytest.raises(GraderError, match="cannot write the journal .*run the same command again"):
+        Journal(tmp_path / "a-file" / "out", assignment="bai-thi", fingerprint="f")
