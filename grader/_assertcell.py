@@ -32,6 +32,7 @@ from ._bridge import (
     StudentChannel,
     StudentObject,
     builtin_names,
+    compile_cell,
 )
 
 CELL_FILENAME = "<test cell>"
@@ -192,13 +193,12 @@ def run_assert_cell(cell_source: str, channel: StudentChannel, *, points: float,
     channel.take_limits()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), channel.cell(timeout):
         try:
-            tree = ast.parse(cell_source, CELL_FILENAME)
-            student_names = set(channel.request("names", names=sorted(_names(tree))))
+            body, last = compile_cell(cell_source, CELL_FILENAME)
+            student_names = set(channel.request("names", names=sorted(_names(ast.parse(cell_source)))))
             g = _CellGlobals(channel, student_names)
-            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-            exec(compile(tree, CELL_FILENAME, "exec"), g)  # noqa: S102 - the judge's own test code
+            exec(body, g)  # noqa: S102 - the judge's own test code
             if last is not None:
-                value = eval(compile(ast.Expression(last.value), CELL_FILENAME, "eval"), g)
+                value = eval(last, g)
             score, shown = _partial(value, points)
         except NeedsStudentProcess as exc:
             return CellVerdict(None, points, out.getvalue(), "", needs_student_process=str(exc))

@@ -438,6 +438,15 @@ def _exception_reply(exc: BaseException) -> dict:
     return {"type": name, "msg": text[:MESSAGE_CHARS]}
 
 
+def compile_cell(source: str, filename: str = "<test cell>") -> tuple[types.CodeType, types.CodeType | None]:
+    """A cell's statements, and its last expression apart (its value is the cell's result, as in IPython)."""
+    import ast
+    tree = ast.parse(source, filename)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    expression = compile(ast.Expression(last.value), filename, "eval") if last is not None else None
+    return compile(tree, filename, "exec"), expression
+
+
 def exec_cell(namespace: dict, source: str) -> dict:
     """Run a test cell the old way, in the student's namespace (for cells the bridge cannot carry).
 
@@ -445,13 +454,11 @@ def exec_cell(namespace: dict, source: str) -> dict:
     expression's value (partial credit). The student's process reports this, so a verdict built on it is
     only as trustworthy as stock nbgrader's; the row says so.
     """
-    import ast
     import traceback
     try:
-        tree = ast.parse(source, "<test cell>")
-        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-        exec(compile(tree, "<test cell>", "exec"), namespace)  # noqa: S102 - the judge's test, student's process
-        value = eval(compile(ast.Expression(last.value), "<test cell>", "eval"), namespace) if last else None
+        body, last = compile_cell(source)
+        exec(body, namespace)  # noqa: S102 - the judge's test, run in the student's process on request
+        value = eval(last, namespace) if last else None
     except BaseException as exc:  # noqa: BLE001 - the cell's failure is the verdict
         return {"failed": True, "error": "".join(traceback.format_exception(exc))[-MESSAGE_CHARS:], "value": None}
     return {"failed": False, "error": "", "value": None if value is None else repr(value)[:MESSAGE_CHARS]}
@@ -588,18 +595,18 @@ def serve_namespace(namespace: dict, rfd: int, wfd: int, *, max_bytes: int = DEF
     """
     server = _Server(namespace, max_bytes, run_cell)
     while True:
+        request: Any = None
         try:
             request = json.loads(_read_frame(rfd, max_bytes, None))
+            if request.get("op") == "end":
+                _write_whole(wfd, _dumps({"id": request.get("id"), "ok": None}))
+                return
+            payload = server.reply(request)
         except EOFError:
             return
-        except KeyboardInterrupt:
-            continue
-        if request.get("op") == "end":
-            _write_whole(wfd, _dumps({"id": request.get("id"), "ok": None}))
-            return
-        try:
-            payload = server.reply(request)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # the judge's interrupt, wherever it lands: answer the request, if any
+            if type(request) is not dict:
+                continue
             payload = _dumps({"id": request.get("id"), "err": {"type": "StudentError", "msg": "interrupted"}})
         _write_whole(wfd, payload)
 
@@ -607,20 +614,23 @@ def serve_namespace(namespace: dict, rfd: int, wfd: int, *, max_bytes: int = DEF
 def _write_whole(fd: int, payload: bytes) -> None:
     """Write one frame with SIGINT held back, so the judge's interrupt never leaves half a frame in the pipe.
 
-    A SIGINT that arrived meanwhile is delivered after the frame is out, and ignored: it was meant for a
-    request that has already answered.
+    A SIGINT that lands before the mask is set is retried past; one held back meanwhile is delivered after
+    the frame is out, and ignored: it was meant for a request that has already answered.
     """
     can_mask = hasattr(signal, "pthread_sigmask")
-    try:
-        if can_mask:
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    written = False
+    while not written:
         try:
-            _write_frame(fd, payload)
-        finally:
             if can_mask:
-                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    except KeyboardInterrupt:
-        pass
+                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                _write_frame(fd, payload)
+                written = True
+            finally:
+                if can_mask:
+                    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        except KeyboardInterrupt:
+            continue
 
 
 # ---------------------------------------------------------------------------------------------- judge's end
