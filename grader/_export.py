@@ -18,9 +18,8 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from hocvuso.core import escape, load_competences
+from openpyxl import Workbook
 
 from ._errors import GraderError
 from ._record import GradeRecord, visible

@@ -272,8 +272,8 @@ def _settle_ids(found: list[Candidate]) -> list[Candidate]:
             flagged.append(c)
             continue
         others = [o for o in skeletons[_skeleton(c.student_id)] if o != c.student_id]
-        flag = (f"student id {ascii(c.student_id)} has spaces at its ends or invisible, direction or control characters"
-                if _LOOK_ALIKE.search(c.student_id) else f"student id {ascii(c.student_id)}")
+        flag = (f"student id {c.student_id!a} has spaces at its ends or invisible, direction or control characters"
+                if _LOOK_ALIKE.search(c.student_id) else f"student id {c.student_id!a}")
         flag += (f"; it looks like {', '.join(ascii(o) for o in others)}" if others else "") + "; check who this is"
         flagged.append(replace(c, note="; ".join(p for p in (flag, c.note) if p)))
     return flagged
@@ -421,7 +421,7 @@ def _unzip(archive: Path, target: Path) -> dict[tuple[str, ...], str]:
             if not parts:
                 continue
             if text.startswith("/") or re.match(r"^[A-Za-z]:", text) or parts[0] == "..":
-                raise GraderError(f"{archive.name}: entry {ascii(info.filename)} points outside the archive and "
+                raise GraderError(f"{archive.name}: entry {_entry_name(info)!a} points outside the archive and "
                                   "belongs to no student; refusing to unpack it. Remove it from the zip and run again")
             problem = _entry_problem(info, parts, seen)
             seen.add(parts)
@@ -434,7 +434,7 @@ def _unzip(archive: Path, target: Path) -> dict[tuple[str, ...], str]:
                         ValueError) as exc:
                     problem = f"cannot be unpacked ({type(exc).__name__}: {str(exc)[:120]})"
             if problem is not None:
-                problems[parts] = f"zip entry {ascii(info.filename)} {problem}; it was not unpacked"
+                problems[parts] = f"zip entry {_entry_name(info)!a} {problem}; it was not unpacked"
                 safe = parts[:parts.index("..")] if ".." in parts else parts[:-1]
                 if safe:  # keep the student's folder, so the student is found and gets a row
                     target.joinpath(*safe).mkdir(parents=True, exist_ok=True)

@@ -18,10 +18,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
-
 from graderkit import ASSIGNMENT, hand_in, lesson_course, make_course, read_results
 from hocvuso.grader import _intake, grade_batch
+from openpyxl import load_workbook
 
 pytestmark = [pytest.mark.slow]
 LESSON = "lua-dao-tin-nhan"

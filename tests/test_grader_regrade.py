@@ -13,7 +13,6 @@ import subprocess
 import sys
 
 import pytest
-
 from graderkit import lesson_course, read_results
 from hocvuso.grader import _batch, grade_batch
 from hocvuso.grader._errors import GraderFault
