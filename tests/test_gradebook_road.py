@@ -198,3 +198,24 @@ def test_a_postgresql_gradebook_named_in_the_course_config(postgres_url, tmp_pat
     summary = export_results(course=course, assignment=ASSIGNMENT, out=tmp_path / "out")
     assert (summary.rows, summary.graded_by_hand, summary.waiting) == (1, 1, 0)
     assert float(read_results(tmp_path / "out")["an"]["score"]) == 12.0
+
+
+def test_a_row_that_was_not_graded_shows_its_reason_as_text_only(road):
+    """What a student controls (file names in the reason) reaches formgrader and feedback as text, never markup."""
+    from nbconvert import HTMLExporter
+
+    from hocvuso.grader._autograded import build
+    from hocvuso.grader._record import GradeRecord
+    from hocvuso.grader._spec import load_spec
+
+    course, _sub, _out = road
+    spec = load_spec(course, ASSIGNMENT)
+    reason = "```\n<script>alert(1)</script> [x](javascript:alert(2)) \u202eevil"
+    rec = GradeRecord(student_id="x", assignment=ASSIGNMENT, score=0.0, max_score=12.0, status="invalid",
+                      reason=reason)
+    nb, handed_in = build(spec, ASSIGNMENT, rec, None)
+    assert not handed_in
+    note = nb.cells[0].source
+    assert note.startswith("```text\n") and note.count("```") == 2 and "\u202e" not in note
+    html, _ = HTMLExporter().from_notebook_node(nb)
+    assert "<script>alert(1)" not in html and 'href="javascript' not in html
