@@ -79,6 +79,8 @@ def road(tmp_path_factory):
     hand_in(sub, course, "an", edit=written("Vì tin nhắn giục chuyển tiền gấp và dùng link lạ."))
     (sub / "an" / ASSIGNMENT / "timestamp.txt").write_text("2026-12-01 08:30:00.000000 UTC", encoding="utf-8")
     hand_in(sub, course, "binh", tong="return a - b", inbox="wrong")  # leaves the written answer untouched
+    with open_gradebook(course_directory(course)) as gb:  # the teacher's roster, names included
+        gb.update_or_create_student("an", first_name="An", last_name="Nguyễn Văn")
     out = root / "out"
     done = hocvuso("grade", "--course", course, "--assignment", ASSIGNMENT, "--submissions", sub, "--out", out,
                    "--workers", "2")
@@ -94,6 +96,7 @@ def test_gradebook_holds_what_autograde_would_write(road):
     assert {v["max_score"] for v in results.values()} == {"12.0"}
     with open_gradebook(course_directory(course)) as gb:
         assert sorted(s.id for s in gb.students) == ["an", "binh"]
+        assert (gb.find_student("an").first_name, gb.find_student("an").last_name) == ("An", "Nguyễn Văn")
         an = gb.find_submission(ASSIGNMENT, "an")
         assert an.timestamp.isoformat().startswith("2026-12-01T08:30:00")
         assert an.score == 10.0 and an.max_score == 12.0 and an.needs_manual_grade
