@@ -99,6 +99,6 @@ def test_dashboard_at_every_text_size(phone: Page, classroom):
     found = every_size(phone, "dashboard PIN page")
     pin.fill(classroom.pin)
     phone.locator(".hv-pin-open").first.click()
-    expect(phone.locator(".hv-dash-name").first).to_have_text("Nguyễn Thị Thu Hương", timeout=90_000)
+    expect(phone.locator(".hv-dash-name", has_text="Nguyễn Thị Thu Hương")).to_be_visible(timeout=90_000)
     found += every_size(phone, "dashboard")
     assert not found, "\n".join(found)

@@ -93,7 +93,7 @@ function render({ model, el }) {
     sec.appendChild(h("p", { cls: "hv-dos-intro", text: S("portal_intro") }));
     const list = h("ul", { cls: "hv-dos-portals" });
     for (const p of view().portals || []) {
-      const b = h("button", { cls: "hv-dos-portal", attrs: { type: "button", "data-key": `portal-${p.id}`, "data-id": p.id } });
+      const b = h("button", { cls: "hv-dos-portal", attrs: { type: "button", "data-key": `portal-${p.id}`, "data-id": p.id, "data-hv-read": true } });
       b.appendChild(h("span", { cls: "hv-dos-addr", text: p.address }));
       b.appendChild(h("span", { cls: "hv-dos-portal-label", text: p.label }));
       b.addEventListener("click", () => send({ action: "portal", portal: p.id }));
