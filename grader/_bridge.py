@@ -480,6 +480,8 @@ class _Server:
         self.ns = namespace
         self.max_bytes = max_bytes
         self.run_cell = run_cell
+        self.busy = False
+        """True while a request runs the student's code: the only time the judge's SIGINT interrupts."""
         self.objects: dict[int, Any] = {}
         self.ids: dict[int, int] = {}
 
@@ -571,11 +573,15 @@ class _Server:
         out, err = _Capped(), _Capped()
         message: dict[str, Any] = {"id": request.get("id")}
         try:
+            self.busy = True
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
                 message["ok"] = self.encode(self.run(request))
+            self.busy = False
         except _TooLarge as exc:
+            self.busy = False
             message = {"id": request.get("id"), "limit": str(exc) or f"the reply is larger than {self.max_bytes} bytes"}
         except BaseException as exc:  # noqa: BLE001 - the student's code may raise anything, SystemExit included
+            self.busy = False
             message = {"id": request.get("id"), "err": _exception_reply(exc)}
         message["out"], message["errout"] = out.getvalue(), err.getvalue()
         payload = _dumps(message)
@@ -594,43 +600,32 @@ def serve_namespace(namespace: dict, rfd: int, wfd: int, *, max_bytes: int = DEF
     when the judge asks for it (`ipython_cell_runner(shell)` where the student's cells ran in IPython).
     """
     server = _Server(namespace, max_bytes, run_cell)
-    while True:
-        request: Any = None
-        try:
-            request = json.loads(_read_frame(rfd, max_bytes, None))
-            if request.get("op") == "end":
-                _write_whole(wfd, _dumps({"id": request.get("id"), "ok": None}))
-                return
-            payload = server.reply(request)
-        except EOFError:
-            return
-        except KeyboardInterrupt:  # the judge's interrupt, wherever it lands: answer the request, if any
-            if type(request) is not dict:
-                continue
-            payload = _dumps({"id": request.get("id"), "err": {"type": "StudentError", "msg": "interrupted"}})
-        _write_whole(wfd, payload)
 
+    def on_sigint(signum: int, frame: Any) -> None:
+        if server.busy:  # only a request that is running can be interrupted; elsewhere the signal is late
+            raise KeyboardInterrupt
 
-def _write_whole(fd: int, payload: bytes) -> None:
-    """Write one frame with SIGINT held back, so the judge's interrupt never leaves half a frame in the pipe.
-
-    A SIGINT that lands before the mask is set is retried past; one held back meanwhile is delivered after
-    the frame is out, and ignored: it was meant for a request that has already answered.
-    """
-    can_mask = hasattr(signal, "pthread_sigmask")
-    written = False
-    while not written:
-        try:
-            if can_mask:
-                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        previous = signal.signal(signal.SIGINT, on_sigint)
+    except ValueError:  # not the main thread: Python's own SIGINT handling stays
+        previous = None
+    try:
+        while True:
             try:
-                _write_frame(fd, payload)
-                written = True
-            finally:
-                if can_mask:
-                    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        except KeyboardInterrupt:
-            continue
+                request = json.loads(_read_frame(rfd, max_bytes, None))
+            except EOFError:
+                return
+            if request.get("op") == "end":
+                _write_frame(wfd, _dumps({"id": request.get("id"), "ok": None}))
+                return
+            try:
+                payload = server.reply(request)
+            except KeyboardInterrupt:
+                payload = _dumps({"id": request.get("id"), "err": {"type": "StudentError", "msg": "interrupted"}})
+            _write_frame(wfd, payload)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 # ---------------------------------------------------------------------------------------------- judge's end
