@@ -303,12 +303,15 @@ def test_endless_loop_hits_the_time_limit(student):
 
 
 def test_loop_ignoring_sigint_breaks_the_channel_with_a_reason(student):
-    stubborn = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ndef spin():\n    while True:\n        pass\n"
+    stubborn = "import signal\ndef spin():\n    signal.signal(signal.SIGINT, signal.SIG_IGN)\n    while True:\n        pass\n"
     s = student([("student", stubborn), ("serve", "")], call_timeout=1.0)
     verdict = run_assert_cell("spin()\n", s.channel, points=1)
     assert verdict.score == 0.0 and "longer than 1 s" in verdict.error
-    again = run_assert_cell("assert True\nspin()\n", s.channel, points=1)
+    assert s.channel.broken is not None
+    started = time.monotonic()
+    again = run_assert_cell("assert True\nlen([])\n", s.channel, points=1)  # fails at once, with the first reason
     assert again.score == 0.0 and "longer than 1 s" in again.error
+    assert time.monotonic() - started < 1
     s.proc.kill()
 
 
