@@ -64,9 +64,6 @@ ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THRE
               "LOKY_MAX_CPU_COUNT": "1"}
 """numpy/scikit-learn use one thread each: a thread pool's per-thread buffers would otherwise eat the
 address-space limit (and the CPU of the other workers); the memory limit itself stays as it is."""
-HIDDEN_PACKAGES = ("hocvuso", "hocvuso.core", "hocvuso.content", "hocvuso.widgets", "hocvuso.grader",
-                   "hocvuso.notebooks", "hocvuso.contest", "hocvuso.classroom", "hocvuso.handin")
-"""Package folders hidden inside the sandbox wherever they are installed (answer keys, source notebooks)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -410,16 +407,10 @@ def _environment() -> _Environment:
         tree = os.path.abspath(tree)
         if os.path.isdir(tree) and not _inside(tree, (*SYSTEM, *trees)):
             trees.append(tree)
-    hidden = []
-    for name in HIDDEN_PACKAGES:
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            continue
-        for folder in (spec.submodule_search_locations or []) if spec else []:
-            folder = os.path.realpath(folder)
-            if os.path.isdir(folder) and _inside(folder, (*SYSTEM, *trees)):
-                hidden.append(folder)
+    hidden: list[str] = []
+    for folder in sorted(_package_folders(), key=len):  # one tmpfs per top folder: none made inside another
+        if os.path.isdir(folder) and _inside(folder, (*SYSTEM, *trees)) and not _inside(folder, hidden):
+            hidden.append(folder)
     judge_data = os.environ.get("HOCVUSO_JUDGE_DATA")
     if judge_data and os.path.isdir(judge_data) and _inside(os.path.realpath(judge_data), (*SYSTEM, *trees)):
         hidden.append(os.path.realpath(judge_data))
@@ -427,6 +418,24 @@ def _environment() -> _Environment:
     path = ":".join(p for p in (scripts if scripts and _inside(scripts, (*SYSTEM, *trees)) else "", "/usr/bin", "/bin")
                     if p)
     return _Environment(python, tuple(trees), tuple(sorted(set(hidden))), tuple(site_dirs), path)
+
+
+def _package_folders() -> set[str]:
+    """Every folder hocvuso's packages live in: the package itself (a wheel or system install holds all of
+    them below it), its loaded subpackages, and what an editable install maps them to."""
+    names = {"hocvuso", *(n for n, m in list(sys.modules.items())
+                          if n.startswith("hocvuso.") and getattr(m, "__path__", None))}
+    folders: set[str] = set()
+    for name in names:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        folders.update((spec.submodule_search_locations or []) if spec else [])
+    for name, module in list(sys.modules.items()):  # setuptools' editable finder: {package: folder}
+        if name.startswith("__editable___hocvuso"):
+            folders.update(str(v) for v in getattr(module, "MAPPING", {}).values())
+    return {os.path.realpath(f) for f in folders}
 
 
 def _inside(path: str, roots) -> bool:

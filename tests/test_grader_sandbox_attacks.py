@@ -235,7 +235,7 @@ def test_installed_package_folders_are_hidden(tmp_path, monkeypatch):
     finally:
         _sandbox._environment.cache_clear()
     assert str(tmp_path) in env.trees
-    assert str(site_dir / "hocvuso") in env.hidden and str(site_dir / "hocvuso" / "grader") in env.hidden
+    assert str(site_dir / "hocvuso") in env.hidden
 
 
 def test_hidden_inputs_arrive_after_every_public_case():
@@ -336,3 +336,43 @@ def test_a_venv_under_tmp_is_the_sandboxes_python():
         assert result["probes"]["l#0"]["value"] == str(venv)
     finally:
         subprocess.run(["rm", "-rf", str(venv)], check=False)
+
+
+@pytest.mark.slow
+def test_hocvuso_installed_from_a_wheel_stays_hidden(tmp_path):
+    """A judge who pip-installed the wheel: its site-packages is visible in the sandbox, hocvuso's folder is not."""
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(dist),
+                    str(REPO)], check=True, timeout=600)
+    env_dir = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env_dir)], check=True, timeout=120)
+    py = env_dir / "bin" / "python"
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "-q", "--no-deps",
+                    "--disable-pip-version-check", str(next(dist.glob("hocvuso-*.whl")))], check=True, timeout=300)
+    site_dir = next(env_dir.glob("lib/python*/site-packages"))
+    # The dependencies by plain path lines (no .pth run from there: this checkout's editable finder stays out).
+    deps = sorted({p for p in sys.path if p.endswith("site-packages") and Path(p, "nbformat").is_dir()})
+    (site_dir / "_deps.pth").write_text("\n".join(deps) + "\n")
+    script = textwrap.dedent("""
+        import json, hocvuso.grader._sandbox as sandbox, nbformat
+        assert hocvuso.grader._sandbox.__file__.startswith(%r)
+        cell = ("import os, importlib.util\\n"
+                "def look():\\n"
+                "    try:\\n"
+                "        import hocvuso.grader\\n"
+                "        return 'IMPORTED'\\n"
+                "    except ImportError:\\n"
+                "        pass\\n"
+                "    return os.listdir(%r)\\n")
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)])
+        job = {"notebook": "b.ipynb", "skip_ids": [], "probes": [{"id": "l#0", "function": "look", "args": []}]}
+        out = sandbox.run(None, job, files={"b.ipynb": nbformat.writes(nb).encode()},
+                          limits=sandbox.Limits(wall_seconds=60))
+        print(json.dumps([out.state, out.result]))
+        """ % (str(site_dir), str(site_dir / "hocvuso")))
+    done = subprocess.run([str(py), "-c", "import hocvuso.grader\n" + script], capture_output=True, text=True,
+                          timeout=300, cwd="/")
+    assert done.returncode == 0, done.stderr
+    state, result = json.loads(done.stdout.splitlines()[-1])
+    assert state == "finished", result
+    assert result["probes"]["l#0"]["value"] == [], result  # an empty folder: no code, no keys, no notebooks
