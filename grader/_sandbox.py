@@ -39,6 +39,7 @@ import stat
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -570,7 +571,11 @@ def _runner_source() -> bytes:
 
 def _memfd(name: str, data: bytes, opened: list[int]) -> int:
     try:
-        fd = os.memfd_create(name)  # close-on-exec: only the sandbox it is passed to gets it
+        if hasattr(os, "memfd_create"):
+            fd = os.memfd_create(name)  # close-on-exec: only the sandbox it is passed to gets it
+        else:  # `hocvuso check` on a student's Mac: an unlinked temporary file does the same
+            fd, path = tempfile.mkstemp(prefix=name)
+            os.unlink(path)
     except OSError as exc:
         raise GraderFault(f"cannot make an in-memory file for the sandbox ({exc.strerror})") from exc
     opened.append(fd)
@@ -732,21 +737,27 @@ def _pump(proc: subprocess.Popen, job_w: int, report_r: int, report: _Report, fi
     os.set_blocking(job_w, False)
     outgoing = bytearray(first)
     err_fd = proc.stderr.fileno()
-    pidfd = os.pidfd_open(proc.pid)
+    try:
+        pidfd = os.pidfd_open(proc.pid)
+    except (AttributeError, OSError):  # an old kernel or not Linux: ask the process every 0.1 s instead
+        pidfd = None
     exit_deadline = None
     with selectors.DefaultSelector() as sel:
         sel.register(report_r, selectors.EVENT_READ, "report")
         sel.register(err_fd, selectors.EVENT_READ, "err")
-        sel.register(pidfd, selectors.EVENT_READ, "exit")
+        if pidfd is not None:
+            sel.register(pidfd, selectors.EVENT_READ, "exit")
         sel.register(job_w, selectors.EVENT_WRITE, "job")
         writing, sent_later, open_reads = True, False, 2
         try:
             while open_reads and not report.damage:
                 now = time.monotonic()
+                if pidfd is None and exit_deadline is None and proc.poll() is not None:
+                    exit_deadline = now + 1.0
                 stop = min(deadline, exit_deadline or deadline)
                 if now >= stop:
                     return exit_deadline is None  # a process that has exited did not run out of time
-                for key, _mask in sel.select(stop - now):
+                for key, _mask in sel.select(min(stop - now, 0.1) if pidfd is None else stop - now):
                     if key.data == "exit":
                         sel.unregister(pidfd)
                         exit_deadline = time.monotonic() + 1.0  # what is still in the pipes arrives at once
@@ -776,7 +787,8 @@ def _pump(proc: subprocess.Popen, job_w: int, report_r: int, report: _Report, fi
                         sel.register(job_w, selectors.EVENT_WRITE, "job")
                         writing = True
         finally:
-            os.close(pidfd)
+            if pidfd is not None:
+                os.close(pidfd)
     return False
 
 
