@@ -169,6 +169,13 @@ class _TooLarge(Exception):
     pass
 
 
+_BASE_VALUE: dict[type, Callable[[Any], Any]] = {
+    int: int.__index__, float: float.__float__, complex: complex.__complex__, str: str.__str__,
+    bytes: lambda v: bytes.__getitem__(v, slice(None)),
+}
+"""The genuine builtin value inside an instance of a subclass, never through a method the subclass overrides."""
+
+
 class Encoder:
     """Turn a value into tagged JSON: plain values by exact type, anything else through `handle`.
 
@@ -209,7 +216,12 @@ class Encoder:
         if t is dict:
             return {"D": [[self.encode(k, depth + 1), self.encode(x, depth + 1)] for k, x in v.items()]}
         encoded = self._encode_data(v, t, depth)
-        return encoded if encoded is not None else self.handle(v)
+        if encoded is not None:
+            return encoded
+        for base in (int, float, complex, str, bytes):
+            if isinstance(v, base):  # a subclass (IntEnum, a lying int): its value, read by the base class's slot
+                return self.encode(_BASE_VALUE[base](v), depth)
+        return self.handle(v)
 
     def _encode_data(self, v: Any, t: type, depth: int) -> Any:
         np = sys.modules.get("numpy")

@@ -201,6 +201,17 @@ CHEATS = {
         def squares(n):
             return Answer()
         """),
+    "lying_int": WRONG + textwrap.dedent("""
+        class Liar(int):
+            def __eq__(self, other): return True
+            def __ne__(self, other): return False
+            def __len__(self): return 3
+            def __iter__(self): return iter([1, 4, 9])
+            def __index__(self): return 9
+            __hash__ = int.__hash__
+        def squares(n):
+            return Liar(0)
+        """),
     "patched_assertionerror": WRONG + textwrap.dedent("""
         import builtins
         class AssertionError(Exception):
@@ -362,12 +373,19 @@ def test_values_round_trip_exactly(student):
                            'ngày': pd.to_datetime(['2026-01-01', '2026-02-01', None]),
                            'loại': pd.Categorical(['a', 'b', 'a'])}, index=pd.Index([10, 20, 30], name='id'))
         series = pd.Series([1.0, 2.0], index=pd.date_range('2026-01-01', periods=2, freq='D'), name='s')
+        import enum
+        class Level(enum.IntEnum):
+            HIGH = 3
+        class Name(str):
+            def __eq__(self, other): return True
+        level, name = Level.HIGH, Name('An')
         multi = pd.DataFrame({'v': [1, 2]}, index=pd.MultiIndex.from_tuples([('a', 1), ('b', 2)], names=['x', 'y']))
         """)), ("serve", "")])
     ch = s.channel
     ns = {name: ch.request("get", name=name) for name in
-          ("values", "arr", "farr", "dates", "objarr", "scalar", "df", "series", "multi")}
+          ("values", "arr", "farr", "dates", "objarr", "scalar", "df", "series", "multi", "level", "name")}
     ch.end()
+    assert type(ns["level"]) is int and ns["level"] == 3 and type(ns["name"]) is str and ns["name"] == "An"
     assert ns["values"].pop(4) == -7**20000  # past 4300 digits: carried in hex
     assert repr(ns["values"]) == repr([None, True, 3, 2**100, -0.0, float("inf"), 1 + 2j, "chữ", b"\x00\xff",
                                        (1, "a"), {1, 2}, frozenset({"x"}), {("k", 1): [1.5]}])
@@ -562,8 +580,8 @@ def test_cheats_beat_stock_autograde_but_not_the_bridge(tmp_path, student):
     assert all(bridge[name] == 0.0 for name in students if name != "honest"), bridge
     beaten = sorted(name for name in students if name not in ("honest", "wrong") and (stock[name] or 0) > 0)
     print("stock nbgrader gave marks to:", beaten, stock)
-    # measured with nbgrader 0.9.6 / ipykernel 7: these three pass a wrong answer under stock autograde
-    assert {"alwaysequal", "inputtransformer", "lyingbool"} <= set(beaten), stock
+    # measured with nbgrader 0.9.6 / ipykernel 7: these four pass a wrong answer under stock autograde
+    assert {"alwaysequal", "inputtransformer", "lyingbool", "lyingint"} <= set(beaten), stock
 
 
 def test_endless_generator_hits_the_item_limit(student):
