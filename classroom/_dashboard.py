@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import logging
 import os
-import re
 import threading
 import time
 from html import escape
@@ -34,6 +33,7 @@ from hocvuso.core import Roster, SqlStore, check_locale, get_locale, translator
 from hocvuso.core._i18n import N_
 from hocvuso.core._identity import TEACHER_COOKIE, _plain_name, cookie_value, show_learner_code
 
+from ._pages import code_spans
 from ._report import (competence_summary, field_error_rates, flag_error_rates, histogram_svg, results_from_rows,
                       score_histogram, to_csv, to_xlsx, bar_chart_svg)
 
@@ -97,11 +97,6 @@ background:#1565c0;color:#fff;text-decoration:none;font-weight:600}
 </style>"""
 
 
-def _code(text: str) -> str:
-    """`command` in an (already escaped) help text, shown as code instead of with its backticks."""
-    return re.sub(r"`([^`<>]+)`", r"<code>\1</code>", text)
-
-
 class TeacherDashboard(w.VBox):
     """The classroom's teacher view, gated by the teacher PIN.
 
@@ -140,7 +135,7 @@ class TeacherDashboard(w.VBox):
         self._go.on_click(lambda _b: self.unlock(self._pin.value))
         self._pin.observe(self._on_pin_submit, names="value")
         help_text = w.HTML(f'{_CSS}<h1>{escape(_(_S["title"]))}</h1>'
-                           f'<p class="hv-dash-note">{_code(escape(_(_S["pin_help"])))}</p>')
+                           f'<p class="hv-dash-note">{code_spans(escape(_(_S["pin_help"])))}</p>')
         gate = w.VBox([help_text, self._pin, self._go, self._msg])
         gate.add_class("hv-pin")
         gate.add_class("hv-dash")

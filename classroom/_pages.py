@@ -6,6 +6,7 @@ link at once get them instantly. Every string from a learner or from content goe
 """
 from __future__ import annotations
 
+import re
 from html import escape
 from urllib.parse import quote
 
@@ -124,6 +125,11 @@ SCRIPT = """
 """
 
 
+def code_spans(text: str) -> str:
+    """`command` in an (already escaped) text, shown as code instead of with its backticks."""
+    return re.sub(r"`([^`<>]+)`", r"<code>\1</code>", text)
+
+
 def _page(locale: str, title: str, body: str, *, lang_links: str) -> str:
     _ = translator(locale)
     return (f'<!DOCTYPE html><html lang="{locale}"><head><meta charset="utf-8">'
@@ -227,7 +233,7 @@ def teacher_pin_page(*, locale: str, csrf: str, error: str | None = None, base_u
     _ = translator(locale)
     err = f'<p class="hv-error" role="alert" id="hv-error">{escape(error)}</p>' if error else ""
     body = (f'<section class="hv-card hv-pin"><h2>{escape(_(T["pin_title"]))}</h2>{err}'
-            f'<p class="hv-hint">{escape(_(T["pin_help"]))}</p>'
+            f'<p class="hv-hint">{code_spans(escape(_(T["pin_help"])))}</p>'
             f'<form method="post" action="{base_url}hv/teacher?lang={locale}">'
             f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf)}"><input type="hidden" name="lang" value="{locale}">'
             f'<label for="hv-pin">{escape(_(T["pin"]))}</label>'

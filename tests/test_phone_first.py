@@ -79,3 +79,10 @@ def test_dashboard_xlsx_has_widths_and_a_frozen_header():
     percent = next(c.column for c in sheet[1] if c.value == "percent")
     assert isinstance(sheet.cell(row=2, column=percent).value, (int, float))  # a number, not text, in any locale
     assert book["nang-luc"].freeze_panes == "A2"
+
+
+def test_pin_page_shows_the_command_as_code_not_backticks():
+    from hocvuso.classroom._pages import teacher_pin_page
+
+    page = teacher_pin_page(locale="vi", csrf="x")
+    assert "<code>hocvuso serve</code>" in page and "`" not in page.split("<body>", 1)[1]
