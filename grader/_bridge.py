@@ -30,6 +30,12 @@ What must never happen, and why it cannot:
   broken pipe) are `BridgeError`, a `BaseException`: ``except Exception`` in a test cannot swallow a
   student's infinite loop, and the channel remembers every limit hit so the cell earns 0 regardless.
 
+* **Bounded.** Each request has `DEFAULT_CALL_TIMEOUT`, all the requests of one test cell together
+  `DEFAULT_CELL_TIMEOUT` (`StudentChannel.cell`), each reply `max_bytes`, nesting `MAX_DEPTH`, iteration
+  `MAX_ITEMS`. Over time, the judge calls `interrupt` (SIGINT to the student's process, which the student's
+  end takes only while a request runs student code) and waits `grace` seconds for the answer; no answer
+  breaks the channel, and every later request fails at once with the first reason.
+
 Modules and library callables (``np``, ``from math import sqrt``) come back by name and are imported
 judge-side when their top-level package is in `JUDGE_MODULES`: a test that uses the student's ``np``
 gets the judge's numpy, never a monkeypatched one.
