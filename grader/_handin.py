@@ -42,7 +42,7 @@ from nbgrader.utils import compute_checksum
 from hocvuso.core._i18n import N_, translator
 
 from ._errors import GraderError
-from ._intake import NotebookProblem, fingerprint, read_notebook
+from ._intake import NotebookProblem, fingerprint, read_notebook, read_submitted
 
 VERSIONS_DIR = ".versions"
 """Folder inside submitted/STUDENT/ASSIGNMENT/ that keeps every accepted upload."""
@@ -203,9 +203,9 @@ class Choice:
 
 
 def read_timestamp(folder: Path) -> datetime | None:
-    try:
-        return parse_timestamp((folder / TIMESTAMP_FILE).read_text(encoding="utf-8", errors="replace")[:200])
-    except OSError:
+    try:  # opened once, no link followed, regular files only: a FIFO here must not hang the batch
+        return parse_timestamp(read_submitted(folder / TIMESTAMP_FILE, limit=4096)[:200].decode("utf-8", "replace"))
+    except NotebookProblem:
         return None
 
 

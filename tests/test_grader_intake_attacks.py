@@ -106,6 +106,7 @@ def folder_batch(course):
     os.mkfifo(fifo / NOTEBOOK)  # opening it to read would block the batch forever
     os.symlink("/etc/hostname", student(sub, "answers-link", course) / "hop-thu.hocvuso.json")  # a link for answers
     os.mkfifo(student(sub, "answers-fifo", course) / "hop-thu.hocvuso.json")
+    os.mkfifo(student(sub, "timestamp-fifo", course) / "timestamp.txt")  # nbgrader's hand-in time, as a pipe
     (sub / ".ipynb_checkpoints").mkdir()  # Jupyter's leftovers: nobody's submission
     (sub / "README.txt").write_text("danh sách lớp", encoding="utf-8")
     before = snapshot(course, sub)
@@ -119,7 +120,7 @@ def test_every_student_gets_exactly_one_row(folder_batch):
     rows = read_results(out)
     expected = {"an", ".an", ".hocvuso-journal", NFC_NAME, NFD_NAME, "an\\u200b", "bi ", "x\\u202egnp.exe",
                 "hs\\x1b[31m", "'" + FORMULA_ID, "'+cmd", "'@SUM(1)", "'-2+3", "hs-\\xff", "link-to-an", "nb-link",
-                "folder-link", "fifo", "answers-link", "answers-fifo"}
+                "folder-link", "fifo", "answers-link", "answers-fifo", "timestamp-fifo"}
     assert set(rows) == expected
     with sqlite3.connect(out / ".hocvuso-journal.sqlite") as db:
         assert db.execute("SELECT count(*) FROM grades").fetchone()[0] == len(expected)
@@ -129,6 +130,11 @@ def test_every_student_gets_exactly_one_row(folder_batch):
 def test_dot_folders_are_students(folder_batch):
     rows = read_results(folder_batch[1])
     assert rows[".an"]["status"] == "ok" and rows[".hocvuso-journal"]["status"] == "ok"
+
+
+def test_a_fifo_for_the_hand_in_time_is_not_a_hang(folder_batch):
+    row = read_results(folder_batch[1])["timestamp-fifo"]
+    assert row["status"] == "ok" and row["submitted_at"] == ""
 
 
 def test_links_are_invalid_and_never_quoted(folder_batch):
