@@ -126,35 +126,44 @@ def ps1_plan(student_name: str) -> tuple[list[tuple[str, str]], list[tuple[str, 
     return plan, tests
 
 
-# What stock nbgrader's autograde gave these submissions: the autograded notebooks shipped in nbgrader's
-# own documentation (user_guide/autograded/…, outputs written by `nbgrader autograde`), read in the test
-# below, agree with the totals the docs print (bitdiddle 1.5, hacker 3.0 of problem1's auto points).
-@pytest.mark.parametrize("name", ["bitdiddle", "hacker"])
-def test_ps1_judge_side_matches_stock_autograde(student, name):
-    autograded = grade_cells(PS1 / "autograded" / name / "ps1" / "problem1.ipynb")
-    stock = {gid: not any(o.output_type == "error" for o in cell.outputs)
-             for gid, cell in autograded.items() if not cell.metadata["nbgrader"].get("solution")}
+def ps1_by_bridge(student, name: str) -> dict[str, float]:
+    """Points per auto-graded test cell of problem1, each test run judge-side over the bridge."""
     plan, tests = ps1_plan(name)
     s = student(plan)
     got = {}
     for gid, source, points in tests:
         verdict = s.run(source, points)
-        assert verdict.needs_student_process is None
-        got[gid] = verdict.score == points
+        assert verdict.needs_student_process is None and verdict.isolation == "judge"
         assert verdict.score in (0.0, points), verdict
-        if not got[gid]:
-            assert verdict.error, verdict
-    assert got == stock
-    total = sum(points for gid, _, points in tests if got[gid])
-    assert total == {"bitdiddle": 1.5, "hacker": 3.0}[name]
-    assert "bitdiddle" != name or not got["correct_squares"]
-    assert got["sum_of_squares_uses_squares"]  # `del squares` reached the student's namespace
+        assert verdict.score == points or verdict.error, verdict
+        got[gid] = verdict.score
+    return got
+
+
+def passed_cells(nb_path: Path) -> dict[str, bool]:
+    """Per auto-graded test cell of an autograded notebook: passed (no error output), as nbgrader scores it."""
+    return {gid: not any(o.output_type == "error" for o in cell.outputs)
+            for gid, cell in grade_cells(nb_path).items() if not cell.metadata["nbgrader"].get("solution")}
+
+
+# What stock nbgrader's autograde gave these submissions: the autograded notebooks shipped in nbgrader's
+# own documentation (user_guide/autograded/…, written by `nbgrader autograde`), whose totals the docs print
+# (bitdiddle 1.5, hacker 3.0 of problem1's auto points). The slow test below reruns stock autograde.
+@pytest.mark.parametrize("name", ["bitdiddle", "hacker"])
+def test_ps1_judge_side_matches_stock_autograde(student, name):
+    got = ps1_by_bridge(student, name)
+    assert {gid: score > 0 for gid, score in got.items()} == passed_cells(PS1 / "autograded" / name / "ps1" / "problem1.ipynb")
+    assert sum(got.values()) == {"bitdiddle": 1.5, "hacker": 3.0}[name]
+    assert got["sum_of_squares_uses_squares"] == 0.5  # `del squares` reached the student's namespace
 
 
 @pytest.mark.slow
-def test_ps1_stock_autograde_agrees(tmp_path):
-    """Run real stock `nbgrader autograde` on a copy of the docs' course: same per-cell pass/fail as recorded."""
+def test_ps1_stock_autograde_agrees(tmp_path, student):
+    """Real stock `nbgrader autograde` on a copy of the docs' course: the bridge's per-cell points and totals
+    equal its gradebook's, and its notebooks agree with the ones nbgrader ships."""
     import shutil
+
+    from nbgrader.api import Gradebook
 
     course = tmp_path / "course"
     (course / "source").mkdir(parents=True)
@@ -167,12 +176,15 @@ def test_ps1_stock_autograde_agrees(tmp_path):
     for args in (["generate_assignment", "ps1", "--force"], ["autograde", "ps1", "--force"]):
         run = nbgrader(course, *args)
         assert run.returncode == 0, run.stderr[-3000:]
-    for name in ("bitdiddle", "hacker"):
-        fresh = grade_cells(course / "autograded" / name / "ps1" / "problem1.ipynb")
-        shipped = grade_cells(PS1 / "autograded" / name / "ps1" / "problem1.ipynb")
-        passed = {gid: not any(o.output_type == "error" for o in c.outputs) for gid, c in fresh.items()}
-        recorded = {gid: not any(o.output_type == "error" for o in c.outputs) for gid, c in shipped.items()}
-        assert passed == recorded
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for name in ("bitdiddle", "hacker"):
+            stock = {grade.name: grade.auto_score
+                     for grade in gb.find_submission_notebook("problem1", "ps1", name).grades if grade.auto_score is not None
+                     and grade.name in {"correct_squares", "squares_invalid_input", "correct_sum_of_squares",
+                                        "sum_of_squares_uses_squares"}}
+            assert ps1_by_bridge(student, name) == stock
+            fresh = course / "autograded" / name / "ps1" / "problem1.ipynb"
+            assert passed_cells(fresh) == passed_cells(PS1 / "autograded" / name / "ps1" / "problem1.ipynb")
 
 
 # ------------------------------------------------------------------------------------------ cheats
