@@ -128,8 +128,8 @@ class _CellGlobals(dict):
             try:
                 encoded = self.channel.encode(value)
             except NeedsStudentProcess:
-                encoded = None  # a judge-side object (module, function): kept here, shadowing the student's
-            if encoded is not None or value is None:
+                pass  # a judge-side object (module, function): kept here, shadowing the student's
+            else:
                 self.channel.request("set", name=name, value=encoded)
                 dict.pop(self, name, None)
                 return
