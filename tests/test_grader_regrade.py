@@ -106,3 +106,41 @@ def test_no_per_submission_limits_refuses_unless_the_judge_allows_it(tmp_path, m
                           out=tmp_path / "o", allow_unlimited=True)
     assert summary.isolation == "sandbox (per-process limits only)"
     assert read_results(tmp_path / "o")["an"]["score"] == "10.0"
+
+
+def test_a_lost_dask_worker_is_the_graders_fault_and_regraded(tmp_path):
+    """A Dask worker killed while it grades a student: that row says the grader failed, and the next run grades it."""
+    import os
+    import signal
+    import threading
+    import time
+
+    distributed = pytest.importorskip("distributed")
+    import dask
+
+    from graderkit import ASSIGNMENT, hand_in, make_course
+
+    course = make_course(tmp_path / "course")
+    sub = tmp_path / "submitted"
+    hand_in(sub, course, "cham", tong="import time\ntime.sleep(4)\nreturn a + b")
+    out = tmp_path / "out"
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                     dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        result = {}
+        batch = threading.Thread(target=lambda: result.update(summary=grade_batch(
+            course=course, assignment=ASSIGNMENT, submissions=sub, out=out, scheduler=cluster.scheduler_address)))
+        batch.start()
+        deadline = time.monotonic() + 120
+        while not any(client.processing().values()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1.5)  # the student's code is running in the sandbox now
+        for pid in client.run(os.getpid).values():
+            os.kill(pid, signal.SIGKILL)
+        batch.join(timeout=300)
+    assert result["summary"].faults == 1
+    row = read_results(out)["cham"]
+    assert row["status"] == "error" and "the grader itself failed" in row["reason"] and "KilledWorker" in row["reason"]
+    again = grade_batch(course=course, assignment=ASSIGNMENT, submissions=sub, out=out)
+    assert again.graded_now == 1 and again.faults == 0
+    assert read_results(out)["cham"]["status"] == "ok" and read_results(out)["cham"]["score"] == "10.0"
