@@ -281,6 +281,63 @@ def test_one_learner_cannot_save_hundreds_of_rows_a_second(server):
     sim.close()
 
 
+@pytest.mark.parametrize("protocol", ["json", "v1.kernel.websocket.jupyter.org"])
+def test_even_the_kernels_own_learner_cannot_run_code_on_any_channel(server, tmp_path, protocol):
+    """What held must hold: on the learner's own kernel websocket, in both protocols, execute, inspect,
+    complete, history and input on every channel get no answer and run nothing; a kernel_info does."""
+    from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
+    server.wait_pool(timeout=120)
+    sim = learner(server, f"Thử {protocol[:4]}")
+    open_lesson(sim)
+    sim.close()
+    marker = tmp_path / f"pwned-{uuid.uuid4().hex}"
+    code = f"open({str(marker)!r}, 'w').write('ran')"
+    ws = websocket.create_connection(
+        server.base.replace("http://", "ws://") + f"/api/kernels/{sim.kernel_id}/channels", timeout=10,
+        header=[f"Cookie: {sim.cookie_header()}"], **({} if protocol == "json" else {"subprotocols": [protocol]}))
+
+    def send(channel: str, msg_type: str, content: dict) -> str:
+        msg_id = uuid.uuid4().hex
+        msg = {"header": {"msg_id": msg_id, "msg_type": msg_type, "username": "x", "session": uuid.uuid4().hex,
+                          "date": "", "version": "5.3"}, "parent_header": {}, "metadata": {}, "content": content}
+        if protocol == "json":
+            ws.send(json.dumps({**msg, "channel": channel, "buffers": []}))
+        else:
+            ws.send_binary(serialize_msg_to_ws_v1(msg, channel, lambda part: json.dumps(part).encode()))
+        return msg_id
+
+    refused = []
+    for channel in ("shell", "control"):
+        refused.append(send(channel, "execute_request", {"code": code, "silent": False, "store_history": False,
+                                                         "user_expressions": {}, "allow_stdin": False}))
+        refused.append(send(channel, "inspect_request", {"code": "os", "cursor_pos": 2, "detail_level": 1}))
+        refused.append(send(channel, "complete_request", {"code": "o", "cursor_pos": 1}))
+        refused.append(send(channel, "history_request", {"hist_access_type": "tail", "n": 10, "raw": True,
+                                                         "output": False}))
+    refused.append(send("stdin", "input_reply", {"value": code}))
+    info = send("shell", "kernel_info_request", {})
+    answered: set[str] = set()
+    deadline = time.monotonic() + 8
+    ws.settimeout(0.5)
+    while time.monotonic() < deadline:
+        try:
+            raw = ws.recv()
+        except websocket.WebSocketTimeoutException:
+            continue
+        if isinstance(raw, bytes):  # v1: the parent header is the second message part
+            count = int.from_bytes(raw[:8], "little")
+            offsets = [int.from_bytes(raw[8 * (i + 1):8 * (i + 2)], "little") for i in range(count)]
+            parent = json.loads(raw[offsets[2]:offsets[3]] or b"{}")
+        else:
+            parent = json.loads(raw).get("parent_header") or {}
+        answered.add(parent.get("msg_id", ""))
+    ws.close()
+    assert info in answered, "the channel works"
+    assert not answered & set(refused), "a refused request got an answer"
+    assert not marker.exists(), "code from the front end ran"
+
+
 # ---------------------------------------------------------------------------------------------- 3
 
 
