@@ -65,6 +65,8 @@ DEFAULT_CALL_TIMEOUT = 30.0
 nbgrader's own limit per cell is 30 s."""
 DEFAULT_CELL_TIMEOUT = 30.0
 """Seconds all the requests of one test cell may take together (nbgrader's per-cell timeout)."""
+FRAME_GRACE = 5.0
+"""Seconds the rest of a reply may take once its header arrived (a deadline never splits a frame)."""
 MAX_DEPTH = 100
 """Deepest nesting of containers carried either way."""
 MAX_ITEMS = 100_000
@@ -145,10 +147,8 @@ def _write_frame(fd: int, payload: bytes, deadline: float | None = None) -> None
 def _read_exact(fd: int, size: int, deadline: float | None) -> bytes:
     chunks: list[bytes] = []
     while size:
-        if deadline is not None:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                raise TimeoutError
+        if deadline is not None and not select.select([fd], [], [], max(deadline - time.monotonic(), 0))[0]:
+            raise TimeoutError  # (what is already in the pipe is still read after the deadline)
         chunk = os.read(fd, min(size, 1 << 20))
         if not chunk:
             raise EOFError
@@ -161,7 +161,12 @@ def _read_frame(fd: int, max_bytes: int, deadline: float | None) -> bytes:
     (size,) = _HEADER.unpack(_read_exact(fd, _HEADER.size, deadline))
     if size > max_bytes:
         raise BridgeLimit(f"a message of {size} bytes is over the limit of {max_bytes} bytes")
-    return _read_exact(fd, size, deadline)
+    if deadline is not None:  # a frame begun is a frame owed: a deadline passing between its parts
+        deadline = max(deadline, time.monotonic() + FRAME_GRACE)  # must not leave half of it in the pipe
+    try:
+        return _read_exact(fd, size, deadline)
+    except TimeoutError:
+        raise BridgeBroken("the student's process stopped in the middle of a reply") from None
 
 
 def _dumps(message: Any) -> bytes:
@@ -717,7 +722,7 @@ class StudentChannel:
             reply = self._await(rid, deadline)
         except TimeoutError:
             raise self._timed_out(rid, limit) from None
-        except BridgeLimit as exc:
+        except BridgeError as exc:  # an oversized or unfinished frame: the pipe is out of step for good
             raise self._fail(exc, broken=True) from None
         except (EOFError, OSError, ValueError, RecursionError) as exc:
             raise self._fail(BridgeBroken(f"the student's process stopped answering ({type(exc).__name__})"),
