@@ -9,7 +9,8 @@ memfd) or /proc/self/mountinfo (nothing of the judge's is mounted: the files arr
 
 Limits hold for the whole submission, all its processes together: a cgroup per run (cgroup v2's
 memory.max/pids.max, or cgroup v1's memory and pids controllers) bounds memory (tmpfs pages
-included) and processes, a size-limited tmpfs bounds what it writes, the wall clock bounds time.
+included) and processes, and its CPU share where a cpu controller exists (one core by default); a
+size-limited tmpfs bounds what it writes; the wall clock bounds time.
 Per-process rlimits stay as a second layer (a runaway allocation becomes a MemoryError the student
 sees). Each run has a uid that no other running sandbox on the machine has (leased under a lock in
 /run/hocvuso-uids), and clean-up kills only that run's cgroup (or, without cgroups, that run's uid).
@@ -58,6 +59,7 @@ UID_LOCKS = Path("/run/hocvuso-uids")
 MAX_REPORT_BYTES = 8 * 1024 * 1024
 MAX_FILES = 2000
 """Files of one submission folder copied into the sandbox; more are left out (with a note)."""
+CPU_PERIOD_US = 100_000
 SLACK_PROCESSES = 3
 """The sandbox's own processes counted by the pids cgroup (bubblewrap's monitor and init, the runner)."""
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -84,6 +86,9 @@ class Limits:
     """Size of the writable home (with the work folder) and, separately, of /tmp (tmpfs)."""
     probe_seconds: float = 5.0
     """Time for one call of a student's function."""
+    cpus: float = 1.0
+    """CPU cores the whole submission may use at once (cpu cgroup, where the machine has one): a notebook
+    that starts busy processes slows only itself, not the other workers' students."""
 
 
 LIMIT_WORDS = {
@@ -195,7 +200,7 @@ def _cgroup_places() -> dict[str, tuple[str, Path]]:
             for controller in controllers.split(",") if controllers else [""]:
                 own[controller] = path
     places: dict[str, tuple[str, Path]] = {}
-    for controller in ("memory", "pids"):
+    for controller in ("memory", "pids", "cpu"):  # cpu is optional (see probe_limits)
         if controller in mounts_v1 and controller in own:
             root, point = mounts_v1[controller]
             path = own[controller]  # as the hierarchy names it; the mount may show only a part of it (containers)
@@ -219,9 +224,10 @@ class _Cgroup:
     def create(cls, name: str, limits: Limits) -> _Cgroup:
         folders = []
         try:
-            for controller, (version, parent) in sorted(_cgroup_places().items()):
+            places = _cgroup_places()
+            for controller, (version, parent) in sorted(places.items()):
                 if version == "v2":
-                    _ensure_v2_parent(parent)
+                    _ensure_v2_parent(parent, {c for c, (v, _p) in places.items() if v == "v2"})
                 folder = parent / name
                 if any(f == folder for _c, _v, f in folders):
                     folders.append((controller, version, folder))
@@ -239,6 +245,11 @@ class _Cgroup:
                 elif controller == "memory":
                     (folder / "memory.max").write_text(str(memory))
                     _write_if_present(folder / "memory.swap.max", "0")
+                elif controller == "cpu" and version == "v1":
+                    (folder / "cpu.cfs_period_us").write_text(str(CPU_PERIOD_US))
+                    (folder / "cpu.cfs_quota_us").write_text(str(int(CPU_PERIOD_US * limits.cpus)))
+                elif controller == "cpu":
+                    (folder / "cpu.max").write_text(f"{int(CPU_PERIOD_US * limits.cpus)} {CPU_PERIOD_US}")
                 elif controller == "pids":
                     (folder / "pids.max").write_text(str(limits.max_processes + SLACK_PROCESSES))
                     # (the per-uid RLIMIT_NPROC is set higher, so that this limit, which names itself, bites first)
@@ -282,10 +293,10 @@ class _Cgroup:
             _rmdir(folder)
 
 
-def _ensure_v2_parent(parent: Path) -> None:
+def _ensure_v2_parent(parent: Path, controllers: set[str]) -> None:
     if not parent.is_dir():
         parent.mkdir(exist_ok=True)
-    wanted = {"memory", "pids"} - set((parent / "cgroup.subtree_control").read_text().split())
+    wanted = controllers - set((parent / "cgroup.subtree_control").read_text().split())
     if wanted:
         (parent.parent / "cgroup.subtree_control").write_text(" ".join(f"+{c}" for c in sorted(wanted)))
         (parent / "cgroup.subtree_control").write_text(" ".join(f"+{c}" for c in sorted(wanted)))

@@ -265,6 +265,30 @@ def test_the_graders_own_failure_is_a_fault_not_a_grade(monkeypatch, tmp_path):
         _sandbox.run(None, job, files={"bai.ipynb": _notebook("x = 1")}, limits=_sandbox.Limits(wall_seconds=30))
 
 
+@pytest.mark.skipif("cpu" not in _sandbox._cgroup_places(), reason="no cpu cgroup controller here")
+def test_busy_processes_share_the_submissions_cpu_quota():
+    """Two processes spinning for 3 s get a tenth of one core between them, not two cores."""
+    source = """
+        import os, time
+        def look():
+            end = time.monotonic() + 3
+            children = []
+            for _ in range(2):
+                pid = os.fork()
+                if pid == 0:
+                    while time.monotonic() < end:
+                        pass
+                    os._exit(0)
+                children.append(pid)
+            for pid in children:
+                os.waitpid(pid, 0)
+            times = os.times()
+            return times.children_user + times.children_system
+        """
+    used = _look(source, limits=_sandbox.Limits(wall_seconds=60, probe_seconds=30, cpus=0.1))
+    assert used < 0.6, f"{used:.2f} s of CPU in 3 s with a 0.1-core quota"
+
+
 def test_files_that_do_not_fit_are_the_graders_fault():
     """The batch bounds a submission's files to fit its folder: if they still do not, the grader erred."""
     job = {"notebook": "bai.ipynb", "skip_ids": [], "probes": []}
