@@ -199,6 +199,24 @@ def test_a_link_with_a_classmates_token_does_not_switch_the_learner(server):
     binh.close()
 
 
+def test_the_code_shows_only_on_the_learners_own_device_and_on_request(server):
+    """Defect 4: the personal code appears right after signing in; on a second device (signed in with
+    name + code) it stays hidden until the learner asks; "sign out on all my devices" ends both."""
+    first = SimLearner(server.base, timeout=60)
+    page = first.sign_in(server.class_code, "Hai Máy")
+    code = re.search(r'class=hv-learner-code>([^<]+)<', page).group(1)
+    assert len(code) == 9 and code[4] == "-"
+    second = SimLearner(server.base, timeout=60)
+    page = second.sign_in(server.class_code, "hai máy", learner_code=code.lower())
+    assert "class=hv-learner-code>" not in page and "hv-show-code" in page
+    csrf = re.search(r'name="_hv_csrf" value="([^"]+)"', page).group(1)
+    shown = second.http.open(f"{server.base}/hv/code", data=f"_hv_csrf={csrf}".encode(), timeout=30).read().decode()
+    assert f"class=hv-learner-code>{code}<" in shown
+    out = second.http.open(f"{server.base}/hv/signout", data=f"_hv_csrf={csrf}&all=1".encode(), timeout=30).read()
+    assert b"hv-signin-btn" in out
+    assert b"hv-signin-btn" in first.http.open(f"{server.base}/?lang=vi", timeout=30).read(), "first device signed out"
+
+
 # ---------------------------------------------------------------------------------------------- 7
 
 
