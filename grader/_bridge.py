@@ -235,6 +235,9 @@ class Encoder:
         return self.handle(v)
 
     def _encode_data(self, v: Any, t: type, depth: int) -> Any:
+        encoded = _encode_stdlib(v, t)
+        if encoded is not None:
+            return encoded
         np = sys.modules.get("numpy")
         if np is not None:
             if t is np.ndarray:
@@ -259,6 +262,12 @@ class Encoder:
                                "freq": freq if type(freq) is str else None}}
             if v is pd.NA:
                 return {"NA": 0}
+            if v is pd.NaT:
+                return {"NaT": 0}
+            if t is pd.Timestamp and (v.tz is None or type(v.tz).__module__ in ("datetime", "zoneinfo")):
+                return {"PT": [v.isoformat(), None if v.tz is None else str(v.tz)]}
+            if t is pd.Timedelta:
+                return {"PTD": v.value}
         return None
 
     def _array(self, a: Any, depth: int) -> Any:
@@ -287,6 +296,23 @@ class Encoder:
                             "ordered": bool(dtype.ordered)}}
         items = values.to_numpy(dtype=object, na_value=None).tolist()
         return {"X": {"dtype": str(dtype), "items": [self.encode(x, depth + 1) for x in items]}}
+
+
+def _encode_stdlib(v: Any, t: type) -> Any:
+    """Dates, times, durations, decimals and fractions by exact type (tz-aware only with a fixed offset)."""
+    import datetime
+    if t in (datetime.date, datetime.datetime, datetime.time):
+        if t is not datetime.date and v.tzinfo is not None and type(v.tzinfo) is not datetime.timezone:
+            return None
+        return {"DT": [t.__name__, v.isoformat()]}
+    if t is datetime.timedelta:
+        return {"TD": [v.days, v.seconds, v.microseconds]}
+    decimal, fractions = sys.modules.get("decimal"), sys.modules.get("fractions")
+    if decimal is not None and t is decimal.Decimal:
+        return {"DEC": str(v)}
+    if fractions is not None and t is fractions.Fraction:
+        return {"FR": [format(v.numerator, "x"), format(v.denominator, "x")]}
+    return None
 
 
 class Decoder:
@@ -326,11 +352,13 @@ class Decoder:
                 return self._array(body["N"])[()]
             if tag == "NO":
                 return self._object_array(body, d)
-            if tag in ("PD", "PS", "PR", "PM", "PI", "NA"):
+            if tag in ("PD", "PS", "PR", "PM", "PI", "NA", "NaT", "PT", "PTD"):
                 return self._pandas(tag, body, d)
+            if tag in ("DT", "TD", "DEC", "FR"):
+                return self._stdlib(tag, body)
         except BridgeError:
             raise
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError, MemoryError) as exc:
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, ArithmeticError, MemoryError) as exc:
             raise BridgeBroken(f"a malformed {tag!r} value: {type(exc).__name__}: {exc}"[:MESSAGE_CHARS]) from None
         raise BridgeBroken(f"unknown tag {tag!r}")
 
@@ -399,10 +427,38 @@ class Decoder:
             return pd.array(items, dtype=pd.api.types.pandas_dtype(self._str(inner["dtype"])))
         raise ValueError(f"unknown values tag {tag!r}")
 
+    def _stdlib(self, tag: str, body: Any) -> Any:
+        import datetime
+        if tag == "DT":
+            kind, iso = self._list(body)
+            cls = {"date": datetime.date, "datetime": datetime.datetime, "time": datetime.time}[kind]
+            return cls.fromisoformat(self._str(iso))
+        if tag == "TD":
+            days, seconds, micro = self._list(body)
+            if not all(type(n) is int for n in (days, seconds, micro)):
+                raise TypeError("a duration that is not ints")
+            return datetime.timedelta(days=days, seconds=seconds, microseconds=micro)
+        if tag == "DEC":
+            import decimal
+            return decimal.Decimal(self._str(body))
+        import fractions
+        numerator, denominator = self._list(body)
+        return fractions.Fraction(int(self._str(numerator), 16), int(self._str(denominator), 16))
+
     def _pandas(self, tag: str, body: Any, depth: int) -> Any:
         import pandas as pd
         if tag == "NA":
             return pd.NA
+        if tag == "NaT":
+            return pd.NaT
+        if tag == "PT":
+            iso, tz = self._list(body)
+            stamp = pd.Timestamp(self._str(iso))
+            return stamp if tz is None else stamp.tz_convert(self._str(tz))
+        if tag == "PTD":
+            if type(body) is not int:
+                raise TypeError("a duration that is not an int")
+            return pd.Timedelta(body, unit="ns")
         if tag == "PR":
             start, stop, step, name = self._list(body)
             return pd.RangeIndex(int(start), int(stop), int(step), name=self.decode(name, depth))

@@ -391,12 +391,30 @@ def test_values_round_trip_exactly(student):
         class Name(str):
             def __eq__(self, other): return True
         level, name = Level.HIGH, Name('An')
+        import datetime, decimal, fractions, zoneinfo
+        when = [datetime.date(2026, 12, 6), datetime.datetime(2026, 12, 6, 22, 5, 1, 7),
+                datetime.datetime(2026, 12, 6, 22, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=7))),
+                datetime.time(7, 30), datetime.timedelta(days=-1, seconds=5, microseconds=3),
+                decimal.Decimal('0.1'), fractions.Fraction(1, 3), pd.Timestamp('2026-12-06 07:00', tz='Asia/Ho_Chi_Minh'),
+                pd.Timestamp('2026-12-06'), pd.Timedelta('1h'), pd.NaT]
         multi = pd.DataFrame({'v': [1, 2]}, index=pd.MultiIndex.from_tuples([('a', 1), ('b', 2)], names=['x', 'y']))
         """)), ("serve", "")])
     ch = s.channel
     ns = {name: ch.request("get", name=name) for name in
-          ("values", "arr", "farr", "dates", "objarr", "scalar", "df", "series", "multi", "level", "name")}
+          ("values", "arr", "farr", "dates", "objarr", "scalar", "df", "series", "multi", "level", "name", "when")}
     ch.end()
+    import datetime
+    import decimal
+    import fractions
+    expected_when = [datetime.date(2026, 12, 6), datetime.datetime(2026, 12, 6, 22, 5, 1, 7),
+                     datetime.datetime(2026, 12, 6, 22, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=7))),
+                     datetime.time(7, 30), datetime.timedelta(days=-1, seconds=5, microseconds=3),
+                     decimal.Decimal("0.1"), fractions.Fraction(1, 3),
+                     pd.Timestamp("2026-12-06 07:00", tz="Asia/Ho_Chi_Minh"), pd.Timestamp("2026-12-06"),
+                     pd.Timedelta("1h")]
+    assert ns["when"][:-1] == expected_when and ns["when"][-1] is pd.NaT
+    assert [type(v) for v in ns["when"][:-1]] == [type(v) for v in expected_when]
+    assert str(ns["when"][7].tz) == "Asia/Ho_Chi_Minh"
     assert type(ns["level"]) is int and ns["level"] == 3 and type(ns["name"]) is str and ns["name"] == "An"
     assert ns["values"].pop(4) == -7**20000  # past 4300 digits: carried in hex
     assert repr(ns["values"]) == repr([None, True, 3, 2**100, -0.0, float("inf"), 1 + 2j, "chữ", b"\x00\xff",
