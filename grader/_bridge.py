@@ -5,8 +5,9 @@ Two ends of one wire protocol:
 * `serve_namespace` runs in the student's process (inside the sandbox, after the student's cells ran). It
   answers requests — read a name, read an attribute, call, index, iterate, len, bool, repr — by running the
   student's code, and replies with *plain values* only: None, bool, int, float, complex, str, bytes, list,
-  tuple, dict, set, frozenset, numpy arrays and scalars, pandas Series/DataFrames/Index. Anything else
-  stays in the student's process and is named by an opaque handle number.
+  tuple, dict, set, frozenset, dates/times/durations, Decimal, Fraction, numpy arrays and scalars, pandas
+  Series/DataFrames/Index/Timestamp; an instance of a subclass of int/float/complex/str/bytes travels as
+  its genuine base value. Anything else stays in the student's process, named by an opaque handle number.
 * `StudentChannel` / `StudentObject` run in the judge's process, which never executed student code. A
   handle becomes a `StudentObject` proxy whose attributes, calls and items are again remote.
 
