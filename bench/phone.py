@@ -16,13 +16,14 @@ many warm ones (the same context reloaded: the phone's cache is full), and for e
 
 Prints p50 (and max) per lesson and server. Goals (issue #15): live ≤ 2.5 s p50 and TBT ≤ 600 ms at 4×.
 
-hocvuso serve runs with a preheated pool big enough for every load and a signed-in learner; stock is
-`voila` over the same lesson folders (default settings, anonymous). Both servers and their kernels
+hocvuso serve runs once per lesson (that lesson's pool warm, big enough for every load), each load a
+signed-in learner of its own; stock is `voila` over the same lesson folders (default settings, anonymous). Both servers and their kernels
 are stopped at the end, and by a watchdog if the run exceeds --budget seconds.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -97,12 +98,12 @@ def one_load(page, url: str, timeout: float) -> dict:
     return {"live": done / 1000, "tbt": tbt / 1000, "parsed": parsed, "sent": sent}
 
 
-def lesson_loads(browser, url: str, loads: int, cookie: dict | None, timeout: float) -> dict[str, list[dict]]:
-    """--loads cold loads, each followed by one warm load in the same context."""
+def lesson_loads(browser, url: str, cookies: list[dict | None], timeout: float) -> dict[str, list[dict]]:
+    """One cold load per cookie (a learner, or None: anonymous), each followed by one warm load in the same context."""
     # No request routing here: Playwright turns the HTTP cache off when a route is set, and the warm
     # loads measure that cache. (The pages fetch nothing from outside: tests/test_browser_classroom.py.)
     out: dict[str, list[dict]] = {"cold": [], "warm": []}
-    for _ in range(loads):
+    for cookie in cookies:
         ctx = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True,
                                   device_scale_factor=2, locale="vi-VN")
         if cookie:
@@ -138,40 +139,50 @@ def summary(label: str, runs: dict[str, list[dict]]) -> list[str]:
     return lines
 
 
-def run(base: str, path_of, lessons: list[str], loads: int, cookie: dict | None, timeout: float, name: str) -> list[str]:
+@contextlib.contextmanager
+def chromium():
+    """The system Chromium, headless, closed afterwards."""
     from playwright.sync_api import sync_playwright
 
-    lines = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            for lesson in lessons:
-                say(f"   {name}: {lesson} ...")
-                try:
-                    runs = lesson_loads(browser, base + path_of(lesson), loads, cookie, timeout)
-                except Exception as exc:  # noqa: BLE001 - a broken page: report it, go on
-                    lines.append(f"   {lesson:<22} ERROR: {str(exc).splitlines()[0]}")
-                    continue
-                lines += summary(lesson, runs)
+            yield browser
         finally:
             browser.close()
-    return lines
+
+
+def measure_lesson(browser, url: str, lesson: str, cookies: list[dict | None], timeout: float, name: str) -> list[str]:
+    say(f"   {name}: {lesson} ...")
+    try:
+        runs = lesson_loads(browser, url, cookies, timeout)
+    except Exception as exc:  # noqa: BLE001 - a broken page: report it, go on
+        return [f"   {lesson:<22} ERROR: {str(exc).splitlines()[0]}"]
+    return summary(lesson, runs)
 
 
 def bench_classroom(work: Path, lessons: list[str], loads: int, timeout: float) -> list[str]:
+    """One `hocvuso serve` per lesson, that lesson first (its pool is the warm one), as a teacher runs
+    a lesson; each load is a learner of its own (the server allows only a few opens a minute per
+    learner and lesson, and budgets kernels per class)."""
     pool = 2 * loads + 1
-    say(f"\n-- hocvuso serve: starting, {len(lessons)} lessons, pool of {pool} kernels each ...")
-    server = start_classroom(work / "classroom", class_size=pool, lessons=tuple(lessons), extra=("--fill-delay", "600"))
-    _STARTED.append(server.proc)
-    try:
-        for lesson in lessons:
+    lines = []
+    for lesson in lessons:
+        say(f"\n-- hocvuso serve --lesson {lesson}: starting, pool of {pool} kernels ...")
+        server = start_classroom(work / f"classroom-{lesson}", class_size=pool, lessons=(lesson,),
+                                 extra=("--fill-delay", "600"))
+        _STARTED.append(server.proc)
+        try:
             server.wait_pool(lesson, timeout=300)
-        quiet(server.proc.pid, 60)
-        cookie = {"name": "hv_token", "value": server.token("Bà Lan"), "url": server.base}
-        return run(server.base, lambda n: f"/voila/render/{n}/{n}.ipynb?lang=vi", lessons, loads, cookie, timeout,
-                   "hocvuso serve")
-    finally:
-        server.stop()
+            quiet(server.proc.pid, 60)
+            cookies = [{"name": "hv_token", "value": server.token(f"Học viên {i}"), "url": server.base}
+                       for i in range(loads)]
+            with chromium() as browser:
+                lines += measure_lesson(browser, server.base + f"/voila/render/{lesson}/{lesson}.ipynb?lang=vi",
+                                        lesson, cookies, timeout, "hocvuso serve")
+        finally:
+            server.stop()
+    return lines
 
 
 def bench_stock(work: Path, lessons: list[str], loads: int, timeout: float) -> list[str]:
@@ -181,8 +192,12 @@ def bench_stock(work: Path, lessons: list[str], loads: int, timeout: float) -> l
     proc, port, log = _bench.start_stock(work, site)
     try:
         _wait_for_port(port, proc, log, timeout=60)
-        return run(f"http://127.0.0.1:{port}", lambda n: f"/voila/render/{n}/{n}.ipynb?lang=vi", lessons, loads, None, timeout,
-                   "stock Voilà")
+        lines = []
+        with chromium() as browser:
+            for lesson in lessons:
+                lines += measure_lesson(browser, f"http://127.0.0.1:{port}/voila/render/{lesson}/{lesson}.ipynb?lang=vi",
+                                        lesson, [None] * loads, timeout, "stock Voilà")
+        return lines
     finally:
         stop_group(proc)
 
