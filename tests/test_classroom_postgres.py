@@ -133,3 +133,26 @@ def test_a_missing_driver_names_the_extra_to_install(postgres_url):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode != 0 and "Traceback" not in done.stderr and PASSWORD not in done.stderr + done.stdout
     assert "hocvuso[postgres]" in done.stderr
+
+
+def test_a_class_on_postgresql_survives_a_restart(postgres_url, tmp_path):
+    """`hocvuso serve --db postgresql://…` twice without a class code: the same class, the answer restored."""
+    from test_classroom_restart import FIRST, SECOND, Serving, answer
+
+    from hocvuso.classroom._loadtest import SimLearner
+
+    first = Serving(tmp_path, "--db", postgres_url)
+    assert PASSWORD not in first.text() and "***" in first.text(), "the terminal masks the password"
+    binh = SimLearner(first.base)
+    binh.sign_in(first.class_code, "Lê Thị Bình")
+    assert answer(binh, FIRST)["status"]["level"] == "ok"
+    first.stop()
+
+    second = Serving(tmp_path, "--db", postgres_url)
+    assert second.class_code == first.class_code and second.how.startswith("tiếp tục")
+    binh.base = second.base
+    state = answer(binh, SECOND)
+    assert state["status"]["level"] == "ok" and {FIRST, SECOND} <= set(state["answers"]["messages"])
+    second.stop()
+    rows = [r for r in SqlStore(postgres_url).rows() if r["class_code"] == first.class_code]
+    assert [r["learner_name"] for r in rows] == ["Lê Thị Bình", "Lê Thị Bình"]
