@@ -162,6 +162,21 @@ function statusLine(model, prefix) {
  * Without feedback (not answered yet, or contest mode) `box` is null and the panel stays empty, in the
  * page, so that screen readers announce the feedback when it comes.
  */
+/** The feedback's lines, one per item: its mark and word (`say("st_" + status)`), its label, and why. */
+function feedbackLines(prefix, lines, marks, say) {
+  const ul = h("ul", { cls: `${prefix}-fb-lines` });
+  for (const line of lines) {
+    const li = h("li", { cls: `${prefix}-fb-line ${prefix}-fb-${line.status}` });
+    const top = h("p", { cls: `${prefix}-fb-top` });
+    top.append(h("span", { cls: `${prefix}-fb-status`, text: `${marks[line.status] || "•"} ${say(`st_${line.status}`)}` }),
+      h("strong", { cls: `${prefix}-fb-label`, text: line.label }));
+    li.appendChild(top);
+    if (line.explain) li.appendChild(h("p", { cls: `${prefix}-fb-explain`, text: line.explain }));
+    ul.appendChild(li);
+  }
+  return ul;
+}
+
 function feedbackCard(model, prefix, fb) {
   const panel = h("section", { cls: `${prefix}-feedback-wrap`, attrs: { "aria-live": "polite", "aria-label": uiText(model, "feedback") } });
   if (!fb) return { panel, box: null };

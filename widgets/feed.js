@@ -169,18 +169,8 @@ function render({ model, el }) {
     const really = h("p", { cls: "hv-feed-really" });
     really.append(h("span", { text: `${S("really")} ` }), h("strong", { cls: "hv-feed-label", text: fb.label }));
     box.appendChild(really);
-    const ul = h("ul", { cls: "hv-feed-fb-lines" });
-    for (const line of fb.lines || []) {
-      const li = h("li", { cls: `hv-feed-fb-line hv-feed-fb-${line.status}` });
-      const mark = { hit: "✓", right: "→", wrong: "✗", checked: "✓", skipped: "○", extra: "•" }[line.status] || "•";
-      const top = h("p", { cls: "hv-feed-fb-top" });
-      top.append(h("span", { cls: "hv-feed-fb-status", text: `${mark} ${S(`st_${line.status}`)}` }),
-        h("strong", { cls: "hv-feed-fb-label", text: line.label }));
-      li.appendChild(top);
-      if (line.explain) li.appendChild(h("p", { cls: "hv-feed-fb-explain", text: line.explain }));
-      ul.appendChild(li);
-    }
-    box.appendChild(ul);
+    box.appendChild(feedbackLines("hv-feed", fb.lines || [],
+      { hit: "✓", right: "→", wrong: "✗", checked: "✓", skipped: "○", extra: "•" }, S));
     box.appendChild(h("h4", { cls: "hv-feed-fb-heading", text: S("remember") }));
     box.appendChild(h("p", { cls: "hv-feed-fb-rule", text: fb.explain }));
     return panel;

@@ -319,18 +319,7 @@ function render({ model, el }) {
     const { panel, box } = feedbackCard(model, "hv-phone", fb);
     if (!box) return panel;
     if (fb.lines && fb.lines.length) {
-      const ul = h("ul", { cls: "hv-phone-fb-lines" });
-      for (const line of fb.lines) {
-        const li = h("li", { cls: `hv-phone-fb-line hv-phone-fb-${line.status}` });
-        const mark = { hit: "✓", right: "→", ok: "○", missed: "○", wrong: "✗" }[line.status] || "•";
-        const top = h("p", { cls: "hv-phone-fb-top" });
-        top.appendChild(h("span", { cls: "hv-phone-fb-status", text: `${mark} ${S(`st_${line.status}`)}` }));
-        top.appendChild(h("strong", { cls: "hv-phone-fb-label", text: line.label }));
-        li.appendChild(top);
-        if (line.explain) li.appendChild(h("p", { cls: "hv-phone-fb-explain", text: line.explain }));
-        ul.appendChild(li);
-      }
-      box.appendChild(ul);
+      box.appendChild(feedbackLines("hv-phone", fb.lines, { hit: "✓", right: "→", ok: "○", missed: "○", wrong: "✗" }, S));
     }
     box.appendChild(h("h4", { cls: "hv-phone-fb-heading", text: S("remember") }));
     box.appendChild(h("p", { cls: "hv-phone-fb-rule", text: fb.explain }));
