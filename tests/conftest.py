@@ -74,6 +74,16 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+def run_coroutine(coro, timeout: float = 60):
+    """`asyncio.run(coro)` in a thread of its own: Playwright's event loop may be running in this one
+    (a browser test ran earlier in the session), and asyncio.run refuses to nest."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result(timeout=timeout)
+
+
 def find_free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_coroutine
 from hocvuso._provisioner import kernel_key, kernel_key_matches
 from hocvuso.classroom import TeacherDashboard
 from hocvuso.classroom._guard import VisitorMailbox, choose_token
@@ -42,7 +43,7 @@ def test_a_visitor_reaches_only_the_kernel_it_was_given_to_and_is_then_forgotten
         box.deliver("k4", {"HTTP_COOKIE": "hv_token=late"})  # k4 is still starting: it has never asked
 
     box.last_poll["k3"] = 0.0
-    asyncio.run(scenario())
+    run_coroutine(scenario())
     assert box.pending.keys() == {"k3", "k4"} and box.expired() == []
     now = time.monotonic()
     monkeypatch.setattr("hocvuso.classroom._guard.time.monotonic", lambda: now + 60)

@@ -176,8 +176,9 @@ def test_lesson_kernels_start_without_debugpy_and_import_no_batch_grader():
 def test_websockets_to_kernels_send_small_messages_at_once():
     """Nagle's algorithm off on the server's websockets (classroom._app.no_delay): with it on, a kernel's
     "busy" then its reply waited for the phone's delayed ACK, 40 ms per widget round trip."""
-    import asyncio
     import socket
+
+    from conftest import run_coroutine
 
     import tornado.httpserver
     import tornado.testing
@@ -209,10 +210,7 @@ def test_websockets_to_kernels_send_small_messages_at_once():
         ws.close()
         server.stop()
 
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as pool:  # its own thread: the browser tests' event loop may be running here
-        pool.submit(asyncio.run, run(Echo)).result(timeout=60)
-        pool.submit(asyncio.run, run(no_delay(Echo))).result(timeout=60)
+    run_coroutine(run(Echo))
+    run_coroutine(run(no_delay(Echo)))
     assert seen[0] == 0 and seen[1] != 0
     assert no_delay(VoilaKernelWebsocketHandler).__name__ == "NoDelayVoilaKernelWebsocketHandler"
