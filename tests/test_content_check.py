@@ -23,14 +23,18 @@ def test_shipped_content_is_consistent():
     assert "nhất quán" in result.output
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    root = tmp_path / "content"
+def empty_content(root: Path) -> Path:
+    """A content folder with the catalogues and the key rules but no message (tests add their own)."""
     (root / "messages").mkdir(parents=True)
     for name in ("flags.yaml", "fraud_forms.yaml", "competences.yaml"):
         shutil.copy(content_root() / name, root / name)
     shutil.copytree(content_root() / "rules", root / "rules")
     return root
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return empty_content(tmp_path / "content")
 
 
 def write(root: Path, *, id: str = "tin-thu", channel: str = "sms", name: str = "Số lạ",

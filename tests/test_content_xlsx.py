@@ -12,6 +12,8 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from test_content_check import empty_content
+
 from hocvuso.cli import main
 from hocvuso.core._content import content_root
 from hocvuso.core._contentcheck import check_content
@@ -36,11 +38,7 @@ GOOD = {
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    (root / "messages").mkdir(parents=True)
-    for name in ("flags.yaml", "fraud_forms.yaml", "competences.yaml"):
-        shutil.copy(content_root() / name, root / name)
-    shutil.copytree(content_root() / "rules", root / "rules")
+    root = empty_content(tmp_path / "content")
     for mid in SAMPLE:
         shutil.copy(content_root() / "messages" / f"{mid}.yaml", root / "messages")
     return root
