@@ -9,14 +9,15 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
-import tomllib
 from pathlib import Path
+
+from setuptools.config.pyprojecttoml import read_configuration
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str]) -> int:
-    mapping = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-dir"]
+    mapping = read_configuration(ROOT / "pyproject.toml")["tool"]["setuptools"]["package-dir"]
     with tempfile.TemporaryDirectory(prefix="hocvuso-mypy-") as tmp:
         top = Path(tmp) / "hocvuso"
         top.mkdir()
