@@ -14,8 +14,16 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any, Iterable, Mapping
 
-from hocvuso.core import (HocvusoError, Submission, SubmissionCorrupt, load_competences, load_exercise, load_flags,
-                          score)
+from hocvuso.core import (
+    HocvusoError,
+    Submission,
+    SubmissionCorrupt,
+    kind_of,
+    load_competences,
+    load_exercise,
+    load_flags,
+    score,
+)
 
 COLUMNS = ("class_code", "learner_id", "learner_name", "task_id", "scenario_id", "points", "max_points", "percent",
            "answered", "items", "saves", "last_saved")
@@ -84,12 +92,7 @@ def results_from_rows(rows: Iterable[Mapping[str, Any]], *, class_code: str) -> 
             result = score(scenario, key, sub.answers)
         except (HocvusoError, SubmissionCorrupt, KeyError, ValueError):
             continue
-        comp: dict[str, tuple[str, ...]] = {}
-        tagged = getattr(scenario, "messages", None) or getattr(scenario, "posts", None)  # items with their own codes
-        if tagged:
-            comp = {m.id: tuple(m.competences) for m in tagged}
-        else:
-            comp = {"": tuple(getattr(scenario, "competences", ()))}
+        comp = dict(kind_of(scenario).item_competences(scenario))
         answered = sum(1 for i in result.items if i.outcome not in ("unanswered", "missing", "missing_optional"))
         out.append(Result(class_code=class_code, learner_id=row["learner_id"], learner_name=row["learner_name"],
                           task_id=sub.task_id, scenario_id=sub.scenario_id, kind=sub.kind, points=result.points,

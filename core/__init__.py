@@ -2,35 +2,64 @@
 
 Notebooks and widgets import only the names below.
 """
-from ._dossier import (DossierKey, DossierScenario, dossier_feedback, load_dossier, load_procedures,
-                       score_dossier)
+from ._dossier import DossierKey, DossierScenario, dossier_feedback, load_dossier, load_procedures, score_dossier
 from ._env import is_grading
-from ._errors import (AnswersInvalid, ContentError, GradingError, HocvusoError, NotSignedIn, StoreError,
-                      SubmissionCorrupt, SubmissionError, SubmissionNotFound)
+from ._errors import (
+                      AnswersInvalid,
+                      ContentError,
+                      GradingError,
+                      HocvusoError,
+                      NotSignedIn,
+                      StoreError,
+                      SubmissionCorrupt,
+                      SubmissionError,
+                      SubmissionNotFound,
+)
+from ._feed import FeedKey, FeedScenario, load_feed, score_feed
 from ._i18n import DEFAULT_LOCALE, LOCALES, check_locale, get_locale, gettext, ngettext, set_locale, translator
-from ._inbox import (InboxKey, InboxScenario, describe_link, load_competences, load_flags, load_fraud_forms,
-                     load_inbox, message_feedback, parse_answers, score_inbox)
-from ._score import ItemScore, Score, score
+from ._identity import Roster, SignInRefused, current_learner, in_classroom
+from ._inbox import (
+                      InboxKey,
+                      InboxScenario,
+                      describe_link,
+                      load_competences,
+                      load_flags,
+                      load_fraud_forms,
+                      load_inbox,
+                      message_feedback,
+                      parse_answers,
+                      score_inbox,
+)
+from ._phone import (
+                      PhoneKey,
+                      PhoneScenario,
+                      check_passphrase,
+                      load_phone,
+                      needs_face_check,
+                      parse_amount,
+                      redact,
+                      score_phone,
+                      step_feedback,
+)
+from ._score import ItemScore, Score
 from ._store import FileStore, MemoryStore, SqlStore, SubmissionStore, default_store
 from ._submission import SCHEMA_VERSION, Learner, Submission, check_task_id
 from ._text import escape, normalize_text
-from ._exercises import load_exercise
-from ._identity import Roster, SignInRefused, current_learner, in_classroom
+from .kinds import ExerciseKind, all_kinds, kind, kind_of, load_exercise, score
 
 __all__ = [
+    "ExerciseKind", "all_kinds", "kind", "kind_of",
     "DossierKey", "DossierScenario", "dossier_feedback", "load_dossier", "load_procedures", "score_dossier",
     "Roster", "SignInRefused", "current_learner", "in_classroom",
     "DEFAULT_LOCALE", "LOCALES", "SCHEMA_VERSION",
     "AnswersInvalid", "ContentError", "FileStore", "GradingError", "HocvusoError", "InboxKey", "InboxScenario",
-    "ItemScore", "Learner", "MemoryStore", "NotSignedIn", "Score", "SqlStore", "StoreError", "Submission", "SubmissionCorrupt",
-    "SubmissionError", "SubmissionNotFound", "SubmissionStore",
-    "check_locale", "check_task_id", "default_store", "describe_link", "escape", "get_locale", "gettext", "is_grading", "load_competences",
-    "load_exercise", "load_flags", "load_fraud_forms", "load_inbox", "message_feedback", "ngettext",
-    "normalize_text", "parse_answers", "score", "score_inbox", "set_locale", "translator",
+    "ItemScore", "Learner", "MemoryStore", "NotSignedIn", "Score", "SqlStore", "StoreError", "Submission",
+    "SubmissionCorrupt", "SubmissionError", "SubmissionNotFound", "SubmissionStore",
+    "check_locale", "check_task_id", "default_store", "describe_link", "escape", "get_locale", "gettext",
+    "is_grading", "load_competences", "load_exercise", "load_flags", "load_fraud_forms", "load_inbox",
+    "message_feedback", "ngettext", "normalize_text", "parse_answers", "score", "score_inbox", "set_locale",
+    "translator",
+    "PhoneKey", "PhoneScenario", "check_passphrase", "load_phone", "needs_face_check", "parse_amount",
+    "redact", "score_phone", "step_feedback",
+    "FeedKey", "FeedScenario", "load_feed", "score_feed",
 ]
-from ._phone import (PhoneKey, PhoneScenario, check_passphrase, load_phone, needs_face_check,  # noqa: E402
-                     parse_amount, redact, score_phone, step_feedback)  # (issue #6: phone scenarios)
-__all__ += ["PhoneKey", "PhoneScenario", "check_passphrase", "load_phone", "needs_face_check", "parse_amount",
-            "redact", "score_phone", "step_feedback"]
-from ._feed import FeedKey, FeedScenario, load_feed, score_feed  # noqa: E402  (news-feed lesson)
-__all__ += ["FeedKey", "FeedScenario", "load_feed", "score_feed"]

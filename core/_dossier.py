@@ -35,8 +35,8 @@ from . import validators as v
 from ._content import content_root, load_file
 from ._errors import AnswersInvalid, ContentError
 from ._i18n import N_, gettext
-from ._inbox import LocalText, load_competences
-from ._score import ItemScore, Score, register_scorer
+from ._common import LocalText, load_competences
+from ._score import ItemScore, Score
 from ._text import normalize_text
 
 KIND = "dossier"
@@ -888,8 +888,6 @@ def score_dossier(scenario: DossierScenario, key: DossierKey, answers: Mapping[s
     total = 0.0 if fake else max(0.0, sum(i.points for i in items))
     return Score(kind=KIND, points=total, max_points=sum(i.max_points for i in items), items=tuple(items))
 
-
-register_scorer(KIND, score_dossier)
 
 
 # ------------------------------------------------------------------------------------------------

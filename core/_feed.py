@@ -38,9 +38,8 @@ from pydantic import (
 from ._content import content_root, load_file
 from ._errors import AnswersInvalid, ContentError
 from ._i18n import N_, gettext
-from ._inbox import LocalText, load_competences
-from ._phone import Text
-from ._score import ItemScore, Score, register_scorer
+from ._common import LocalText, Text, load_competences
+from ._score import ItemScore, Score
 
 KIND = "feed"
 SLUG = r"^[a-z0-9][a-z0-9-]{0,62}$"
@@ -333,8 +332,6 @@ def score_feed(scenario: FeedScenario, key: FeedKey, answers: Mapping[str, Any])
                  max_points=sum(i.max_points for i in items), items=items)
 
 
-register_scorer(KIND, score_feed)
-
 # --------------------------------------------------------------------------------------------
 # Feedback (lesson mode)
 
@@ -389,6 +386,11 @@ def post_feedback(scenario: FeedScenario, key: FeedKey, item: ItemScore, locale:
         "points": item.points,
         "max_points": item.max_points,
     }
+
+
+def feed_feedback(scenario: FeedScenario, key: FeedKey, result: Score, locale: str) -> list[dict[str, Any]]:
+    """`post_feedback` for every post of a scored feed, in feed order."""
+    return [post_feedback(scenario, key, item, locale) for item in result.items]
 
 
 def feed_summary(scenario: FeedScenario, result: Score, locale: str) -> dict[str, Any]:

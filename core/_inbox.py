@@ -23,42 +23,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ._content import content_root, load_file, read_yaml, validate
 from ._errors import AnswersInvalid, ContentError
 from ._i18n import LOCALES, N_, gettext
-from ._score import ItemScore, Score, register_scorer
+from ._common import (SLUG, CompetenceDef, FraudFormDef, LocalText, check_competences, check_form_of_fraud,
+                      load_competences, load_fraud_forms, no_duplicates)
+from ._score import ItemScore, Score
 
 KIND = "inbox"
 VERDICTS = ("scam", "safe")
 LINK_MARK = re.compile(r"\[\[(\d+)\]\]")
 """How a message body places its links: [[1]] is the first entry of `links`."""
-SLUG = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
 # --------------------------------------------------------------------------------------------
 # Content schema (what a teacher writes). Every text the learner sees is given in vi and en.
-
-
-class LocalText(BaseModel):
-    """A text in every locale hocvuso speaks; none may be missing or empty."""
-
-    model_config = ConfigDict(extra="forbid")
-    vi: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def get(self, locale: str) -> str:
-        return getattr(self, locale)
-
-
-class CompetenceDef(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    code: str = Field(pattern=r"^[1-6]\.[1-6]$")
-    vi: str
-    en: str
-
-
-class FraudFormDef(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    id: str = Field(pattern=SLUG)
-    ais: int | None = Field(ge=1, le=24)
-    vi: str
-    en: str
 
 
 class FlagDef(BaseModel):
@@ -298,26 +273,8 @@ def load_flags(root: Path | None = None) -> tuple[Flag, ...]:
         raise ContentError("must be a list of flags", path=path)
     flags = tuple(Flag(d.id, d.label, d.explain) for d in (validate(FlagDef, item, path=f"{path} [{i}]")
                                                            for i, item in enumerate(data)))
-    _no_duplicates([f.id for f in flags], path)
+    no_duplicates([f.id for f in flags], path)
     return flags
-
-
-@lru_cache(maxsize=None)
-def load_fraud_forms(root: Path | None = None) -> dict[str, FraudFormDef]:
-    """The forms of fraud (content/fraud_forms.yaml), by id."""
-    path = (root or content_root()) / "fraud_forms.yaml"
-    items = [validate(FraudFormDef, item, path=f"{path} [{i}]") for i, item in enumerate(read_yaml(path) or [])]
-    _no_duplicates([f.id for f in items], path)
-    return {f.id: f for f in items}
-
-
-@lru_cache(maxsize=None)
-def load_competences(root: Path | None = None) -> dict[str, CompetenceDef]:
-    """The 24 competences of Circular 02/2025 (content/competences.yaml), by code."""
-    path = (root or content_root()) / "competences.yaml"
-    items = [validate(CompetenceDef, item, path=f"{path} [{i}]") for i, item in enumerate(read_yaml(path) or [])]
-    _no_duplicates([c.code for c in items], path)
-    return {c.code: c for c in items}
 
 
 def load_message(path: Path, *, root: Path | None = None) -> tuple[InboxMessage, MessageKey]:
@@ -333,14 +290,8 @@ def load_message(path: Path, *, root: Path | None = None) -> tuple[InboxMessage,
                                field=f"key.red_flags.{i}")
     if len(set(definition.key.red_flags)) != len(definition.key.red_flags):
         raise ContentError("a red flag is listed twice", path=path, field="key.red_flags")
-    forms = load_fraud_forms(root)
-    if definition.form not in forms:
-        raise ContentError(f"unknown form of fraud {definition.form!r}; see fraud_forms.yaml", path=path, field="form")
-    codes = load_competences(root)
-    for i, code in enumerate(definition.competences):
-        if code not in codes:
-            raise ContentError(f"{code!r} is not a Circular 02/2025 competence code (e.g. '4.2')", path=path,
-                               field=f"competences.{i}")
+    check_form_of_fraud(definition.form, root=root, path=path, field="form")
+    check_competences(definition.competences, root=root, path=path, field="competences")
     public = InboxMessage(
         id=definition.id, channel=definition.channel, sender=definition.sender, time=definition.time,
         subject=definition.subject, body=definition.body, transcript=tuple(definition.transcript),
@@ -383,14 +334,6 @@ def load_inbox(inbox_id: str, *, root: Path | None = None) -> tuple[InboxScenari
     scenario = InboxScenario(id=definition.id, title=definition.title, intro=definition.intro,
                              messages=tuple(messages), flags=load_flags(root))
     return scenario, InboxKey(scenario_id=definition.id, rules=definition.scoring, messages=keys)
-
-
-def _no_duplicates(ids: list[str], path: Path) -> None:
-    seen: set[str] = set()
-    for i in ids:
-        if i in seen:
-            raise ContentError(f"{i!r} is defined twice", path=path)
-        seen.add(i)
 
 
 # --------------------------------------------------------------------------------------------
@@ -477,8 +420,6 @@ def score_inbox(scenario: InboxScenario, key: InboxKey, answers: Mapping[str, An
     return Score(kind=KIND, points=total, max_points=sum(i.max_points for i in items), items=items)
 
 
-register_scorer(KIND, score_inbox)
-
 # --------------------------------------------------------------------------------------------
 # Feedback (lesson mode) and link inspection
 
@@ -517,6 +458,11 @@ def message_feedback(scenario: InboxScenario, key: InboxKey, item: ItemScore, lo
         "points": item.points,
         "max_points": item.max_points,
     }
+
+
+def inbox_feedback(scenario: InboxScenario, key: InboxKey, result: Score, locale: str) -> list[dict[str, Any]]:
+    """`message_feedback` for every message of a scored inbox, in inbox order."""
+    return [message_feedback(scenario, key, item, locale) for item in result.items]
 
 
 @lru_cache(maxsize=1)

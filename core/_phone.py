@@ -37,8 +37,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ._content import content_root, load_file, read_yaml
 from ._errors import AnswersInvalid, ContentError
 from ._i18n import N_, gettext
-from ._inbox import LocalText, load_competences, load_fraud_forms
-from ._score import ItemScore, Score, register_scorer
+from ._common import LocalText, Text, load_competences, load_fraud_forms
+from ._score import ItemScore, Score
 from ._text import normalize_text
 
 KIND = "phone"
@@ -57,17 +57,6 @@ MASK = "⟦{}⟧"
 
 # --------------------------------------------------------------------------------------------
 # Content schema (what a teacher writes)
-
-
-class Text(LocalText):
-    """A LocalText that may also be written as one plain string (names, numbers: same in every locale)."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _plain(cls, value: Any) -> Any:
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
-            return {"vi": str(value), "en": str(value)}
-        return value
 
 
 class Block(BaseModel):
@@ -671,8 +660,6 @@ def score_phone(scenario: PhoneScenario, key: PhoneKey, answers: Mapping[str, An
                  max_points=sum(i.max_points for i in items), items=items)
 
 
-register_scorer(KIND, score_phone)
-
 # --------------------------------------------------------------------------------------------
 # Feedback (lesson mode)
 
@@ -757,3 +744,8 @@ def step_feedback(scenario: PhoneScenario, key: PhoneKey, item: ItemScore, local
         "points": item.points,
         "max_points": item.max_points,
     }
+
+
+def phone_feedback(scenario: PhoneScenario, key: PhoneKey, result: Score, locale: str) -> list[dict[str, Any]]:
+    """`step_feedback` for every step of a scored scenario, in story order."""
+    return [step_feedback(scenario, key, item, locale) for item in result.items]

@@ -1,16 +1,13 @@
-"""The one scoring truth: `score(scenario, key, answers) -> Score`.
+"""What scoring returns, for every exercise kind: a `Score` made of `ItemScore`s.
 
-Each exercise kind registers one pure scoring function (no I/O, no widgets, no clock). The lesson
-widget (immediate feedback), the nbgrader grade cell (contest) and the classroom store (teacher
-dashboard) all reach the same function through `score`, so a learner, a teacher and a judge always
-see the same number.
+Each kind has one pure scoring function (no I/O, no widgets, no clock), registered once in
+`hocvuso.core.kinds`; the lesson widget, the grade cell, the judge and the teacher dashboard all reach
+it through that registry, so a learner, a teacher and a judge always see the same number.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
-
-from ._errors import GradingError
+from typing import Any, Mapping
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,26 +47,3 @@ class Score:
     def scaled(self, out_of: float) -> float:
         """Points rescaled to `out_of` (an nbgrader cell's points), rounded to 2 decimals."""
         return round(self.fraction * out_of, 2)
-
-
-Scorer = Callable[[Any, Any, Mapping[str, Any]], Score]
-_SCORERS: dict[str, Scorer] = {}
-
-
-def register_scorer(kind: str, scorer: Scorer) -> None:
-    """Make `scorer` the scoring function for exercise `kind`."""
-    _SCORERS[kind] = scorer
-
-
-def score(scenario: Any, key: Any, answers: Mapping[str, Any]) -> Score:
-    """Score `answers` to `scenario` against `key` with the function registered for its kind."""
-    kind = getattr(scenario, "kind", None)
-    try:
-        scorer = _SCORERS[kind]
-    except KeyError:
-        msg = f"no scoring function for exercise kind {kind!r}; known kinds: {sorted(_SCORERS)}"
-        raise GradingError(msg) from None
-    if getattr(key, "scenario_id", None) != getattr(scenario, "id", None):
-        msg = f"key for {getattr(key, 'scenario_id', None)!r} does not belong to scenario {scenario.id!r}"
-        raise GradingError(msg)
-    return scorer(scenario, key, answers)

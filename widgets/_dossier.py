@@ -31,13 +31,23 @@ from typing import Any, Callable, Literal
 
 import traitlets as t
 
-from ._task import NOT_UNDERSTOOD, Refused, TaskWidget, front_end
-from hocvuso.core import Learner, SubmissionStore, normalize_text, translator
-from hocvuso.core._dossier import (KIND, _doc_problem, MAX_SIGN_IN_FAILURES, STEPS, DossierScenario, check_form,
-                                   document_problems, dossier_feedback, empty_answers, fee_for, load_dossier,
-                                   parse_answers, problem_text, score_dossier)
+from hocvuso.core import Learner, SubmissionStore, kind, normalize_text, translator
+from hocvuso.core._dossier import (
+    MAX_SIGN_IN_FAILURES,
+    STEPS,
+    DossierScenario,
+    _doc_problem,
+    check_form,
+    document_problems,
+    dossier_feedback,
+    empty_answers,
+    fee_for,
+    problem_text,
+)
 from hocvuso.core._i18n import N_
 from hocvuso.core.validators import format_date
+
+from ._task import NOT_UNDERSTOOD, Refused, TaskWidget, front_end
 
 OTP_SECONDS = 120
 """How long an OTP stays valid (simulated phone, real seconds of the widget's clock)."""
@@ -204,10 +214,7 @@ class DossierPortal(TaskWidget):
     """
 
     _esm, _css = front_end("dossier")
-    _kind = KIND
-    _load_scenario = staticmethod(load_dossier)
-    _scorer = staticmethod(score_dossier)
-    _parse_answers = staticmethod(parse_answers)
+    _kind = kind("dossier")
     _python_owned = TaskWidget._python_owned | {"screen"}
     _not_saved = _NOT_SAVED
     _status_keeps_params = True  # its statuses name values ("{left} tries left"): a locale switch re-fills them
@@ -686,7 +693,7 @@ class DossierPortal(TaskWidget):
     def _commit_answers(self, a: dict[str, Any], level: str, msgid: str, *, save: bool = True, raw: bool = False,
                         **params: Any) -> None:
         """Publish new answers, re-render the screen, save, and say `msgid` (already text if raw)."""
-        parse_answers(self._scenario, a)
+        self._kind.parse_answers(self._scenario, a)
         with self.hold_sync(), self._writing():
             self.set_trait("answers", a)
             self._render_screen()
@@ -774,7 +781,7 @@ class DossierPortal(TaskWidget):
                            "text": m[loc] if m["who"] == "staff" else m["text"]} for m in self._chat]
         self.set_trait("screen", screen)
         if self._key is not None and (a["code"] or a["ended"]):
-            result = score_dossier(s, self._key, a)
+            result = self._kind.score(s, self._key, a)
             self.set_trait("feedback", {"points": result.points, "max_points": result.max_points,
                                         "items": dossier_feedback(s, self._key, result, loc)})
 

@@ -25,15 +25,12 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Literal
 
 import traitlets as t
-from hocvuso.core import Learner, SubmissionStore, normalize_text, translator
+
+from hocvuso.core import Learner, SubmissionStore, kind, normalize_text, translator
 from hocvuso.core._feed import (
     DECISIONS,
-    KIND,
     feed_summary,
-    load_feed,
-    parse_answers,
     post_feedback,
-    score_feed,
     tool_label,
     tool_result,
 )
@@ -117,10 +114,7 @@ class NewsFeed(TaskWidget):
     """
 
     _esm, _css = front_end("feed")
-    _kind = KIND
-    _load_scenario = staticmethod(load_feed)
-    _scorer = staticmethod(score_feed)
-    _parse_answers = staticmethod(parse_answers)
+    _kind = kind("feed")
     _id_name = "feed_id"
     _python_owned = TaskWidget._python_owned | {"revealed", "summary"}
     _cleared = ("revealed", "feedback", "summary", "status")
@@ -186,7 +180,7 @@ class NewsFeed(TaskWidget):
             raise Refused(f"post {post_id!r} is already decided; in lesson mode a decision is final", _DECIDED)
         answers = copy.deepcopy(dict(self.answers))
         answers["posts"][post_id] = {"decision": decision, "checked": list(self._used.get(post_id, []))}
-        parse_answers(self._scenario, answers)  # the same check the grader applies
+        self._kind.parse_answers(self._scenario, answers)  # the same check the grader applies
         with self.hold_sync(), self._writing():
             self.set_trait("answers", answers)
             result_fb = None
@@ -221,7 +215,7 @@ class NewsFeed(TaskWidget):
     def _render_feedback(self) -> None:
         if self._key is None:
             return
-        result = score_feed(self._scenario, self._key, self.answers)
+        result = self._kind.score(self._scenario, self._key, self.answers)
         items = {i.item_id: i for i in result.items}
         self.set_trait("feedback", {pid: post_feedback(self._scenario, self._key, items[pid], self.locale)
                                     for pid in self.answers["posts"]})

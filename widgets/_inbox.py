@@ -23,10 +23,19 @@ from typing import Any, Literal, Sequence
 
 import traitlets as t
 
+from hocvuso.core import (
+    InboxScenario,
+    Learner,
+    SubmissionStore,
+    describe_link,
+    kind,
+    message_feedback,
+    normalize_text,
+    translator,
+)
+from hocvuso.core._inbox import VERDICTS
+
 from ._task import SAVED_CONTEST, SAVED_LESSON, Refused, TaskWidget, front_end
-from hocvuso.core import (InboxScenario, Learner, SubmissionStore, describe_link, load_inbox, message_feedback,
-                          normalize_text, score_inbox, translator)
-from hocvuso.core._inbox import KIND, VERDICTS, parse_answers
 
 # Learner-facing reasons, translated at display time (msgids; Vietnamese in widgets.po).
 _UNKNOWN_MESSAGE = "This message is not in the inbox."
@@ -113,10 +122,7 @@ class ScamInbox(TaskWidget):
     """
 
     _esm, _css = front_end("inbox")
-    _kind = KIND
-    _load_scenario = staticmethod(load_inbox)
-    _scorer = staticmethod(score_inbox)
-    _parse_answers = staticmethod(parse_answers)
+    _kind = kind("inbox")
     _id_name = "inbox_id"
     _python_owned = TaskWidget._python_owned | {"inspections"}
     _cleared = ("inspections", "feedback", "status")
@@ -203,7 +209,7 @@ class ScamInbox(TaskWidget):
             raise Refused(msg, _ALREADY)
         answers = copy.deepcopy(dict(self.answers))
         answers["messages"][message_id] = {"verdict": verdict, "flags": clean}
-        parse_answers(self._scenario, answers)  # the same check the grader applies
+        self._kind.parse_answers(self._scenario, answers)  # the same check the grader applies
         with self.hold_sync(), self._writing():
             self.set_trait("answers", answers)
             result = None
@@ -229,7 +235,7 @@ class ScamInbox(TaskWidget):
         return clean
 
     def _feedback_for(self, message_id: str) -> dict[str, Any]:
-        item = next(i for i in score_inbox(self._scenario, self._key, self.answers).items if i.item_id == message_id)
+        item = next(i for i in self._kind.score(self._scenario, self._key, self.answers).items if i.item_id == message_id)
         return message_feedback(self._scenario, self._key, item, self.locale)
 
     def _prepare(self, key: Any) -> None:
@@ -244,7 +250,7 @@ class ScamInbox(TaskWidget):
         self.set_trait("view", self._scenario.view(self.locale))
         self.set_trait("strings", _ui_strings(self.locale))
         if self._key is not None and self.answers.get("messages"):
-            items = {i.item_id: i for i in score_inbox(self._scenario, self._key, self.answers).items}
+            items = {i.item_id: i for i in self._kind.score(self._scenario, self._key, self.answers).items}
             self.set_trait("feedback", {mid: message_feedback(self._scenario, self._key, items[mid], self.locale)
                                         for mid in self.answers["messages"]})
 

@@ -25,11 +25,19 @@ from typing import Any, Literal
 
 import traitlets as t
 
-from ._task import NOT_UNDERSTOOD, SAVED_CONTEST, SAVED_LESSON, Refused, TaskWidget, front_end
-from hocvuso.core import Learner, SubmissionStore, normalize_text, translator
+from hocvuso.core import Learner, SubmissionStore, kind, normalize_text, translator
 from hocvuso.core._i18n import N_
-from hocvuso.core._phone import (KIND, check_passphrase, load_phone, needs_face_check, parse_amount, parse_answers,
-                                 password_checks, redact, score_phone, show_masks, step_feedback)
+from hocvuso.core._phone import (
+    check_passphrase,
+    needs_face_check,
+    parse_amount,
+    password_checks,
+    redact,
+    show_masks,
+    step_feedback,
+)
+
+from ._task import NOT_UNDERSTOOD, SAVED_CONTEST, SAVED_LESSON, Refused, TaskWidget, front_end
 
 MAX_TEXT = 500
 """Longest chat message or passphrase accepted from the front end (characters)."""
@@ -124,10 +132,7 @@ class PhoneSimulator(TaskWidget):
     """
 
     _esm, _css = front_end("phone")
-    _kind = KIND
-    _load_scenario = staticmethod(load_phone)
-    _scorer = staticmethod(score_phone)
-    _parse_answers = staticmethod(parse_answers)
+    _kind = kind("phone")
     _python_owned = TaskWidget._python_owned | {"reactions", "checker", "summary"}
     _cleared = ("reactions", "checker", "feedback", "summary", "status")
     _answered_in = "steps"
@@ -221,7 +226,7 @@ class PhoneSimulator(TaskWidget):
             reaction = {"saved": True, "length": result["length"]}
         answers = copy.deepcopy(dict(self.answers))
         answers["steps"][step_id] = record
-        parse_answers(self._scenario, answers)  # the same check the grader applies
+        self._kind.parse_answers(self._scenario, answers)  # the same check the grader applies
         with self.hold_sync(), self._writing():
             self.set_trait("answers", answers)
             if reaction is not None:
@@ -281,7 +286,7 @@ class PhoneSimulator(TaskWidget):
     def _render_feedback(self) -> None:
         if self._key is None:
             return
-        result = score_phone(self._scenario, self._key, self.answers)
+        result = self._kind.score(self._scenario, self._key, self.answers)
         items = {i.item_id: i for i in result.items}
         self.set_trait("feedback", {sid: step_feedback(self._scenario, self._key, items[sid], self.locale)
                                     for sid in self.answers["steps"]})

@@ -27,8 +27,23 @@ from typing import Any, Callable, ClassVar, Mapping
 import anywidget
 import traitlets as t
 
-from hocvuso.core import (AnswersInvalid, FileStore, GradingError, Learner, NotSignedIn, Score, StoreError, Submission,
-                          SubmissionError, SubmissionStore, current_learner, default_store, get_locale, translator)
+from hocvuso.core import (
+    AnswersInvalid,
+    ExerciseKind,
+    FileStore,
+    GradingError,
+    Learner,
+    NotSignedIn,
+    Score,
+    StoreError,
+    Submission,
+    SubmissionError,
+    SubmissionStore,
+    current_learner,
+    default_store,
+    get_locale,
+    translator,
+)
 from hocvuso.core._i18n import LOCALES, N_, check_locale, page_locale
 from hocvuso.core._submission import check_task_id
 
@@ -83,14 +98,9 @@ class TaskWidget(anywidget.AnyWidget):
     fills in the class attributes below, and implements `_render_locale` and `_restore_answers`.
     """
 
-    _kind: ClassVar[str]
-    """Submission kind of this exercise ("inbox", "phone", "dossier")."""
-    _load_scenario: ClassVar[Callable[[str], tuple[Any, Any]]]
-    """scenario id -> (public scenario, answer key), from hocvuso.core."""
-    _scorer: ClassVar[Callable[[Any, Any, Any], Score]]
-    """The pure scoring function of this exercise kind: (scenario, key, answers) -> Score."""
-    _parse_answers: ClassVar[Callable[[Any, Any], Any]]
-    """The answers check the grader applies: (scenario, answers) -> parsed answers, or AnswersInvalid."""
+    _kind: ClassVar[ExerciseKind]
+    """The exercise kind (hocvuso.core.kinds): its loader, the answers check and the scoring function the
+    grader applies too, and the kind id its Submissions carry."""
     _id_name: ClassVar[str] = "scenario_id"
     """Name of the constructor's first argument, for error messages."""
     _python_owned: ClassVar[frozenset[str]] = frozenset(
@@ -133,7 +143,7 @@ class TaskWidget(anywidget.AnyWidget):
                                  f"{self._id_name}=scenario.id")
             key = None
         else:
-            scenario, key = self._load_scenario(scenario_id)
+            scenario, key = self._kind.load(scenario_id)
         self._scenario = scenario
         # Contest mode: the key must not live in this process's widget at all.
         self._key = key if mode == "lesson" else None
@@ -167,7 +177,7 @@ class TaskWidget(anywidget.AnyWidget):
     @property
     def submission(self) -> Submission:
         """The current answers as a Submission (what the store receives)."""
-        return Submission(task_id=self._task_id, kind=self._kind, scenario_id=self._scenario_id,
+        return Submission(task_id=self._task_id, kind=self._kind.id, scenario_id=self._scenario_id,
                           answers=copy.deepcopy(dict(self.answers)), learner=self._learner)
 
     def score(self) -> Score:
@@ -176,7 +186,7 @@ class TaskWidget(anywidget.AnyWidget):
             msg = ("contest mode: this widget holds no answer key, so it cannot score; grade the saved "
                    "submission with hocvuso.grader instead")
             raise GradingError(msg)
-        return self._scorer(self._scenario, self._key, self.answers)
+        return self._kind.score(self._scenario, self._key, self.answers)
 
     # ---------------------------------------------------------------- what each widget fills in
 
@@ -196,7 +206,7 @@ class TaskWidget(anywidget.AnyWidget):
         raise NotImplementedError
 
     def _restore_answers(self, parsed: Any) -> None:
-        """Show earlier answers (already checked by `_parse_answers`) again; caller holds the write flag."""
+        """Show earlier answers (already checked by the kind's `parse_answers`) again; caller holds the write flag."""
         raise NotImplementedError
 
     # ---------------------------------------------------------------- validators and observers
@@ -248,7 +258,7 @@ class TaskWidget(anywidget.AnyWidget):
     def _validate_answers(self, proposal: Any) -> dict[str, Any]:
         value = self._check_python_owned(proposal)
         if value:  # the same shape check the grader applies
-            self._parse_answers(self._scenario, value)
+            self._kind.parse_answers(self._scenario, value)
         return value
 
     @t.validate("feedback")
@@ -327,7 +337,7 @@ class TaskWidget(anywidget.AnyWidget):
         sub = self.submission
         points = max_points = None
         if self._key is not None:
-            result = self._scorer(self._scenario, self._key, sub.answers)
+            result = self._kind.score(self._scenario, self._key, sub.answers)
             points, max_points = result.points, result.max_points
         try:
             self._store.save(sub, points=points, max_points=max_points)
@@ -353,9 +363,9 @@ class TaskWidget(anywidget.AnyWidget):
             return
         try:
             earlier = self._store.load(self._task_id, learner=self._learner)
-            if earlier.kind != self._kind or earlier.scenario_id != self._scenario_id:
+            if earlier.kind != self._kind.id or earlier.scenario_id != self._scenario_id:
                 return
-            parsed = self._parse_answers(self._scenario, earlier.answers)
+            parsed = self._kind.parse_answers(self._scenario, earlier.answers)
         except (SubmissionError, StoreError) as exc:
             self._logger.info("%s: nothing to restore for %r (%s)", type(self).__name__, self._task_id, exc)
             return
