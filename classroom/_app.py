@@ -26,8 +26,8 @@ pool works) with a few handlers in front:
 * static files (5 MB of JavaScript per phone) are sent gzip-compressed when the phone accepts it,
   compressed once per file and kept in memory; pages are compressed as they stream. Only the
   JupyterLab extensions lessons need are loaded (widgets, anywidget);
-* kernels start through `hocvuso._kernel` (ipykernel without debugpy), forked from a preloaded
-  process (`hocvuso._zygote`): less memory per learner, and a kernel ready at once.
+* kernels start through `kernels._kernel` (ipykernel without debugpy), forked from a preloaded
+  process (`kernels._zygote`): less memory per learner, and a kernel ready at once.
 
 Configuration comes from the environment `hocvuso serve` sets: HOCVUSO_DB, HOCVUSO_CLASS,
 HOCVUSO_LESSONS (comma-separated lesson folders, in catalogue order), HOCVUSO_LOCALE.
@@ -52,8 +52,6 @@ from tornado.ioloop import PeriodicCallback
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
-from hocvuso._forms import CSRF_FIELD, csrf_matches, csrf_token
-from hocvuso._provisioner import kernel_key_matches, provisioner_stanza
 from hocvuso.core import Roster, SignInRefused, StoreError, translator
 from hocvuso.core._i18n import N_
 from hocvuso.core._identity import (TEACHER_COOKIE, TEACHER_HOURS, TOKEN_COOKIE, VISITOR_PATH, _plain_name,
@@ -61,6 +59,8 @@ from hocvuso.core._identity import (TEACHER_COOKIE, TEACHER_HOURS, TOKEN_COOKIE,
 
 from ._catalogue import read_lesson
 from ._frontend import ROUTE, FrontendBundleHandler, build_bundle, template_resources
+from .forms import CSRF_FIELD, csrf_matches, csrf_token
+from .kernels._provisioner import KERNEL_MODULE, kernel_key_matches, provisioner_stanza
 from ._guard import (CURRENT_VISIT, KernelTracker, RateLimiter, RepeatFilter, Visit, VisitorMailbox, choose_token,
                      max_kernels_for, tolerant_messages)
 from ._pages import catalogue_page, message_page, teacher_pin_page
@@ -485,9 +485,9 @@ nbgrader's, the notebook's, pygments' — JavaScript no lesson uses)."""
 
 
 class ClassroomKernelSpecManager(KernelSpecManager):
-    """Kernel specs as installed, except that the Python kernel starts through `hocvuso._kernel`
+    """Kernel specs as installed, except that the Python kernel starts through `kernels._kernel`
     (ipykernel without debugpy: ~6.5 MB less per learner; Voilà refuses debug requests anyway),
-    forked from a preloaded process by `hocvuso._provisioner.ForkProvisioner` (~30 MB instead of
+    forked from a preloaded process by `kernels._provisioner.ForkProvisioner` (~30 MB instead of
     ~70 MB per learner, ready at once; it starts kernels the ordinary way if it cannot)."""
 
     def get_kernel_spec(self, kernel_name: str, *args, **kwargs):
@@ -496,7 +496,7 @@ class ClassroomKernelSpecManager(KernelSpecManager):
         if "ipykernel_launcher" in argv:
             at = argv.index("ipykernel_launcher")
             if at > 0 and argv[at - 1] == "-m":
-                spec.argv = [*argv[:at], "hocvuso._kernel", *argv[at + 1:]]
+                spec.argv = [*argv[:at], KERNEL_MODULE, *argv[at + 1:]]
                 spec.metadata["kernel_provisioner"] = provisioner_stanza()
         return spec
 

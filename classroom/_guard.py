@@ -3,7 +3,7 @@
 * `VisitorMailbox`: how a preheated kernel learns who its visitor is. Voilà's own channel
   (`/voila/query/ID`, a websocket anyone may open with any id, whose close handler deletes the last
   waiter and whose cache keeps undelivered requests, cookies included) is not served. A kernel asks
-  `GET /hv/visitor/ID` showing its own secret (`hocvuso._provisioner.kernel_key`); the request info
+  `GET /hv/visitor/ID` showing its own secret (`kernels._provisioner.kernel_key`); the request info
   is held only until that kernel takes it, and a kernel that does not take it in
   DELIVERY_TIMEOUT seconds is shut down (its visitor's reload gets a working kernel).
 * `KernelTracker`: which learner (or teacher session) each kernel serves. One kernel per learner per
@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
-from hocvuso._forms import RateLimiter
+from .forms import RateLimiter
 from hocvuso.core._identity import TOKEN_COOKIE, TOKEN_PARAM, cookie_value
 
 _log = logging.getLogger("hocvuso.classroom")

@@ -10,7 +10,7 @@ import re
 from html import escape
 from urllib.parse import quote
 
-from hocvuso._forms import CSRF_FIELD
+from .forms import CSRF_FIELD
 from hocvuso.core import Learner, load_competences, translator
 from hocvuso.core._i18n import N_
 from hocvuso.core._identity import show_learner_code

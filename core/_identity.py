@@ -566,7 +566,7 @@ def _find_learner(wait: bool) -> Learner | None:
 
 KERNEL_KEY_ENV = "HOCVUSO_KERNEL_KEY"
 """Environment variable with this kernel's secret for the visitor channel (set by the server when it
-starts the kernel: `hocvuso._provisioner`)."""
+starts the kernel: `hocvuso.classroom.kernels._provisioner`)."""
 VISITOR_PATH = "hv/visitor/"
 """Where a preheated kernel asks the server for its visitor (`hocvuso.classroom._app.VisitorHandler`)."""
 

@@ -39,7 +39,7 @@ from pathlib import Path
 import tornado.httputil
 import tornado.web
 
-from hocvuso._forms import CSRF_FIELD, RateLimiter, csrf_matches, csrf_token
+from hocvuso.classroom.forms import CSRF_FIELD, RateLimiter, csrf_matches, csrf_token
 from hocvuso.core import translator
 from hocvuso.core._i18n import N_
 from hocvuso.grader._handin import (MAX_UPLOAD_BYTES, VIETNAM, M, Refused, assignments_of, course_due_date,

@@ -66,7 +66,7 @@ def serve(lessons: tuple[str, ...], host: str, port: int, class_code: str | None
           db_url: str, class_size: int, warm: str | None, other_pool: int, fill_delay: float, no_preheat: bool,
           locale: str, course: Path | None, log_file: str, verbose: bool) -> None:
     """Mở lớp học trên mạng LAN. Serve the classroom: lessons, sign-in and teacher dashboard (Voilà)."""
-    from . import _serve
+    from .classroom import _serve
 
     config = _serve.ServeConfig(lessons=lessons, host=host, port=port, class_code=class_code or "",
                                 new_class=new_class, pin=pin or "", db_url=db_url, locale=locale,

@@ -56,7 +56,7 @@ def kernels(srv) -> set[int]:
     out = set()
     for p in psutil.Process(srv.proc.pid).children(recursive=True):
         try:
-            if p.name() == "hocvuso-kernel" or "hocvuso._kernel" in " ".join(p.cmdline()):
+            if p.name() == "hocvuso-kernel" or "hocvuso.classroom.kernels._kernel" in " ".join(p.cmdline()):
                 out.add(p.pid)
         except psutil.Error:
             pass

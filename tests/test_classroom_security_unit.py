@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_coroutine
-from hocvuso._provisioner import kernel_key, kernel_key_matches
+from hocvuso.classroom.kernels._provisioner import kernel_key, kernel_key_matches
 from hocvuso.classroom import TeacherDashboard
 from hocvuso.classroom._guard import VisitorMailbox, choose_token
 from hocvuso.core import Roster, SignInRefused, SqlStore, Submission

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from hocvuso import _serve
+from hocvuso.classroom import _serve
 from hocvuso.classroom import (TeacherDashboard, competence_summary, flag_error_rates, lesson_catalogue,
                                results_from_rows, to_csv, to_xlsx)
 from hocvuso.classroom._pages import catalogue_page
@@ -153,14 +153,14 @@ def test_template_drops_the_cdn_font_links():
 
 
 def test_lesson_kernels_start_without_debugpy_and_import_no_batch_grader():
-    """Classroom kernels start through hocvuso._kernel; a lesson's imports stay light (memory per learner)."""
+    """Classroom kernels start through hocvuso.classroom.kernels._kernel; a lesson's imports stay light (memory per learner)."""
     import subprocess
     import sys
 
     from hocvuso.classroom._app import ClassroomKernelSpecManager
 
     argv = ClassroomKernelSpecManager().get_kernel_spec("python3").argv
-    assert argv[argv.index("-m") + 1] == "hocvuso._kernel" and "{connection_file}" in argv
+    assert argv[argv.index("-m") + 1] == "hocvuso.classroom.kernels._kernel" and "{connection_file}" in argv
     code = ("import sys\n"
             "sys.modules['debugpy'] = None\n"
             "from ipykernel.debugger import _is_debugpy_available\n"

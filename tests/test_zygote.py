@@ -1,4 +1,4 @@
-"""Lesson kernels forked from the preloaded zygote (hocvuso._zygote, hocvuso._provisioner).
+"""Lesson kernels forked from the preloaded zygote (hocvuso.classroom.kernels).
 
 Real kernels through jupyter_client's own KernelManager and the classroom's kernel specs: a forked
 kernel must be indistinguishable from a fresh one to the lesson (its environment, folder and command
@@ -20,8 +20,8 @@ import pytest
 from jupyter_client import KernelManager
 from jupyter_client.connect import write_connection_file
 
-from hocvuso import _provisioner
-from hocvuso._provisioner import ForkedKernel, Zygote, stop_zygote, zygote_pid
+from hocvuso.classroom.kernels import _provisioner
+from hocvuso.classroom.kernels._provisioner import ForkedKernel, Zygote, stop_zygote, zygote_pid
 from hocvuso.classroom._app import ClassroomKernelSpecManager
 
 pytestmark = pytest.mark.slow
@@ -101,7 +101,7 @@ def test_a_forked_kernel_runs_with_the_environment_folder_and_command_line_it_wa
 
     assert isinstance(km.provisioner.process, ForkedKernel)
     zygote = psutil.Process(zygote_pid())
-    assert "hocvuso._zygote" in zygote.cmdline()
+    assert "hocvuso.classroom.kernels._zygote" in zygote.cmdline()
     kernel = psutil.Process(km.provisioner.pid)
     assert kernel.ppid() == zygote.pid
     assert (kernel.name(), zygote.name()) == ("hocvuso-kernel", "hocvuso-zygote")  # as `top` shows them
@@ -118,7 +118,7 @@ def test_a_forked_kernel_runs_with_the_environment_folder_and_command_line_it_wa
     mark, cwd, argv, locale, parent_env, parent_handle, polled, ppid, pgid, heavy = out
     assert mark == "chao"
     assert cwd == str(lesson)
-    assert argv[0].endswith(os.path.join("hocvuso", "_kernel.py")) and argv[1:] == ["-f", km.connection_file]
+    assert argv[0].endswith(os.path.join("classroom", "kernels", "_kernel.py")) and argv[1:] == ["-f", km.connection_file]
     assert locale == "en"  # read from the kernel's environment, not the value the zygote imported with
     # The kernel watches its parent, the zygote (ipykernel read JPY_PARENT_PID when the zygote imported it).
     assert int(parent_env) == parent_handle == polled == ppid == zygote.pid
@@ -187,7 +187,7 @@ def test_a_zygote_that_cannot_preload_gives_way_to_ordinary_kernels(kernels, tmp
     assert isinstance(km.provisioner.process, subprocess.Popen)
     assert run(kc, "print(6 * 7)").strip() == "42"
     kernels()
-    warnings = [r.getMessage() for r in caplog.records if "hocvuso._zygote" in r.getMessage()]
+    warnings = [r.getMessage() for r in caplog.records if "hocvuso.classroom.kernels._zygote" in r.getMessage()]
     assert len(warnings) == 1 and "this anywidget is broken" in warnings[0], warnings
 
 
@@ -204,7 +204,7 @@ def test_the_zygote_exits_when_the_server_closes_its_end_and_takes_its_kernels(t
     try:
         connection, _ = write_connection_file(str(tmp_path / "kernel-z.json"), transport="ipc",
                                               ip=str(tmp_path / "kernel-z-ipc"))
-        pid, pidfd = zygote.spawn([sys.executable, "-m", "hocvuso._kernel", "-f", connection],
+        pid, pidfd = zygote.spawn([sys.executable, "-m", "hocvuso.classroom.kernels._kernel", "-f", connection],
                                   dict(os.environ), str(tmp_path))
         kernel = ForkedKernel(pid, pidfd)
         assert kernel.poll() is None and psutil.Process(pid).ppid() == zygote.pid
@@ -218,7 +218,7 @@ def test_the_zygote_exits_when_the_server_closes_its_end_and_takes_its_kernels(t
 
 
 def test_the_zygote_exits_when_the_server_is_killed(tmp_path):
-    script = ("import sys, time\nfrom hocvuso._provisioner import Zygote\n"
+    script = ("import sys, time\nfrom hocvuso.classroom.kernels._provisioner import Zygote\n"
               "z = Zygote()\nprint(z.pid, flush=True)\ntime.sleep(600)\n")
     server = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     try:
@@ -250,11 +250,11 @@ def test_the_classroom_server_forks_its_lesson_kernels(classroom_factory):
     server = classroom_factory(class_size=2)
     server.wait_pool()
     tree = psutil.Process(server.proc.pid).children(recursive=True)
-    zygotes = [p for p in tree if "hocvuso._zygote" in " ".join(p.cmdline())
-               and "hocvuso._zygote" not in " ".join(p.parent().cmdline())]
+    zygotes = [p for p in tree if "hocvuso.classroom.kernels._zygote" in " ".join(p.cmdline())
+               and "hocvuso.classroom.kernels._zygote" not in " ".join(p.parent().cmdline())]
     assert len(zygotes) == 1, [p.cmdline() for p in tree]
     assert len(zygotes[0].children()) >= 2  # the warm lesson's pool
-    assert not [p for p in tree if "hocvuso._kernel" in " ".join(p.cmdline())]  # none started the ordinary way
+    assert not [p for p in tree if "hocvuso.classroom.kernels._kernel" in " ".join(p.cmdline())]  # none started the ordinary way
     assert "cannot be used" not in server.log.read_text(errors="replace")
 
 

@@ -1,12 +1,12 @@
 """The kernel of a classroom lesson: ipykernel without its debugger.
 
-`hocvuso serve` starts lesson kernels with `python -m hocvuso._kernel -f CONNECTION_FILE` instead of
+`hocvuso serve` starts lesson kernels with `python -m hocvuso.classroom.kernels._kernel -f CONNECTION_FILE` instead of
 `python -m ipykernel_launcher ...` (see `ClassroomKernelSpecManager`). The only difference:
 debugpy is not loaded. ipykernel imports it in every kernel (~6.5 MB each, 40 kernels for a class),
 and no learner can use it: Voilà lets only widget messages through, never `debug_request`.
 
-Kept out of `hocvuso.classroom` so that starting a kernel imports nothing of the server. The
-classroom server usually forks these kernels from a preloaded process instead (`hocvuso._zygote`);
+Kept apart from the server (`hocvuso.classroom._app`): starting a kernel imports nothing of it. The
+classroom server usually forks these kernels from a preloaded process instead (`_zygote`);
 this module is what runs when it cannot, and what the forked kernels must behave like.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 def prepare_interpreter() -> None:
     """Make this interpreter a lesson kernel's, before ipykernel is imported.
 
-    Shared with `hocvuso._zygote`, whose forked kernels must start from the same state.
+    Shared with `_zygote`, whose forked kernels must start from the same state.
     """
     # As ipykernel_launcher: the cwd is not on sys.path while ipykernel loads (the shell adds it back).
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):

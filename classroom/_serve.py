@@ -37,8 +37,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from .core import StoreError
-from .core._store import checkpoint, shown_url, store_url
+from hocvuso.core import StoreError
+from hocvuso.core._store import checkpoint, shown_url, store_url
 
 DEFAULT_DB = "sqlite:///hocvuso-classroom.sqlite"
 DEFAULT_WARM = "lua-dao-tin-nhan"
@@ -273,7 +273,7 @@ def serve(config: ServeConfig, *, version: str = "", say: Callable[[str], None] 
 
     Raises HocvusoError / SignInRefused / LookupError with one line for a wrong option, before anything runs.
     """
-    from . import _lessons
+    from hocvuso import _lessons
 
     for name in config.lessons:
         _lessons.find_lesson(name)

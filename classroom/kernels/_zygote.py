@@ -1,13 +1,13 @@
 """The zygote: one process that has imported what a lesson kernel needs, and forks the kernels.
 
-A lesson kernel started fresh (`python -m hocvuso._kernel`) imports ipykernel, IPython, ipywidgets,
+A lesson kernel started fresh (`python -m hocvuso.classroom.kernels._kernel`) imports ipykernel, IPython, ipywidgets,
 anywidget, pydantic, SQLAlchemy and hocvuso itself: ~70 MB of private memory, 40 times over for a
 class, and a few seconds of CPU each on a laptop that is also serving 40 phones. Forked from this
 process, a kernel shares those pages copy-on-write with the zygote and its siblings (~30 MB private
 instead) and starts at once.
 
-`hocvuso serve` starts it (through `hocvuso._provisioner.ForkProvisioner`) as
-`python -m hocvuso._zygote FD [PARENT_PID]`, FD being its end of a socket pair. The protocol is one
+`hocvuso serve` starts it (through `_provisioner.ForkProvisioner`) as
+`python -m hocvuso.classroom.kernels._zygote FD [PARENT_PID]`, FD being its end of a socket pair. The protocol is one
 JSON line each way:
 
 * at start, the zygote says ``{"ready": true, "pid": ...}`` once it has preloaded (or ``{"error": ...}``
@@ -82,7 +82,7 @@ PR_SET_NAME = 15
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m hocvuso._zygote FD [PARENT_PID]`: preload, say ready, serve until EOF."""
+    """`python -m hocvuso.classroom.kernels._zygote FD [PARENT_PID]`: preload, say ready, serve until EOF."""
     args = sys.argv[1:] if argv is None else argv
     sock = socket.socket(fileno=int(args[0]))
     if len(args) > 1:  # given only when the server started us from its main thread (see _provisioner)
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> None:
         if os.getppid() != int(args[1]):
             return  # the server died before we could ask to die with it
     set_process_name("hocvuso-zygote")
-    from hocvuso._kernel import prepare_interpreter
+    from ._kernel import prepare_interpreter
 
     prepare_interpreter()
     startup_env = _startup_env(os.environ)
@@ -246,11 +246,12 @@ def run_child(sock: socket.socket, argv: list[str], env: dict[str, str], cwd: st
 
 
 def _run_kernel(argv: list[str], zygote_pid: int) -> int:
-    import hocvuso._kernel
     from ipykernel.kernelapp import IPKernelApp
 
-    # argv is `PYTHON -m hocvuso._kernel ARGS...`: the kernel sees what `python -m` would give it.
-    sys.argv = [hocvuso._kernel.__file__, *argv[3:]]
+    from . import _kernel
+
+    # argv is `PYTHON -m ..._kernel ARGS...`: the kernel sees what `python -m` would give it.
+    sys.argv = [_kernel.__file__, *argv[3:]]
     # parent_handle: its default was read from JPY_PARENT_PID when the zygote imported ipykernel. The
     # kernel's parent is the zygote; it exits if that changes (as a fresh kernel does when the server dies).
     IPKernelApp.launch_instance(parent_handle=zygote_pid)

@@ -1,6 +1,6 @@
 """Lesson kernels forked from a preloaded zygote: a jupyter_client kernel provisioner.
 
-`ForkProvisioner` is a `LocalProvisioner` whose `launch_kernel` asks the zygote (`hocvuso._zygote`)
+`ForkProvisioner` is a `LocalProvisioner` whose `launch_kernel` asks the zygote (`_zygote`)
 to fork the kernel instead of starting a new interpreter: ~30 MB instead of ~70 MB of private memory
 per learner, and a kernel that is ready at once. Everything else (ports, connection file,
 interrupt, restart, shutdown, culling) is jupyter_client's, through a Popen-like handle.
@@ -10,7 +10,7 @@ The classroom's kernel specs name it (`ClassroomKernelSpecManager`); it is found
 
 It never refuses a kernel: when the zygote cannot be started or stops answering (or Linux lacks
 pidfds), it logs one warning and starts kernels the ordinary way for the rest of the server's life.
-A command that is not `python -m hocvuso._kernel` with this interpreter also starts the ordinary
+A command that is not `python -m hocvuso.classroom.kernels._kernel` with this interpreter also starts the ordinary
 way. `HOCVUSO_ZYGOTE=0` in the server's environment turns the zygote off (to compare, or if in doubt).
 
 Every kernel it starts (forked or not) gets its own secret in HOCVUSO_KERNEL_KEY: an HMAC of its
@@ -45,7 +45,8 @@ from jupyter_client.provisioning import LocalProvisioner
 PROVISIONER_NAME = "hocvuso-fork-provisioner"
 """The entry-point name kernel specs use (`metadata.kernel_provisioner.provisioner_name`)."""
 
-KERNEL_MODULE = "hocvuso._kernel"
+KERNEL_MODULE = "hocvuso.classroom.kernels._kernel"
+ZYGOTE_MODULE = "hocvuso.classroom.kernels._zygote"
 READY_TIMEOUT = 120.0
 """Seconds the zygote may take to preload (a busy laptop at the start of a class)."""
 REPLY_TIMEOUT = 30.0
@@ -139,7 +140,7 @@ class Zygote:
 
     def __init__(self) -> None:
         ours, theirs = socket.socketpair()
-        args = [sys.executable, "-m", "hocvuso._zygote", str(theirs.fileno())]
+        args = [sys.executable, "-m", ZYGOTE_MODULE, str(theirs.fileno())]
         if threading.current_thread() is threading.main_thread():
             # Linux sends the parent-death signal when the *thread* that forked exits: only the
             # main thread lives as long as the server.
@@ -265,7 +266,7 @@ def _turn_off(reason: str, log: Any) -> None:
     _off_reason = reason
     if reason != "HOCVUSO_ZYGOTE=0":
         log.warning("Lesson kernels now start as separate Python processes (slower, ~40 MB more memory per "
-                    "learner): the preloaded kernel parent (hocvuso._zygote) cannot be used: %s", reason)
+                    "learner): the preloaded kernel parent (%s) cannot be used: %s", ZYGOTE_MODULE, reason)
 
 
 def _give_up(zygote: Zygote, reason: str, log: Any) -> None:
