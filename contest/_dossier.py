@@ -36,7 +36,7 @@ from hocvuso.core import Learner, normalize_text
 from hocvuso.core import validators as v
 from hocvuso.core._dossier import (AccountDef, DossierKey, DossierScenario, FileDef, TaskDef, dossier_from_task,
                                    load_portals, load_procedures)
-from hocvuso.core._inbox import LocalText
+from hocvuso.core import LocalText
 
 from ._variants import contest_id, normalise_id, variant_digest
 

@@ -18,9 +18,18 @@ import re
 from pathlib import Path
 from typing import Any, Mapping
 
-from hocvuso.core import InboxKey, InboxScenario, Learner, load_flags
-from hocvuso.core._inbox import (InboxMessage, LinkDef, LocalText, MessageKey, ScoringRules, SenderDef,
-                                 TranscriptLine)
+from hocvuso.core import Learner, LocalText
+from hocvuso.core.inbox import (
+    InboxKey,
+    InboxMessage,
+    InboxScenario,
+    LinkDef,
+    MessageKey,
+    ScoringRules,
+    SenderDef,
+    TranscriptLine,
+    load_flags,
+)
 
 from ._variants import contest_id, normalise_id, pick_variant, student_rng, variant_digest
 

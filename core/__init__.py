@@ -2,6 +2,7 @@
 
 Notebooks and widgets import only the names below.
 """
+from ._common import LocalText, load_competences, load_fraud_forms
 from ._dossier import DossierKey, DossierScenario, dossier_feedback, load_dossier, load_procedures, score_dossier
 from ._env import is_grading
 from ._errors import (
@@ -18,18 +19,6 @@ from ._errors import (
 from ._feed import FeedKey, FeedScenario, load_feed, score_feed
 from ._i18n import DEFAULT_LOCALE, LOCALES, check_locale, get_locale, gettext, ngettext, set_locale, translator
 from ._identity import Roster, SignInRefused, current_learner, in_classroom
-from ._inbox import (
-                      InboxKey,
-                      InboxScenario,
-                      describe_link,
-                      load_competences,
-                      load_flags,
-                      load_fraud_forms,
-                      load_inbox,
-                      message_feedback,
-                      parse_answers,
-                      score_inbox,
-)
 from ._phone import (
                       PhoneKey,
                       PhoneScenario,
@@ -41,14 +30,25 @@ from ._phone import (
                       score_phone,
                       step_feedback,
 )
+from ._preload import warm_caches
 from ._score import ItemScore, Score
 from ._store import FileStore, MemoryStore, SqlStore, SubmissionStore, default_store
 from ._submission import SCHEMA_VERSION, Learner, Submission, check_task_id
 from ._text import escape, normalize_text
+from .inbox import (
+                      InboxKey,
+                      InboxScenario,
+                      describe_link,
+                      load_flags,
+                      load_inbox,
+                      message_feedback,
+                      parse_answers,
+                      score_inbox,
+)
 from .kinds import ExerciseKind, all_kinds, kind, kind_of, load_exercise, score
 
 __all__ = [
-    "ExerciseKind", "all_kinds", "kind", "kind_of",
+    "ExerciseKind", "LocalText", "all_kinds", "kind", "kind_of", "warm_caches",
     "DossierKey", "DossierScenario", "dossier_feedback", "load_dossier", "load_procedures", "score_dossier",
     "Roster", "SignInRefused", "current_learner", "in_classroom",
     "DEFAULT_LOCALE", "LOCALES", "SCHEMA_VERSION",

@@ -7,15 +7,17 @@ forms of fraud from the same two catalogues. They live here once so that no kind
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ._content import content_root, read_yaml, validate
-from ._errors import ContentError
+from ._errors import AnswersInvalid, ContentError
+
+M = TypeVar("M", bound=BaseModel)
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,62}$"
 """The id pattern of every scenario, item and choice: lower-case letters, digits and dashes, 1-63 long."""
@@ -104,3 +106,13 @@ def check_form_of_fraud(form: str | None, *, root: Path, path: Path | str, field
     """Raise ContentError at `field` when `form` is not a form of fraud of the catalogue."""
     if form is not None and form not in load_fraud_forms(root):
         raise ContentError(f"unknown form of fraud {form!r}; see fraud_forms.yaml", path=path, field=field)
+
+
+def checked_answers(model: type[M], answers: Mapping[str, Any], *, kind: str) -> M:
+    """`answers` checked against a kind's answers model; AnswersInvalid names the first bad place."""
+    try:
+        return model.model_validate(dict(answers))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise AnswersInvalid(f"{kind} answers, {where}: {err['msg']}") from exc

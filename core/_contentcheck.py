@@ -23,7 +23,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ._content import content_root, load_file, read_yaml, validate
 from ._errors import ContentError
-from ._inbox import LINK_MARK, MessageDef, inbox_paths, load_flags, load_inbox, load_message, message_paths
+from .inbox import (
+    LINK_MARK,
+    MessageDef,
+    inbox_paths,
+    load_flags,
+    load_inbox,
+    load_message,
+    message_paths,
+    registrable_domain,
+)
 
 RULES_FILE = Path("rules") / "red-flags.yaml"
 BUILTINS = ("foreign-number", "hidden-number", "personal-number", "sms-from-number", "free-email",
@@ -137,14 +146,6 @@ def is_unaccented(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     accented = sum(1 for c in letters if c in "đĐ" or strip_accents(c) != c)
     return len(letters) >= 30 and accented * 40 < len(letters)
-
-
-def registrable_domain(host: str) -> str:
-    """The domain a person or company registers (public-suffix list, offline snapshot): `vn-hoso.top`."""
-    from ._inbox import _extractor
-
-    found = _extractor()(host.lower())
-    return found.top_domain_under_public_suffix or host.lower()
 
 
 def _host_and_path(address: str) -> tuple[str, str]:

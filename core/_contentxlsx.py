@@ -15,10 +15,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ._common import load_competences, load_fraud_forms
 from ._content import content_root, read_yaml
 from ._contentcheck import check_message, load_rules
 from ._errors import ContentError
-from ._inbox import MessageDef, load_competences, load_flags, load_fraud_forms, message_paths
+from .inbox import MessageDef, load_flags, message_paths
 
 SHEET = "Tin nhắn"
 TEMPLATE = "Mẫu trống"

@@ -31,11 +31,11 @@ from ._dossier import parse_answers as parse_dossier_answers
 from ._errors import ContentError, GradingError
 from ._feed import FeedScenario, feed_feedback, load_feed, score_feed
 from ._feed import parse_answers as parse_feed_answers
-from ._inbox import InboxScenario, inbox_feedback, load_inbox, score_inbox
-from ._inbox import parse_answers as parse_inbox_answers
 from ._phone import PhoneScenario, load_phone, phone_feedback, score_phone
 from ._phone import parse_answers as parse_phone_answers
 from ._score import Score
+from .inbox import InboxScenario, inbox_feedback, load_inbox, score_inbox
+from .inbox import parse_answers as parse_inbox_answers
 
 Feedback = Callable[[Any, Any, Score, str], list[dict[str, Any]]]
 

@@ -290,6 +290,12 @@ def _data() -> _Data:
     )
 
 
+def preload() -> None:
+    """Read the province and commune data now rather than at the first check (the classroom's kernel
+    zygote does, so that every kernel forked from it shares one copy)."""
+    _data()
+
+
 def provinces() -> tuple[Province, ...]:
     """The 34 provincial-level units since 1-7-2025, in code order."""
     return _data().current

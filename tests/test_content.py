@@ -17,7 +17,7 @@ import yaml
 
 from hocvuso.core import ContentError, load_inbox, score
 from hocvuso.core._content import content_root
-from hocvuso.core._inbox import describe_link, inbox_paths, load_message, message_paths
+from hocvuso.core.inbox import describe_link, inbox_paths, load_message, message_paths
 
 MESSAGES = message_paths()
 INBOXES = inbox_paths()

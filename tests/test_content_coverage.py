@@ -23,9 +23,9 @@ import nbformat
 import pytest
 
 from hocvuso.classroom import lesson_catalogue
-from hocvuso.core import load_inbox
+from hocvuso.core import load_fraud_forms, load_inbox
 from hocvuso.core._content import content_root
-from hocvuso.core._inbox import inbox_paths, load_fraud_forms, load_message, message_paths
+from hocvuso.core.inbox import inbox_paths, load_message, message_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_MESSAGES = 8

@@ -210,7 +210,7 @@ def test_invalid_answers_raise_clearly(lesson: ScamInbox, store: MemoryStore, me
 
 def test_contest_widget_holds_no_key(contest: ScamInbox) -> None:
     from hocvuso.core import InboxKey
-    from hocvuso.core._inbox import MessageKey
+    from hocvuso.core.inbox import MessageKey
 
     for value in vars(contest).values():
         assert not isinstance(value, (InboxKey, MessageKey))

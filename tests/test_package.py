@@ -26,7 +26,7 @@ def test_wheel_holds_only_the_hocvuso_namespace(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
     assert top == {"hocvuso"}, top
-    for needed in ("hocvuso/widgets/__init__.py", "hocvuso/grader/__init__.py", "hocvuso/core/_inbox.py",
+    for needed in ("hocvuso/widgets/__init__.py", "hocvuso/grader/__init__.py", "hocvuso/core/inbox/__init__.py",
                    "hocvuso/content/flags.yaml", "hocvuso/core/locales/vi/LC_MESSAGES/hocvuso.po",
                    "hocvuso/notebooks/lua-dao-tin-nhan/lua-dao-tin-nhan.ipynb"):
         assert needed in names, needed

@@ -23,17 +23,8 @@ from typing import Any, Literal, Sequence
 
 import traitlets as t
 
-from hocvuso.core import (
-    InboxScenario,
-    Learner,
-    SubmissionStore,
-    describe_link,
-    kind,
-    message_feedback,
-    normalize_text,
-    translator,
-)
-from hocvuso.core._inbox import VERDICTS
+from hocvuso.core import Learner, SubmissionStore, kind, normalize_text, translator
+from hocvuso.core.inbox import VERDICTS, InboxScenario, describe_link, message_feedback
 
 from ._task import SAVED_CONTEST, SAVED_LESSON, Refused, TaskWidget, front_end
 

@@ -121,15 +121,9 @@ def preload() -> None:
 def warm_caches() -> None:
     """Compiled translations and the content catalogues the bundled lessons read (cached per process:
     filled here, one copy is shared by all kernels)."""
-    from hocvuso.core import _i18n, _inbox, _phone, validators
+    from hocvuso.core import warm_caches as warm_core
 
-    for locale in _i18n.LOCALES:
-        _i18n.translations(locale)
-    _inbox.load_flags()
-    _inbox.load_fraud_forms()
-    _inbox.load_competences()
-    _phone.load_common_passwords()
-    validators._data()
+    warm_core()
 
 
 def _check_fork_safe() -> None:
