@@ -16,7 +16,6 @@ from ._errors import (
                       SubmissionError,
                       SubmissionNotFound,
 )
-from ._feed import FeedKey, FeedScenario, load_feed, score_feed
 from ._i18n import DEFAULT_LOCALE, LOCALES, check_locale, get_locale, gettext, ngettext, set_locale, translator
 from ._identity import Roster, SignInRefused, current_learner, in_classroom
 from ._phone import (
@@ -35,6 +34,7 @@ from ._score import ItemScore, Score
 from ._store import FileStore, MemoryStore, SqlStore, SubmissionStore, default_store
 from ._submission import SCHEMA_VERSION, Learner, Submission, check_task_id
 from ._text import escape, normalize_text
+from .feed import FeedKey, FeedScenario, load_feed, score_feed
 from .inbox import (
                       InboxKey,
                       InboxScenario,

@@ -351,7 +351,7 @@ def check_content(*, root: Path | None = None) -> list[Finding]:
 def _check_other_files(root: Path) -> list[Finding]:
     """Procedures, dossier tasks, phone scenarios and feeds: they must load (schema and cross-references)."""
     from ._dossier import load_dossier, load_procedure, procedure_paths, task_paths
-    from ._feed import feed_paths, load_feed
+    from .feed import feed_paths, load_feed
     from ._phone import load_phone, scenario_paths
 
     findings: list[Finding] = []

@@ -20,7 +20,7 @@ from hocvuso.core import (
     score_feed,
 )
 from hocvuso.core._content import content_root
-from hocvuso.core._feed import feed_paths, feed_summary, post_feedback
+from hocvuso.core.feed import feed_paths, feed_summary, post_feedback
 
 FEED = "tin-that-tin-gia"
 SCENARIO, KEY = load_feed(FEED)

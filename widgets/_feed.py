@@ -27,14 +27,8 @@ from typing import Any, ClassVar, Literal
 import traitlets as t
 
 from hocvuso.core import Learner, SubmissionStore, kind, normalize_text, translator
-from hocvuso.core._feed import (
-    DECISIONS,
-    feed_summary,
-    post_feedback,
-    tool_label,
-    tool_result,
-)
 from hocvuso.core._i18n import N_
+from hocvuso.core.feed import DECISIONS, feed_summary, post_feedback, tool_label, tool_result
 
 from ._task import (
     NOT_UNDERSTOOD,
@@ -130,7 +124,8 @@ class NewsFeed(TaskWidget):
                      "'checked'}}}.").tag(sync=True)
     revealed = t.Dict(read_only=True, help="post id -> [{'tool', 'label', 'text'}]: what each check the learner used "
                       "found, in the order used. Public behaviour of the simulation, no verdict.").tag(sync=True)
-    feedback = t.Dict(read_only=True, help="post id -> post_feedback(...); lesson mode only, decided posts only.").tag(sync=True)
+    feedback = t.Dict(read_only=True,
+                      help="post id -> post_feedback(...); lesson mode only, decided posts only.").tag(sync=True)
     summary = t.Dict(read_only=True, help="Lesson mode, once every post is decided: {'points', 'max_points', 'good', "
                      "'review'} (feed_summary).").tag(sync=True)
     status = t.Dict(read_only=True, help="Last outcome for the learner: {'level': 'ok'|'info'|'error', 'text', "
