@@ -17,24 +17,13 @@ from ._errors import (
                       SubmissionNotFound,
 )
 from ._i18n import DEFAULT_LOCALE, LOCALES, check_locale, get_locale, gettext, ngettext, set_locale, translator
-from ._identity import Roster, SignInRefused, current_learner, in_classroom
-from ._phone import (
-                      PhoneKey,
-                      PhoneScenario,
-                      check_passphrase,
-                      load_phone,
-                      needs_face_check,
-                      parse_amount,
-                      redact,
-                      score_phone,
-                      step_feedback,
-)
 from ._preload import warm_caches
 from ._score import ItemScore, Score
 from ._store import FileStore, MemoryStore, SqlStore, SubmissionStore, default_store
 from ._submission import SCHEMA_VERSION, Learner, Submission, check_task_id
 from ._text import escape, normalize_text
 from .feed import FeedKey, FeedScenario, load_feed, score_feed
+from .identity import Roster, SignInRefused, current_learner, in_classroom
 from .inbox import (
                       InboxKey,
                       InboxScenario,
@@ -46,6 +35,17 @@ from .inbox import (
                       score_inbox,
 )
 from .kinds import ExerciseKind, all_kinds, kind, kind_of, load_exercise, score
+from .phone import (
+                      PhoneKey,
+                      PhoneScenario,
+                      check_passphrase,
+                      load_phone,
+                      needs_face_check,
+                      parse_amount,
+                      redact,
+                      score_phone,
+                      step_feedback,
+)
 
 __all__ = [
     "ExerciseKind", "LocalText", "all_kinds", "kind", "kind_of", "warm_caches",

@@ -7,6 +7,7 @@ forms of fraud from the same two catalogues. They live here once so that no kind
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ._content import content_root, read_yaml, validate
+from ._content import content_root, load_file, read_yaml, validate
 from ._errors import AnswersInvalid, ContentError
 
 M = TypeVar("M", bound=BaseModel)
@@ -116,3 +117,20 @@ def checked_answers(model: type[M], answers: Mapping[str, Any], *, kind: str) ->
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         raise AnswersInvalid(f"{kind} answers, {where}: {err['msg']}") from exc
+
+
+def load_scenario_file(model: type[M], scenario_id: str, *, root: Path, folder: str, what: str,
+                       known: str) -> tuple[M, Path]:
+    """Read and check the file of scenario `scenario_id` in content folder `folder`; its id must be its name.
+
+    ContentError for an unknown id lists the ids there are: "no `what` 'x'; known `known`: a, b".
+    """
+    path = root / folder / f"{scenario_id}.yaml"
+    if not re.match(SLUG, scenario_id) or not path.is_file():
+        there = ", ".join(p.stem for p in sorted((root / folder).glob("*.yaml"))) or "none"
+        raise ContentError(f"no {what} {scenario_id!r}; known {known}: {there}", path=path)
+    definition = load_file(model, path)
+    if getattr(definition, "id", None) != scenario_id:
+        raise ContentError(f"id {getattr(definition, 'id', None)!r} must equal the file name {scenario_id!r}",
+                           path=path, field="id")
+    return definition, path

@@ -352,7 +352,7 @@ def _check_other_files(root: Path) -> list[Finding]:
     """Procedures, dossier tasks, phone scenarios and feeds: they must load (schema and cross-references)."""
     from ._dossier import load_dossier, load_procedure, procedure_paths, task_paths
     from .feed import feed_paths, load_feed
-    from ._phone import load_phone, scenario_paths
+    from .phone import load_phone, scenario_paths
 
     findings: list[Finding] = []
     if (root / "procedures").is_dir():

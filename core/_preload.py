@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from ._common import load_competences, load_fraud_forms
 from ._i18n import LOCALES, translations
-from ._phone import load_common_passwords
 from .inbox import load_flags
+from .phone import load_common_passwords
 from .validators import preload
 
 

@@ -29,13 +29,13 @@ from ._content import content_root
 from ._dossier import DossierScenario, dossier_feedback, load_dossier, score_dossier
 from ._dossier import parse_answers as parse_dossier_answers
 from ._errors import ContentError, GradingError
-from ._phone import PhoneScenario, load_phone, phone_feedback, score_phone
-from ._phone import parse_answers as parse_phone_answers
 from ._score import Score
 from .feed import FeedScenario, feed_feedback, load_feed, score_feed
 from .feed import parse_answers as parse_feed_answers
 from .inbox import InboxScenario, inbox_feedback, load_inbox, score_inbox
 from .inbox import parse_answers as parse_inbox_answers
+from .phone import PhoneScenario, load_phone, phone_feedback, score_phone
+from .phone import parse_answers as parse_phone_answers
 
 Feedback = Callable[[Any, Any, Score, str], list[dict[str, Any]]]
 

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from hocvuso.core import (AnswersInvalid, ContentError, check_passphrase, load_exercise, load_phone,
-                          needs_face_check, parse_amount, redact, score, score_phone)
-from hocvuso.core._phone import find_personal_data, scenario_paths
+from hocvuso.core import (
+    AnswersInvalid,
+    ContentError,
+    check_passphrase,
+    load_exercise,
+    load_phone,
+    needs_face_check,
+    parse_amount,
+    redact,
+    score,
+    score_phone,
+)
+from hocvuso.core.phone import find_personal_data, scenario_paths
 
 SCENARIOS = [p.stem for p in scenario_paths()]
 

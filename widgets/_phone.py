@@ -27,7 +27,7 @@ import traitlets as t
 
 from hocvuso.core import Learner, SubmissionStore, kind, normalize_text, translator
 from hocvuso.core._i18n import N_
-from hocvuso.core._phone import (
+from hocvuso.core.phone import (
     check_passphrase,
     needs_face_check,
     parse_amount,

@@ -1,11 +1,10 @@
 """Reading the scam inbox's content: the red-flag catalogue, message files and inbox set files."""
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 
-from .._common import SLUG, check_competences, check_form_of_fraud, no_duplicates
+from .._common import check_competences, check_form_of_fraud, load_scenario_file, no_duplicates
 from .._content import content_root, load_file, read_yaml, validate
 from .._errors import ContentError
 from .model import Flag, InboxKey, InboxMessage, InboxScenario, MessageKey
@@ -64,13 +63,8 @@ def inbox_paths(root: Path | None = None) -> list[Path]:
 def load_inbox(inbox_id: str, *, root: Path | None = None) -> tuple[InboxScenario, InboxKey]:
     """Load inbox set `inbox_id`: its public scenario and its private key."""
     root = root or content_root()
-    path = root / "inboxes" / f"{inbox_id}.yaml"
-    if not re.match(SLUG, inbox_id) or not path.is_file():
-        known = ", ".join(p.stem for p in inbox_paths(root)) or "none"
-        raise ContentError(f"no inbox {inbox_id!r}; known inboxes: {known}", path=path)
-    definition = load_file(InboxDef, path)
-    if definition.id != inbox_id:
-        raise ContentError(f"id {definition.id!r} must equal the file name {inbox_id!r}", path=path, field="id")
+    definition, path = load_scenario_file(InboxDef, inbox_id, root=root, folder="inboxes", what="inbox",
+                                          known="inboxes")
     messages, keys = [], {}
     for i, message_id in enumerate(definition.messages):
         msg_path = root / "messages" / f"{message_id}.yaml"
