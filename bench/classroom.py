@@ -40,7 +40,7 @@ import threading
 import time
 import urllib.request
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -51,6 +51,7 @@ from conftest import (CHROMIUM, CHROMIUM_ARGS, _wait_for_port, find_free_port, s
 
 from hocvuso.classroom._loadtest import percentile  # noqa: E402
 from hocvuso.core import load_inbox  # noqa: E402
+from hocvuso.core.config import Settings  # noqa: E402
 
 LESSON = "lua-dao-tin-nhan"
 NOTEBOOK = f"{LESSON}/{LESSON}.ipynb"
@@ -486,9 +487,10 @@ def start_stock(work: Path, site: Path, *notebook: str) -> tuple[subprocess.Pope
     noted for stopping. Returns the process, its port and its log."""
     port = find_free_port()
     log = work / "stock.log"
-    env = {**os.environ, "HOCVUSO_DB": f"sqlite:///{work / 'stock.sqlite'}", "PYTHONUNBUFFERED": "1"}
-    for var in ("HOCVUSO_CLASS", "NBGRADER_EXECUTION"):
-        env.pop(var, None)
+    # Answers into a store of its own, no class (stock Voilà has no sign-in); the other settings as here.
+    env = replace(Settings.from_env(), db=f"sqlite:///{work / 'stock.sqlite'}", class_code="").environ()
+    env["PYTHONUNBUFFERED"] = "1"
+    env.pop("NBGRADER_EXECUTION", None)
     say("\n-- stock Voilà: starting ...")
     with log.open("wb") as fh:
         proc = subprocess.Popen([sys.executable, "-m", "voila", *notebook, "--no-browser", f"--port={port}",

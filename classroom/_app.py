@@ -29,8 +29,8 @@ pool works) with a few handlers in front:
 * kernels start through `kernels._kernel` (ipykernel without debugpy), forked from a preloaded
   process (`kernels._zygote`): less memory per learner, and a kernel ready at once.
 
-Configuration comes from the environment `hocvuso serve` sets: HOCVUSO_DB, HOCVUSO_CLASS,
-HOCVUSO_LESSONS (comma-separated lesson folders, in catalogue order), HOCVUSO_LOCALE.
+Configuration comes from the environment `hocvuso serve` sets, read once at start as
+`hocvuso.core.config.Settings` (store, class, lessons, language, pools, kernel limits, course).
 """
 from __future__ import annotations
 
@@ -54,13 +54,15 @@ from voila.tornado.handler import TornadoVoilaHandler
 
 from hocvuso.core import Roster, SignInRefused, StoreError, translator
 from hocvuso.core._i18n import N_
-from hocvuso.core._identity import (TEACHER_COOKIE, TEACHER_HOURS, TOKEN_COOKIE, VISITOR_PATH, _plain_name,
-                                    cookie_value, normalize_learner_code)
+from hocvuso.core.config import Settings
+from hocvuso.core.identity import (TEACHER_COOKIE, TEACHER_HOURS, TOKEN_COOKIE, cookie_value, normalize_learner_code,
+                                   plain_name)
 
 from ._catalogue import read_lesson
 from ._frontend import ROUTE, FrontendBundleHandler, build_bundle, template_resources
 from .forms import CSRF_FIELD, csrf_matches, csrf_token
 from .kernels._provisioner import KERNEL_MODULE, kernel_key_matches, provisioner_stanza
+from .kernels._visitor import KEY_HEADER, VISITOR_PATH
 from ._guard import (CURRENT_VISIT, KernelTracker, RateLimiter, RepeatFilter, Visit, VisitorMailbox, choose_token,
                      max_kernels_for, tolerant_messages)
 from ._pages import catalogue_page, message_page, teacher_pin_page
@@ -74,13 +76,17 @@ COOKIE_DAYS = 30
 class _Classroom:
     """What the handlers share: the roster, the class and the lessons."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, settings: Settings) -> None:
+        if not (settings.db and settings.class_code):
+            raise StoreError("the classroom server needs its store and class (HOCVUSO_DB, HOCVUSO_CLASS): "
+                             "start it with `hocvuso serve`")
         self.root = root
-        self.db_url = os.environ["HOCVUSO_DB"]
-        self.class_code = os.environ["HOCVUSO_CLASS"]
-        self.default_locale = os.environ.get("HOCVUSO_LOCALE", "vi")
+        self.settings = settings
+        self.db_url = settings.db
+        self.class_code = settings.class_code
+        self.default_locale = settings.locale
         self.roster = Roster(self.db_url)
-        names = [n for n in os.environ.get("HOCVUSO_LESSONS", "").split(",") if n]
+        names = list(settings.lessons)
         if not names:
             names = sorted(p.name for p in root.iterdir() if p.is_dir() and p.name != DASHBOARD_DIR
                            and (p / f"{p.name}.ipynb").is_file())
@@ -199,7 +205,7 @@ class SignInHandler(_Base):
         name = self.get_body_argument("name", "")
         code = normalize_learner_code(self.get_body_argument("learner_code", ""))
         address = self.request.remote_ip
-        name_key = (_plain_name(" ".join(name.split()))[:60], class_code.strip().upper()[:16])
+        name_key = (plain_name(" ".join(name.split()))[:60], class_code.strip().upper()[:16])
         wait = max(cc.signins_by_address.wait(address),
                    max(cc.signin_failures_by_address.wait(address), cc.signin_failures_by_name.wait(name_key))
                    if code else 0.0)
@@ -315,7 +321,7 @@ class VisitorHandler(tornado.web.RequestHandler):
     async def get(self, kernel_id: str) -> None:
         if self.request.remote_ip not in ("127.0.0.1", "::1"):
             raise tornado.web.HTTPError(404)
-        if not kernel_key_matches(kernel_id, self.request.headers.get("X-Hocvuso-Kernel-Key")):
+        if not kernel_key_matches(kernel_id, self.request.headers.get(KEY_HEADER)):
             raise tornado.web.HTTPError(403)
         payload = await self.mailbox.collect(kernel_id)
         self.set_header("Cache-Control", "no-store")
@@ -595,7 +601,7 @@ class ClassroomVoila(Voila):
 
     def init_handlers(self):
         handlers = super().init_handlers()
-        classroom = _Classroom(Path(self.root_dir))
+        classroom = _Classroom(Path(self.root_dir), Settings.from_env())
         self.classroom = classroom
         conf = {"classroom": classroom}
         guarded = guarded_render_handler(classroom)
@@ -666,8 +672,9 @@ class ClassroomVoila(Voila):
     def _guard_kernels(self, classroom: _Classroom) -> None:
         """Track whose each kernel is, cap them (see `_guard.KernelTracker`), shut down kernels that never
         took their visitor or sat idle, and note kernels Voilà starts for a visitor when no pooled one is left."""
-        pools = json.loads(os.environ.get("HOCVUSO_POOLS", "") or "{}")
-        tracker = KernelTracker(self.kernel_manager, max_kernels=max_kernels_for(pools))
+        settings = classroom.settings
+        tracker = KernelTracker(self.kernel_manager, max_kernels=max_kernels_for(settings.pools, settings.max_kernels),
+                                idle=settings.kernel_idle, min_free_mb=settings.min_free_mb)
         classroom.tracker = tracker
         km = self.kernel_manager
         start_kernel = km.start_kernel
@@ -718,13 +725,13 @@ class ClassroomVoila(Voila):
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m hocvuso.classroom ROOT [voila options]`; pools from HOCVUSO_POOLS (JSON)."""
+    """`python -m hocvuso.classroom ROOT [voila options]`; pools from `Settings.pools` (HOCVUSO_POOLS)."""
     from traitlets.config import Config
 
     cfg = Config()
-    pools = json.loads(os.environ.get("HOCVUSO_POOLS", "{}") or "{}")
+    pools = Settings.from_env().pools
     if pools:
-        cfg.VoilaKernelManager.kernel_pools_config = pools
+        cfg.VoilaKernelManager.kernel_pools_config = dict(pools)
     cfg.VoilaConfiguration.extension_allowlist = LESSON_EXTENSIONS
     cfg.VoilaConfiguration.kernel_spec_manager_class = ClassroomKernelSpecManager
     ClassroomVoila.launch_instance(argv=sys.argv[1:] if argv is None else argv, config=cfg)

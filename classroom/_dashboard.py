@@ -31,7 +31,8 @@ import sqlalchemy as sa
 
 from hocvuso.core import Roster, SqlStore, check_locale, get_locale, translator
 from hocvuso.core._i18n import N_
-from hocvuso.core._identity import TEACHER_COOKIE, _plain_name, cookie_value, show_learner_code
+from hocvuso.core.config import Settings
+from hocvuso.core.identity import TEACHER_COOKIE, cookie_value, plain_name, show_learner_code
 
 from ._pages import code_spans
 from ._report import (competence_summary, field_error_rates, flag_error_rates, histogram_svg, results_from_rows,
@@ -103,7 +104,7 @@ class TeacherDashboard(w.VBox):
     Parameters
     ----------
     class_code, db_url : str, optional
-        Default from HOCVUSO_CLASS and HOCVUSO_DB (set by `hocvuso serve`).
+        Default from `Settings.class_code` and `Settings.db` (HOCVUSO_CLASS, HOCVUSO_DB: set by `hocvuso serve`).
     locale : str, optional
         "vi" (default) or "en".
     refresh_seconds : float
@@ -114,8 +115,9 @@ class TeacherDashboard(w.VBox):
                  refresh_seconds: float = 5.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.add_class("hv-dash-root")
-        self._class = class_code or os.environ.get("HOCVUSO_CLASS", "")
-        self._db = db_url or os.environ.get("HOCVUSO_DB", "")
+        settings = Settings.from_env()
+        self._class = class_code or settings.class_code
+        self._db = db_url or settings.db
         self._locale = check_locale(locale or get_locale())
         self._ = translator(self._locale)
         self._tries = 0
@@ -277,9 +279,9 @@ class TeacherDashboard(w.VBox):
             out.append("</tr></thead><tbody>")
             names: dict[str, set[str]] = {}
             for m in self._members:
-                names.setdefault(_plain_name(m.name), set()).add(m.learner_id)
+                names.setdefault(plain_name(m.name), set()).add(m.learner_id)
             for r in results:
-                same = len(names.get(_plain_name(r.learner_name), ())) > 1
+                same = len(names.get(plain_name(r.learner_name), ())) > 1
                 mark = (f' <span class="hv-dash-same" title="{escape(_(_S["same_name"]))}">⚠ {escape(_(_S["same_name"]))}'
                         f' ({escape(r.learner_id[:2])}…)</span>' if same else "")
                 out.append(

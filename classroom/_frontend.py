@@ -20,20 +20,21 @@ Which chunks: ``frontend-assets.json``, recorded from real Chromium page loads o
 lesson and the dashboard by ``scripts/record_frontend_assets.py``, for the exact front-end
 versions pinned in pyproject.toml. If the installed versions differ or a listed file is missing,
 no bundle is made and pages load as in stock Voilà (the log says why once).
-``HOCVUSO_FRONTEND_BUNDLE=0`` turns it off (the recorder does, to see every chunk).
+``HOCVUSO_FRONTEND_BUNDLE=0`` (`Settings.frontend_bundle`) turns it off (the recorder does, to see every chunk).
 """
 from __future__ import annotations
 
 import gzip
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import tornado.web
+
+from hocvuso.core.config import Settings
 
 MANIFEST = Path(__file__).with_name("frontend-assets.json")
 PINNED = ("voila", "ipywidgets", "jupyterlab_widgets", "anywidget")
@@ -92,7 +93,7 @@ def resolve(path: str, static_paths: list[str], labextensions_path: list[str]) -
 def build_bundle(server_url: str, static_paths: list[str], labextensions_path: list[str],
                  manifest: Path = MANIFEST) -> tuple[FrontendBundle | None, str]:
     """The bundle for this installation, or (None, why not) — a sentence for the server log."""
-    if os.environ.get("HOCVUSO_FRONTEND_BUNDLE", "1") == "0":
+    if not Settings.from_env().frontend_bundle:
         return None, "front-end bundle off (HOCVUSO_FRONTEND_BUNDLE=0): pages load their scripts one by one"
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))

@@ -9,7 +9,7 @@
 * `KernelTracker`: which learner (or teacher session) each kernel serves. One kernel per learner per
   lesson (opening the lesson again replaces the old kernel; answers come back from the store), a
   few opens a minute per learner and lesson, a total bounded by the class size and by the memory
-  left, kernels idle or stuck for KERNEL_IDLE seconds shut down, and kernel URLs (REST, channels,
+  left, kernels idle or stuck for `Settings.kernel_idle` seconds shut down, and kernel URLs (REST, channels,
   shutdown) answered only for the kernel's own visitor.
 * `RateLimiter`: sliding-window counts (sign-in failures per address and per name, page opens).
 
@@ -20,13 +20,16 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
-import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from hocvuso.core.config import Settings
+from hocvuso.core.identity import TOKEN_COOKIE, TOKEN_PARAM, cookie_value
+
 from .forms import RateLimiter
-from hocvuso.core._identity import TOKEN_COOKIE, TOKEN_PARAM, cookie_value
 
 _log = logging.getLogger("hocvuso.classroom")
 
@@ -36,14 +39,9 @@ COLD_DELIVERY_TIMEOUT = 300.0
 """The same for a kernel that has not asked yet (still starting: a class arriving before its pool is warm)."""
 POLL_SECONDS = 20.0
 """How long one kernel's ask for its visitor is held open before it is answered "nobody yet"."""
-KERNEL_IDLE = float(os.environ.get("HOCVUSO_KERNEL_IDLE", "600"))
-"""A visitor's kernel with no message to or from it for this long (idle, or stuck in a cell) is shut
-down, connected or not: a closed tab or a held-open websocket costs memory for minutes, not forever."""
 OPENS_PER_MINUTE = 8
 """How often one learner may open the same lesson in a minute (each open takes a preheated kernel, and
 replaces the learner's previous one): reloads of a stuck page pass, emptying the pool does not."""
-MIN_FREE_MB = float(os.environ.get("HOCVUSO_MIN_FREE_MB", "300"))
-"""No new visitor kernel while the computer has less memory than this available."""
 
 
 def choose_token(cookie_header: str | None, query: str) -> tuple[str | None, str]:
@@ -130,9 +128,15 @@ class VisitorMailbox:
 class KernelTracker:
     """Which visitor each kernel serves, and the limits on how many kernels visitors get."""
 
-    def __init__(self, kernel_manager, *, max_kernels: int) -> None:
+    def __init__(self, kernel_manager, *, max_kernels: int, idle: float = Settings().kernel_idle,
+                 min_free_mb: float = Settings().min_free_mb) -> None:
         self.km = kernel_manager
         self.max_kernels = max_kernels
+        self.idle = idle
+        """A visitor's kernel with no message to or from it for this long (idle, or stuck in a cell) is shut
+        down, connected or not: a closed tab or a held-open websocket costs memory for minutes, not forever."""
+        self.min_free_mb = min_free_mb
+        """No new visitor kernel while the computer has less memory than this available (MB)."""
         self.owner: dict[str, Visit] = {}
         self.by_visit: dict[Visit, str] = {}
         self.opens = RateLimiter(OPENS_PER_MINUTE, 60.0)
@@ -142,7 +146,7 @@ class KernelTracker:
         if self.opens.wait(visit) > 0:
             return "too_often"
         replacing = visit in self.by_visit
-        if not replacing and (len(self.km.list_kernel_ids()) >= self.max_kernels or memory_available_mb() < MIN_FREE_MB):
+        if not replacing and (len(self.km.list_kernel_ids()) >= self.max_kernels or memory_available_mb() < self.min_free_mb):
             return "busy"
         self.opens.hit(visit)
         return None
@@ -178,9 +182,11 @@ class KernelTracker:
 
         asyncio.get_event_loop().create_task(stop())
 
-    def reap(self, idle: float = KERNEL_IDLE) -> None:
-        """Shut down visitors' kernels with no activity for `idle` seconds; forget vanished ones."""
+    def reap(self) -> None:
+        """Shut down visitors' kernels with no activity for `self.idle` seconds; forget vanished ones."""
         from datetime import datetime, timezone
+
+        idle = self.idle
 
         now = datetime.now(timezone.utc)
         for kernel_id in list(self.owner):
@@ -268,11 +274,11 @@ def memory_available_mb() -> float:
     return float("inf")
 
 
-def max_kernels_for(pools: dict) -> int:
-    """Kernels the server may hold at once: every pool twice (taken and refilled), plus the teacher's."""
-    override = os.environ.get("HOCVUSO_MAX_KERNELS", "")
-    if override.isdigit():
-        return int(override)
+def max_kernels_for(pools: Mapping[str, Any], override: int | None = None) -> int:
+    """Kernels the server may hold at once: every pool twice (taken and refilled), plus the teacher's;
+    `override` (`Settings.max_kernels`) when given."""
+    if override is not None:
+        return override
     total = sum(int(v.get("pool_size", 0)) for k, v in pools.items() if k != "default" and isinstance(v, dict))
     return max(8, 2 * (total or 40) + 4)  # no pools (no preheating): room for a class of 40
 

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from .forms import CSRF_FIELD
 from hocvuso.core import Learner, load_competences, translator
 from hocvuso.core._i18n import N_
-from hocvuso.core._identity import show_learner_code
+from hocvuso.core.identity import show_learner_code
 
 from ._catalogue import Lesson
 

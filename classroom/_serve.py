@@ -35,10 +35,11 @@ import time
 import urllib.request
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from hocvuso.core import StoreError
-from hocvuso.core._store import checkpoint, shown_url, store_url
+from hocvuso.core.config import Settings
+from hocvuso.core.database import checkpoint, shown_url, store_url
 
 DEFAULT_DB = "sqlite:///hocvuso-classroom.sqlite"
 DEFAULT_WARM = "lua-dao-tin-nhan"
@@ -64,7 +65,7 @@ class ServeConfig:
     pin: str = ""
     """Teacher PIN for the dashboard; empty: a new random one (printed)."""
     db_url: str = DEFAULT_DB
-    """Where the roster and the submissions go (any SQLAlchemy URL)."""
+    """Where the roster and the submissions go (any SQLAlchemy URL; `serve` resolves it once, `store_url`)."""
     locale: str = "vi"
     """Language the pages start in."""
     class_size: int = 40
@@ -149,36 +150,35 @@ def voila_command(config: ServeConfig, site: Path) -> list[str]:
     return [*cmd, *config.extra_args]
 
 
+def settings_of(config: ServeConfig, names: list[str], base: Settings | None = None) -> Settings:
+    """The settings the server and (inherited) every kernel run with: store, class, language, lessons,
+    pools and course from `config`; the rest (kernel limits, zygote, …) as `base` (default: this
+    process's environment) has them."""
+    return replace(base or Settings.from_env(), db=store_url(config.db_url), class_code=config.class_code,
+                   locale=config.locale, lessons=tuple(names),
+                   pools=pools(config, names) if config.preheat else {},
+                   course=str(Path(config.course).resolve()) if config.course else "")
+
+
 def voila_env(config: ServeConfig, names: list[str]) -> dict[str, str]:
-    """Environment of the server and (inherited) of every kernel: store, class, language, pools."""
-    env = dict(os.environ)
+    """Environment of the server and (inherited) of every kernel: this one's, with `settings_of(config)`."""
+    env = settings_of(config, names).environ()
     env.pop("NBGRADER_EXECUTION", None)
-    env["HOCVUSO_DB"] = store_url(config.db_url)
-    env["HOCVUSO_CLASS"] = config.class_code
-    env["HOCVUSO_LOCALE"] = config.locale
-    env["HOCVUSO_LESSONS"] = ",".join(names)
-    env["HOCVUSO_POOLS"] = json.dumps(pools(config, names)) if config.preheat else ""
     env["PYTHONUNBUFFERED"] = "1"
-    if config.course:
-        env["HOCVUSO_COURSE"] = str(Path(config.course).resolve())  # the server mounts the upload page from it
     return env
-
-
-def absolute_db_url(url: str) -> str:
-    """The store's URL as kernels open it (relative SQLite paths made absolute, the installed driver named)."""
-    return store_url(url)
 
 
 def prepare_class(config: ServeConfig) -> tuple[ServeConfig, str]:
     """Choose the class, create its tables and set its teacher PIN; return the completed config and how the
     class was chosen: "given" (--class-code), "continued" (the store's last class) or "new".
+    `config.db_url` is the resolved URL (`serve` makes it so).
 
     Raises HocvusoError (StoreError, SignInRefused) with one line a teacher can act on.
     """
     from hocvuso.core import Roster, SqlStore
-    from hocvuso.core._identity import check_pin_strength, clean_class_code, new_code, new_pin
+    from hocvuso.core.identity import check_pin_strength, clean_class_code, new_code, new_pin
 
-    url = store_url(config.db_url)
+    url = config.db_url
     # Create every table now, once: 40 kernels starting together would otherwise race to create them.
     SqlStore(url)
     roster = Roster(url)
@@ -261,22 +261,32 @@ def banner(config: ServeConfig, *, how: str = "given", version: str = "") -> str
               f"{home}voila/render/giao-vien/bang-dieu-khien.ipynb)"]
     if config.course:
         lines.append(f"Nộp bài / hand in: {home}hv/nop-bai  (khóa học / course: {config.course})")
-    lines.append(f"Dữ liệu / data: {shown_url(store_url(config.db_url))}")
+    lines.append(f"Dữ liệu / data: {shown_url(config.db_url)}")
     if not config.verbose:
         lines.append(f"Nhật ký máy chủ / server log: {Path(config.log_file).resolve()}")
     lines.append("Dừng bằng Ctrl-C / stop with Ctrl-C")
     return "\n".join(lines)
 
 
-def serve(config: ServeConfig, *, version: str = "", say: Callable[[str], None] = print) -> int:
-    """`hocvuso serve`: check the lessons, choose the class, print what the teacher needs, serve until stopped.
+def serve(*, version: str = "", say: Callable[[str], None] = print, **options: Any) -> int:
+    """`hocvuso serve`: check the lessons, choose the class, print what the teacher needs, serve until stopped;
+    return the server's exit code (0 after Ctrl-C / SIGTERM).
+
+    `options` are `ServeConfig`'s fields (lessons=, host=, port=, class_code=, new_class=, pin=, db_url=,
+    locale=, class_size=, warm=, other_pool=, preheat=, fill_delay=, cull_idle_timeout=, cull_interval=,
+    course=, verbose=, log_file=, extra_args=), with its defaults. `version` goes into the banner; `say`
+    prints a line for the teacher.
 
     Raises HocvusoError / SignInRefused / LookupError with one line for a wrong option, before anything runs.
     """
     from hocvuso import _lessons
 
+    config = ServeConfig(**options)
     for name in config.lessons:
         _lessons.find_lesson(name)
+    # The store's URL made absolute (and its driver named) once, here: the banner, the server, every
+    # kernel (whose working folder is its lesson's) and the clean stop all use this one.
+    config = replace(config, db_url=store_url(config.db_url))
     config, how = prepare_class(config)
     text = banner(config, how=how, version=version)
     if config.preheat:
@@ -363,7 +373,7 @@ def run(config: ServeConfig, *, site: Path | None = None, say: Callable[[str], N
     folded = checkpoint(config.db_url)
     if stopping.is_set():
         say("Đã dừng lớp học; mọi câu trả lời đã được lưu. / The class is stopped; every answer is kept."
-            + ("" if folded else f"\n(The store's journal {shown_url(store_url(config.db_url))}-wal stays beside "
+            + ("" if folded else f"\n(The store's journal {shown_url(config.db_url)}-wal stays beside "
                                  "it: copy both files, or start and stop the class once more.)"))
         return 0
     if code != 0 and not config.verbose:

@@ -20,11 +20,13 @@ from urllib.parse import parse_qs
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from .config import Settings
+
 DOMAIN = "hocvuso"
 LOCALES: tuple[str, ...] = ("vi", "en")
 DEFAULT_LOCALE = "vi"
 
-_current = os.environ.get("HOCVUSO_LOCALE", DEFAULT_LOCALE)
+_current = Settings.from_env().locale  # HOCVUSO_LOCALE: what `hocvuso serve --locale` chose
 
 
 def check_locale(locale: str) -> str:

@@ -23,6 +23,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from ._env import is_grading
 from ._errors import NotSignedIn, StoreError, SubmissionCorrupt, SubmissionNotFound
 from ._submission import Learner, Submission, check_task_id
+from .config import Settings
+from .database import open_database
 
 FILE_SUFFIX = ".hocvuso.json"
 
@@ -124,8 +126,7 @@ class SqlStore:
         self.class_code = class_code
         """When set (the classroom), a save must carry a learner of this class."""
         try:
-            self.engine = _make_engine(url)
-            _create_tables(self.engine, self.metadata)
+            self.engine = open_database(url, self.metadata)
         except SQLAlchemyError as exc:
             msg = f"cannot open the submission database {sa.engine.make_url(url).render_as_string(hide_password=True)}: {exc}"
             raise StoreError(msg) from exc
@@ -177,139 +178,16 @@ class SqlStore:
             return [dict(r._mapping) for r in conn.execute(sa.select(self.submissions).order_by(self.submissions.c.id))]
 
 
-def _create_tables(engine: sa.Engine, metadata: sa.MetaData) -> None:
-    """Create missing tables; many kernels starting at once may race to do it, and that is fine."""
-    for attempt in range(5):
-        try:
-            metadata.create_all(engine)
-            return
-        except (sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError) as exc:
-            # Another process created the table between our check and our CREATE: check again.
-            if "already exists" not in str(exc).lower() and "duplicate" not in str(exc).lower() or attempt == 4:
-                raise
-
-
-_DRIVERS = {"postgresql": ("psycopg", "psycopg2")}
-"""The DBAPI drivers hocvuso knows for a backend, preferred first (`hocvuso[postgres]` installs psycopg 3)."""
-
-
-def database_url(url: str) -> sa.URL:
-    """`url` as SQLAlchemy will open it: a relative SQLite path made absolute (kernels run in the lesson's
-    folder), and a PostgreSQL URL given the driver that is installed (SQLAlchemy 2.1 maps a bare
-    `postgresql://` to psycopg 3, 2.0 to psycopg2; either may be the one present).
-
-    Raises StoreError with one line naming the fix when the URL is malformed or its driver is missing.
-    """
-    import importlib.util
-
-    try:
-        parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError:
-        raise StoreError("the database setting is not a database URL; write it like sqlite:///lop.sqlite or "
-                         "postgresql://user:password@host/db") from None
-    backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
-    if backend == "sqlite" and parsed.database and parsed.database != ":memory:":
-        parsed = parsed.set(database=str(Path(parsed.database).expanduser().resolve()))
-    known = _DRIVERS.get(backend)
-    if known:
-        explicit = "+" in parsed.drivername
-        wanted = [driver] if explicit else list(known)
-        found = next((d for d in wanted if importlib.util.find_spec(d) is not None), None)
-        if found is None:
-            raise StoreError(f"cannot open {shown_url(parsed)}: the {backend} driver "
-                             f"({' or '.join(wanted)}) is not installed; install it with "
-                             f"pip install 'hocvuso[postgres]'")
-        parsed = parsed.set(drivername=f"{backend}+{found}")
-    return parsed
-
-
-def shown_url(url: str | sa.URL) -> str:
-    """A database URL to print: the password masked."""
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
-        return "(not a database URL)"
-
-
-def store_url(url: str) -> str:
-    """`database_url(url)` as a string with its password, for the environment of kernels."""
-    return database_url(url).render_as_string(hide_password=False)
-
-
-_engines: dict[tuple[int, str], sa.Engine] = {}
-
-
-def _make_engine(url: str) -> sa.Engine:
-    """One engine per database per process (a kernel's roster and store share it); never across a fork."""
-    key = (os.getpid(), url)
-    if key not in _engines:
-        _engines[key] = _new_engine(url)
-    return _engines[key]
-
-
-def _new_engine(url: str) -> sa.Engine:
-    engine_url = database_url(url)
-    if engine_url.get_backend_name() != "sqlite":
-        return sa.create_engine(engine_url, pool_pre_ping=True)
-    if engine_url.database and engine_url.database != ":memory:":
-        Path(engine_url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(engine_url, connect_args={"timeout": 30})
-
-    @sa.event.listens_for(engine, "connect")
-    def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - exercised through every SQLite use
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=30000")
-        cur.execute("PRAGMA synchronous=NORMAL")
-        cur.close()
-
-    return engine
-
-
-def checkpoint(url: str, *, seconds: float = 10.0) -> bool:
-    """Fold an SQLite store's write-ahead log into its one file and leave WAL mode, so that copying the
-    `.sqlite` file alone (to a USB stick) takes the whole class. Other databases: nothing to do.
-
-    Called at a clean stop; a kernel that is still closing may hold the file for a moment, so this
-    retries for `seconds`. Returns False if the log could not be folded in (the data is safe in the
-    -wal file beside it, and the next start folds it in).
-    """
-    import sqlite3
-    import time
-
-    engine_url = database_url(url)
-    if engine_url.get_backend_name() != "sqlite" or not engine_url.database or engine_url.database == ":memory:":
-        return True
-    target = engine_url.render_as_string(hide_password=False)
-    for key in [k for k in _engines if database_url(k[1]).render_as_string(hide_password=False) == target]:
-        _engines.pop(key).dispose()  # this process's own pooled connection would keep WAL mode on
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            conn = sqlite3.connect(engine_url.database, timeout=2)
-            try:
-                busy, _log, _moved = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-                if not busy and conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete":
-                    return True
-            finally:
-                conn.close()
-        except sqlite3.Error:
-            pass
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.2)
-
-
 def default_store() -> SubmissionStore:
     """The store a widget or grade cell uses when none is given.
 
     Under nbgrader the submission is the file beside the notebook. Otherwise HOCVUSO_DB (set by
     `hocvuso serve`) names the classroom database; without it, the file beside the notebook.
     """
-    if not is_grading() and os.environ.get("HOCVUSO_DB"):
-        return SqlStore(os.environ["HOCVUSO_DB"], class_code=os.environ.get("HOCVUSO_CLASS", ""))
+    settings = Settings.from_env()
+    if not is_grading() and settings.db:
+        return SqlStore(settings.db, class_code=settings.class_code)
     return FileStore(Path.cwd())
 
 
-__all__ = ["FILE_SUFFIX", "FileStore", "MemoryStore", "SqlStore", "SubmissionStore", "checkpoint", "database_url",
-           "default_store", "shown_url", "store_url"]
+__all__ = ["FILE_SUFFIX", "FileStore", "MemoryStore", "SqlStore", "SubmissionStore", "default_store"]

@@ -149,7 +149,7 @@ def make_codes(course: Path, students: list[str]) -> list[tuple[str, str]]:
 
     A student given a new code loses the old one (a lost slip is replaced, never reprinted).
     """
-    from hocvuso.core._identity import CODE_ALPHABET
+    from hocvuso.core.identity import CODE_ALPHABET
     from hocvuso.grader._handin import clean_student
 
     path = Path(course) / CODES_FILE
@@ -323,7 +323,7 @@ class UploadHandler(_Base):
     def _learner(self):
         """The classroom learner signed in on this browser (cookie only), or None."""
         from hocvuso.core import Roster
-        from hocvuso.core._identity import TOKEN_COOKIE, cookie_value
+        from hocvuso.core.identity import TOKEN_COOKIE, cookie_value
 
         token = cookie_value(self.request.headers.get("Cookie"), TOKEN_COOKIE)
         try:

@@ -66,15 +66,14 @@ def serve(lessons: tuple[str, ...], host: str, port: int, class_code: str | None
           db_url: str, class_size: int, warm: str | None, other_pool: int, fill_delay: float, no_preheat: bool,
           locale: str, course: Path | None, log_file: str, verbose: bool) -> None:
     """Mở lớp học trên mạng LAN. Serve the classroom: lessons, sign-in and teacher dashboard (Voilà)."""
-    from .classroom import _serve
+    from .classroom import serve as serve_classroom
 
-    config = _serve.ServeConfig(lessons=lessons, host=host, port=port, class_code=class_code or "",
-                                new_class=new_class, pin=pin or "", db_url=db_url, locale=locale,
-                                class_size=class_size, warm=warm or "", other_pool=other_pool,
-                                preheat=not no_preheat, fill_delay=fill_delay, course=str(course or ""),
-                                log_file=log_file, verbose=verbose)
     with _clear_errors():
-        raise SystemExit(_serve.serve(config, version=__version__, say=click.echo))
+        raise SystemExit(serve_classroom(
+            lessons=lessons, host=host, port=port, class_code=class_code or "", new_class=new_class, pin=pin or "",
+            db_url=db_url, locale=locale, class_size=class_size, warm=warm or "", other_pool=other_pool,
+            preheat=not no_preheat, fill_delay=fill_delay, course=str(course or ""), log_file=log_file,
+            verbose=verbose, version=__version__, say=click.echo))
 
 
 @main.command()

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from hocvuso.core import Roster
-from hocvuso.core._identity import show_learner_code
+from hocvuso.core.identity import show_learner_code
 
 pytestmark = pytest.mark.browser
 

@@ -122,7 +122,7 @@ def test_a_wrong_password_is_one_clear_line_with_the_password_masked(postgres_ur
 
 def test_a_missing_driver_names_the_extra_to_install(postgres_url):
     from hocvuso.core import StoreError
-    from hocvuso.core._store import database_url
+    from hocvuso.core.database import database_url
 
     assert database_url(postgres_url).drivername == "postgresql+psycopg"
     with pytest.raises(StoreError, match=r"pip install 'hocvuso\[postgres\]'") as caught:

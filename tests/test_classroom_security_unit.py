@@ -16,8 +16,8 @@ from hocvuso.classroom.kernels._provisioner import kernel_key, kernel_key_matche
 from hocvuso.classroom import TeacherDashboard
 from hocvuso.classroom._guard import VisitorMailbox, choose_token
 from hocvuso.core import Roster, SignInRefused, SqlStore, Submission
-from hocvuso.core import _identity
-from hocvuso.core._identity import check_pin_strength, new_pin, pin_delay
+from hocvuso.core import identity
+from hocvuso.core.identity import check_pin_strength, new_pin, pin_delay
 
 
 @pytest.fixture()
@@ -62,7 +62,7 @@ def test_the_browsers_own_sign_in_wins_over_a_link():
     assert choose_token("hv_token=mine; hv_csrf=x", "lang=vi&t=theirs") == ("mine", "lang=vi")
     assert choose_token("", "t=theirs&lang=en") == ("theirs", "lang=en")
     assert choose_token(None, "") == (None, "")
-    assert _identity.token_from_request("t=theirs", "hv_token=mine") == "mine"
+    assert identity.token_from_request("t=theirs", "hv_token=mine") == "mine"
 
 
 def test_pin_tries_are_counted_per_class_with_growing_waits(db):
@@ -70,13 +70,13 @@ def test_pin_tries_are_counted_per_class_with_growing_waits(db):
     first, second = Roster(db), Roster(db)  # two kernels, or a server before and after a restart
     now = 1_000_000.0
     for n in range(1, 5):
-        assert first.try_pin("LOP9", "111111", now=now) == _identity.PinTry(False, 0.0)
+        assert first.try_pin("LOP9", "111111", now=now) == identity.PinTry(False, 0.0)
     wrong = second.try_pin("LOP9", "111112", now=now)
     assert not wrong.ok and wrong.checked and wrong.wait == 15
     blocked = first.try_pin("LOP9", "402718", now=now + 5)  # the right PIN, too soon: not even checked
     assert not blocked.ok and not blocked.checked and 9 < blocked.wait <= 10
     assert second.try_pin("LOP9", "402718", now=now + 16).ok
-    assert first.try_pin("LOP9", "111111", now=now + 17) == _identity.PinTry(False, 0.0)  # count cleared
+    assert first.try_pin("LOP9", "111111", now=now + 17) == identity.PinTry(False, 0.0)  # count cleared
 
 
 def test_parallel_pin_tries_each_count(db):
@@ -92,7 +92,7 @@ def test_parallel_pin_tries_each_count(db):
     for t in threads:
         t.join()
     assert not any(r.ok for r in results)
-    assert sum(r.checked for r in results) <= _identity.PIN_FREE_TRIES + 1, "parallel pages got extra tries"
+    assert sum(r.checked for r in results) <= identity.PIN_FREE_TRIES + 1, "parallel pages got extra tries"
     with roster.engine.connect() as conn:
         failures = conn.execute(Roster.pin_guard.select()).first().failures
     assert failures == sum(r.checked for r in results)
@@ -119,8 +119,8 @@ def test_the_roster_file_is_the_server_users_only(tmp_path):
 def test_codes_tokens_names_and_class_size(db, monkeypatch):
     roster = Roster(db)
     lan, token = roster.sign_in("LOP9", "Lan")
-    assert len(lan.learner_id) == 8 and set(lan.learner_id) <= set(_identity.CODE_ALPHABET)
-    again, other = roster.sign_in("LOP9", "lan", learner_code=_identity.show_learner_code(lan.learner_id).lower())
+    assert len(lan.learner_id) == 8 and set(lan.learner_id) <= set(identity.CODE_ALPHABET)
+    again, other = roster.sign_in("LOP9", "lan", learner_code=identity.show_learner_code(lan.learner_id).lower())
     assert again == lan
     assert roster.revoke_all(lan) == 2 and roster.resolve(token) is None and roster.resolve(other) is None
     _lan, old = roster.sign_in("LOP9", "Lan", learner_code=lan.learner_id)
@@ -130,7 +130,7 @@ def test_codes_tokens_names_and_class_size(db, monkeypatch):
     for name in ("Giáo viên", "GIAO VIEN", "Cô giáo", "teacher"):
         with pytest.raises(SignInRefused):
             roster.sign_in("LOP9", name)
-    monkeypatch.setattr(_identity, "MAX_LEARNERS", roster.count_members("LOP9") + 1)
+    monkeypatch.setattr(identity, "MAX_LEARNERS", roster.count_members("LOP9") + 1)
     minh, _ = roster.sign_in("LOP9", "Minh")
     with pytest.raises(SignInRefused):
         roster.sign_in("LOP9", "Một người nữa")
@@ -152,10 +152,10 @@ def test_dashboard_shows_no_codes_marks_same_names_and_reads_only_new_rows(db):
     dash = TeacherDashboard(class_code="LOP9", db_url=db, refresh_seconds=0)
     assert dash.unlock("402718")
     body = dash._body.value
-    assert not any(x.learner_id in body or _identity.show_learner_code(x.learner_id) in body for x in (a, b, c))
+    assert not any(x.learner_id in body or identity.show_learner_code(x.learner_id) in body for x in (a, b, c))
     assert body.count("hv-dash-same") == 2
     dash.reveal_code(b.learner_id)
-    assert _identity.show_learner_code(b.learner_id) in dash._revealed.value and "Lân" in dash._revealed.value
+    assert identity.show_learner_code(b.learner_id) in dash._revealed.value and "Lân" in dash._revealed.value
     seen = dash._last_id
     assert dash._new_rows() == []  # nothing new: nothing read
     _save(db, c, "hop-thu-2")

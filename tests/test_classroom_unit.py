@@ -6,11 +6,12 @@ import io
 import pytest
 
 from hocvuso.classroom import _serve
+from hocvuso.core.database import store_url
 from hocvuso.classroom import (TeacherDashboard, competence_summary, flag_error_rates, lesson_catalogue,
                                results_from_rows, to_csv, to_xlsx)
 from hocvuso.classroom._pages import catalogue_page
 from hocvuso.core import Roster, SignInRefused, SqlStore, Submission, load_inbox, score
-from hocvuso.core import _identity
+from hocvuso.core import identity
 
 EVIL = '<img src=x onerror="alert(1)">Lan'
 
@@ -66,18 +67,18 @@ def test_current_learner_reads_token_from_query_or_cookie(db, monkeypatch):
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
     monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
     for qs, cookie in ((f"t={token}", ""), ("lang=vi", f"_xsrf=1; hv_token={token}")):
-        _identity._forget()
+        identity.forget_learner()
         monkeypatch.setenv("QUERY_STRING", qs)
         monkeypatch.setenv("HTTP_COOKIE", cookie)
-        assert _identity.current_learner() == learner
-    _identity._forget()
+        assert identity.current_learner() == learner
+    identity.forget_learner()
     monkeypatch.setenv("QUERY_STRING", "t=forged-token-forged-token")
     monkeypatch.setenv("HTTP_COOKIE", "")
-    assert _identity.current_learner() is None
-    _identity._forget()
+    assert identity.current_learner() is None
+    identity.forget_learner()
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    assert _identity.current_learner() is None  # never under nbgrader
-    _identity._forget()
+    assert identity.current_learner() is None  # never under nbgrader
+    identity.forget_learner()
 
 
 def test_dashboard_shows_nothing_before_the_pin_and_escapes_names(db):
@@ -136,7 +137,7 @@ def test_serve_command_preheats_the_class_and_guards_voila(tmp_path):
     assert pools["lua-dao-tin-nhan/lua-dao-tin-nhan.ipynb"]["pool_size"] == 40
     assert pools["thu-tuc-truc-tuyen/thu-tuc-truc-tuyen.ipynb"]["pool_size"] == 1
     assert pools["default"]["pool_size"] == 0  # the dashboard is not preheated
-    assert _serve.absolute_db_url("sqlite:///x.sqlite").startswith("sqlite:////")
+    assert store_url("sqlite:///x.sqlite").startswith("sqlite:////")
     site, names = _serve.build_site(config, tmp_path / "site")
     assert (site / "giao-vien" / "bang-dieu-khien.ipynb").is_file() and names[0] == "lua-dao-tin-nhan"
     assert "█" in _serve.qr_text("http://192.168.1.10:8866/?lop=LOP9")

@@ -14,9 +14,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ._visitor import install
+
 
 def prepare_interpreter() -> None:
-    """Make this interpreter a lesson kernel's, before ipykernel is imported.
+    """Make this interpreter a lesson kernel's, before ipykernel is imported: no debugger, and
+    `current_learner()` waits for the visitor through the server's visitor channel (`_visitor`).
 
     Shared with `_zygote`, whose forked kernels must start from the same state.
     """
@@ -24,6 +27,7 @@ def prepare_interpreter() -> None:
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
         del sys.path[0]
     sys.modules["debugpy"] = None  # type: ignore[assignment]  # import fails: ipykernel runs without a debugger
+    install()  # a preheated kernel waits for its visitor through the server's visitor channel
 
 
 def main() -> None:

@@ -11,9 +11,9 @@ The classroom's kernel specs name it (`ClassroomKernelSpecManager`); it is found
 It never refuses a kernel: when the zygote cannot be started or stops answering (or Linux lacks
 pidfds), it logs one warning and starts kernels the ordinary way for the rest of the server's life.
 A command that is not `python -m hocvuso.classroom.kernels._kernel` with this interpreter also starts the ordinary
-way. `HOCVUSO_ZYGOTE=0` in the server's environment turns the zygote off (to compare, or if in doubt).
+way. `HOCVUSO_ZYGOTE=0` in the server's environment (`Settings.zygote`) turns the zygote off (to compare, or if in doubt).
 
-Every kernel it starts (forked or not) gets its own secret in HOCVUSO_KERNEL_KEY: an HMAC of its
+Every kernel it starts (forked or not) gets its own secret (`Settings.kernel_key`, HOCVUSO_KERNEL_KEY): an HMAC of its
 kernel id under a key only this server process holds (`kernel_key`). The classroom hands a visitor's
 request to a preheated kernel only when it shows that secret, so a kernel id seen in a page lets no
 one else ask for, or divert, a visitor.
@@ -42,6 +42,8 @@ from typing import Any
 from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.provisioning import LocalProvisioner
 
+from hocvuso.core.config import Settings, env_name
+
 PROVISIONER_NAME = "hocvuso-fork-provisioner"
 """The entry-point name kernel specs use (`metadata.kernel_provisioner.provisioner_name`)."""
 
@@ -49,18 +51,18 @@ KERNEL_MODULE = "hocvuso.classroom.kernels._kernel"
 ZYGOTE_MODULE = "hocvuso.classroom.kernels._zygote"
 READY_TIMEOUT = 120.0
 """Seconds the zygote may take to preload (a busy laptop at the start of a class)."""
+ZYGOTE_OFF = f"{env_name('zygote')}=0"
+"""Why kernels start afresh when the server's settings turn the zygote off (no warning for that)."""
 REPLY_TIMEOUT = 30.0
 """Seconds one fork may take before the zygote is considered stuck."""
 
 
-KERNEL_KEY_ENV = "HOCVUSO_KERNEL_KEY"
-"""The environment variable with a kernel's secret (read by `hocvuso.core._identity`)."""
 _SERVER_KEY = secrets.token_bytes(32)
 """Made when the server starts; never leaves this process (kernels get only their own HMAC)."""
 
 
 def kernel_key(kernel_id: str) -> str:
-    """The secret of kernel `kernel_id` (what it was given in HOCVUSO_KERNEL_KEY)."""
+    """The secret of kernel `kernel_id` (what it was given as `Settings.kernel_key`)."""
     return hmac.new(_SERVER_KEY, str(kernel_id).encode(), hashlib.sha256).hexdigest()
 
 
@@ -250,8 +252,8 @@ def _get_zygote(log: Any) -> Zygote | None:
 
 
 def _unsupported() -> str | None:
-    if os.environ.get("HOCVUSO_ZYGOTE", "1") == "0":
-        return "HOCVUSO_ZYGOTE=0"
+    if not Settings.from_env().zygote:
+        return ZYGOTE_OFF
     if not (sys.platform.startswith("linux") and hasattr(os, "pidfd_open") and hasattr(signal, "pidfd_send_signal")):
         return "this system has no pidfds (Linux 5.3 or newer is needed)"
     try:
@@ -264,7 +266,7 @@ def _unsupported() -> str | None:
 def _turn_off(reason: str, log: Any) -> None:
     global _off_reason
     _off_reason = reason
-    if reason != "HOCVUSO_ZYGOTE=0":
+    if reason != ZYGOTE_OFF:
         log.warning("Lesson kernels now start as separate Python processes (slower, ~40 MB more memory per "
                     "learner): the preloaded kernel parent (%s) cannot be used: %s", ZYGOTE_MODULE, reason)
 
@@ -311,7 +313,7 @@ class ForkProvisioner(LocalProvisioner):
     """`LocalProvisioner` with kernels forked from the zygote (see the module docstring)."""
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
-        kwargs["env"] = {**(kwargs.get("env") or os.environ), KERNEL_KEY_ENV: kernel_key(self.kernel_id)}
+        kwargs["env"] = {**(kwargs.get("env") or os.environ), env_name("kernel_key"): kernel_key(self.kernel_id)}
         zygote = _get_zygote(self.log) if forkable(cmd) else None
         if zygote is not None:
             env = {str(k): str(v) for k, v in kwargs["env"].items()}
@@ -346,5 +348,5 @@ def provisioner_stanza() -> dict[str, Any]:
     return {"provisioner_name": PROVISIONER_NAME, "config": {}}
 
 
-__all__ = ["KERNEL_KEY_ENV", "PROVISIONER_NAME", "ForkProvisioner", "kernel_key", "kernel_key_matches", "ForkedKernel", "Zygote", "ZygoteError", "provisioner_stanza",
+__all__ = ["PROVISIONER_NAME", "ForkProvisioner", "kernel_key", "kernel_key_matches", "ForkedKernel", "Zygote", "ZygoteError", "provisioner_stanza",
            "stop_zygote", "zygote_pid"]

@@ -265,10 +265,12 @@ def _reread_import_time_env() -> None:
     """Values preloaded modules read from the environment when imported: read them again."""
     import tempfile
 
-    from hocvuso.core import _i18n
+    from hocvuso.core import DEFAULT_LOCALE, LOCALES, set_locale
+    from hocvuso.core.config import Settings
 
     tempfile.tempdir = None  # TMPDIR, cached on first use
-    _i18n._current = os.environ.get("HOCVUSO_LOCALE", _i18n.DEFAULT_LOCALE)
+    locale = Settings.from_env().locale  # HOCVUSO_LOCALE, read when hocvuso.core._i18n was imported
+    set_locale(locale if locale in LOCALES else DEFAULT_LOCALE)
 
 
 def set_parent_death_signal(signum: int) -> None:

@@ -3,8 +3,9 @@
 A classroom learner signs in once on the catalogue page (`hocvuso serve`) with the class code and a
 display name; the server gives the browser a random sign-in token (a cookie, or `?t=` in the URL).
 A lesson kernel asks `current_learner()`: it reads that token from the request Voilà passes to
-the kernel (after `voila.utils.wait_for_request()` when the kernel was preheated), and looks it up
-in the class roster, in the same database as the submissions. On a JupyterHub the hub has already
+the kernel (a preheated kernel first waits for it, the way the classroom's kernels install with
+`set_visitor_wait`: core knows no server), and looks it up in the class roster, in the same
+database as the submissions (`database.open_database`: one engine per process for both). On a JupyterHub the hub has already
 authenticated the user, so `JUPYTERHUB_USER` names the learner (still checked against the roster).
 
 What this module must never do:
@@ -17,16 +18,19 @@ What this module must never do:
 * let the teacher PIN be guessed: failed tries are counted per class in the database (`pin_guard`),
   across kernels, page reloads and restarts, with a growing wait (`PIN_DELAYS`);
 * keep a token forever: tokens expire after TOKEN_DAYS, and a learner can sign out every device;
-* leave the database readable by others: a SQLite roster and its -wal/-shm files are made 0600;
+* leave the database readable by others: a SQLite roster and its -wal/-shm files are made 0600
+  (`database.restrict_sqlite_files`);
 * block a plain notebook or nbgrader: outside a classroom it returns None at once.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http.cookies import CookieError, SimpleCookie
@@ -38,9 +42,12 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from ._env import is_grading
 from ._errors import StoreError
 from ._i18n import N_
-from ._store import _create_tables, _make_engine
 from ._submission import Learner
 from ._text import normalize_text
+from .config import Settings
+from .database import open_database
+
+_log = logging.getLogger("hocvuso")
 
 TOKEN_COOKIE = "hv_token"
 """Cookie that carries the sign-in token."""
@@ -147,36 +154,12 @@ def check_pin_strength(pin: object) -> str:
     return text
 
 
-def _plain_name(name: str) -> str:
+def plain_name(name: str) -> str:
+    """A name as compared: casefolded, without diacritics (đ → d), spaces collapsed."""
     import unicodedata
 
     text = unicodedata.normalize("NFKD", name.casefold().replace("đ", "d"))
     return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
-
-
-def restrict_sqlite_files(url: str) -> None:
-    """Make a SQLite database and its -wal/-shm files readable by this user only (0600).
-
-    SQLite creates -wal and -shm with the database file's mode, so a 0600 database keeps them private;
-    files made earlier with a laxer mode are tightened here. Other databases are left alone.
-    """
-    parsed = sa.engine.make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
-        return
-    from pathlib import Path
-
-    db = Path(parsed.database).expanduser()
-    if not db.exists():
-        db.parent.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(db, os.O_CREAT | os.O_WRONLY, 0o600))
-    for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")):
-        try:
-            if path.stat().st_mode & 0o077:
-                path.chmod(0o600)
-        except FileNotFoundError:
-            pass
-        except PermissionError:
-            pass  # not ours (a kernel of a server run by another user): nothing to tighten from here
 
 
 @dataclass(frozen=True)
@@ -236,9 +219,7 @@ class Roster:
     def __init__(self, url: str) -> None:
         self.url = url
         try:
-            restrict_sqlite_files(url)
-            self.engine = _make_engine(url)
-            _create_tables(self.engine, self.metadata)
+            self.engine = open_database(url, self.metadata)
         except SQLAlchemyError as exc:
             shown = sa.engine.make_url(url).render_as_string(hide_password=True)
             raise StoreError(f"cannot open the class roster in {shown}: {exc}") from exc
@@ -373,7 +354,7 @@ class Roster:
                                     N_("This name and personal code do not match. Leave the code empty to start as a new learner."))
             learner = Learner(class_code=code, name=row.name, learner_id=row.learner_id)
         else:
-            if _plain_name(clean) in RESERVED_NAMES:
+            if plain_name(clean) in RESERVED_NAMES:
                 raise SignInRefused(f"name {clean!r} poses as the teacher", N_("Type your own name."))
             if self.count_members(code) >= MAX_LEARNERS:
                 raise SignInRefused(f"class {code!r} is full ({MAX_LEARNERS} learners)",
@@ -486,7 +467,8 @@ _cached: dict[str, Learner | None] = {}
 
 def in_classroom() -> bool:
     """True in a kernel started by `hocvuso serve` (or a hub configured for a class)."""
-    return bool(os.environ.get("HOCVUSO_CLASS")) and bool(os.environ.get("HOCVUSO_DB")) and not is_grading()
+    settings = Settings.from_env()
+    return bool(settings.class_code and settings.db) and not is_grading()
 
 
 def token_from_request(query_string: str | None, cookie_header: str | None) -> str | None:
@@ -521,8 +503,8 @@ def current_learner(*, wait: bool = True) -> Learner | None:
     """The signed-in learner of this kernel's page, or None outside a classroom or when not signed in.
 
     In a classroom kernel Voilà preheated before anyone asked for it, this first waits for the
-    visitor's request (`voila.utils.wait_for_request()`; `wait=False` skips that). The answer is
-    kept for the life of the kernel, which serves exactly one page view.
+    visitor's request (the wait the classroom's kernels install, `set_visitor_wait`; `wait=False`
+    skips it). The answer is kept for the life of the kernel, which serves exactly one page view.
     """
     with _lock:
         if "learner" in _cached:
@@ -535,13 +517,13 @@ def current_learner(*, wait: bool = True) -> Learner | None:
 def _find_learner(wait: bool) -> Learner | None:
     if is_grading():
         return None
-    class_code = os.environ.get("HOCVUSO_CLASS", "")
-    db_url = os.environ.get("HOCVUSO_DB", "")
+    settings = Settings.from_env()
+    class_code, db_url = settings.class_code, settings.db
     hub_user = os.environ.get("JUPYTERHUB_USER", "")
     if hub_user and class_code and db_url:
         roster = Roster(db_url)
         found = roster.learner(clean_class_code(class_code), hub_user)
-        if found is None and os.environ.get("HOCVUSO_HUB_ENROL") == "1":
+        if found is None and settings.hub_enrol:
             found = roster.enrol(class_code, hub_user, hub_user)
         return found
     if not (class_code and db_url):
@@ -554,7 +536,11 @@ def _find_learner(wait: bool) -> Learner | None:
 
         for locale in LOCALES:  # the page's language comes with the request; both catalogues are ready
             translations(locale)
-        _wait_for_visitor()
+        if _visitor_wait is None:
+            _log.warning("a preheated classroom kernel has no way to wait for its visitor (it was not started "
+                         "through hocvuso.classroom's kernels): nobody is signed in on this page")
+        else:
+            _visitor_wait()
     token = token_from_request(os.environ.get("QUERY_STRING"), os.environ.get("HTTP_COOKIE"))
     if not token:
         return None
@@ -564,60 +550,25 @@ def _find_learner(wait: bool) -> Learner | None:
     return learner
 
 
-KERNEL_KEY_ENV = "HOCVUSO_KERNEL_KEY"
-"""Environment variable with this kernel's secret for the visitor channel (set by the server when it
-starts the kernel: `hocvuso.classroom.kernels._provisioner`)."""
-VISITOR_PATH = "hv/visitor/"
-"""Where a preheated kernel asks the server for its visitor (`hocvuso.classroom._app.VisitorHandler`)."""
+_visitor_wait: Callable[[], None] | None = None
 
 
-def _wait_for_visitor() -> None:
-    """Block until the server hands this preheated kernel to a visitor and passes the request on.
-
-    The kernel asks `GET hv/visitor/KERNEL_ID` with its own secret (HOCVUSO_KERNEL_KEY, given to
-    this kernel alone when it started) and the server answers when a visitor is given this kernel,
-    or after a while with nothing (then it asks again). Voilà's own channel (`/voila/query/ID`, a
-    websocket anyone could open with a made-up id) is not used: a visitor's request reaches exactly
-    the kernel it was given to, and the server forgets it once delivered. The request has arrived
-    once SCRIPT_NAME is in the environment. A dropped connection (a busy laptop filling a class's
-    pool) is asked again; the secret leaves the environment after delivery.
-
-    Plain `urllib` rather than `voila.utils`: importing that pulls in the Jupyter server, nbconvert
-    and jsonschema, about 40 MB in each of the class's kernels.
-    """
-    import time
-
-    while "SCRIPT_NAME" not in os.environ:
-        try:
-            _request_info()
-        except Exception:  # a dropped connection or a server restarting: ask again
-            time.sleep(0.5)
-    os.environ.pop(KERNEL_KEY_ENV, None)
+def set_visitor_wait(wait: Callable[[], None] | None) -> None:
+    """How a preheated kernel waits for its visitor: `wait()` returns once the visitor's request (cookies,
+    query string) is in os.environ. The classroom's kernels install theirs before the lesson runs; core
+    knows no server (a hub's kernels, a plain notebook and nbgrader never wait)."""
+    global _visitor_wait
+    _visitor_wait = wait
 
 
-def _request_info(timeout: float = 40.0) -> None:
-    """One long poll for the visitor's request info; sets it in os.environ when it came."""
-    import json
-    import urllib.request
-
-    env = os.environ
-    url = (f"http://{env.get('VOILA_APP_IP', '127.0.0.1')}:{env.get('VOILA_APP_PORT', '8866')}"
-           f"{env.get('VOILA_SERVER_URL', '/')}{VISITOR_PATH}{env.get('VOILA_KERNEL_ID', '')}")
-    request = urllib.request.Request(url, headers={"X-Hocvuso-Kernel-Key": env.get(KERNEL_KEY_ENV, "")})
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through a proxy
-    with opener.open(request, timeout=timeout) as resp:
-        if resp.status != 200:
-            return
-        for key, value in json.loads(resp.read()).items():
-            if isinstance(key, str) and isinstance(value, str):
-                os.environ[key] = value
-
-
-def _forget() -> None:
-    """Tests: drop the cached learner."""
+def forget_learner() -> None:
+    """Drop this kernel's cached learner (tests, which ask again in one process)."""
     with _lock:
         _cached.clear()
 
 
-__all__ = ["KERNEL_KEY_ENV", "TEACHER_COOKIE", "TOKEN_COOKIE", "TOKEN_PARAM", "ClassInfo", "PinTry", "Roster", "SignInRefused", "current_learner",
-           "in_classroom", "new_code", "new_pin", "token_from_request"]
+__all__ = ["CODE_ALPHABET", "LEARNER_CODE_LENGTH", "MAX_LEARNERS", "MIN_PIN_DIGITS", "PIN_FREE_TRIES", "TEACHER_COOKIE",
+           "TEACHER_HOURS", "TOKEN_COOKIE", "TOKEN_PARAM", "ClassInfo", "PinTry", "Roster", "SignInRefused",
+           "check_pin_strength", "clean_class_code", "clean_name", "cookie_value", "current_learner", "forget_learner",
+           "in_classroom", "new_code", "new_pin", "normalize_learner_code", "pin_delay", "plain_name", "set_visitor_wait",
+           "show_learner_code", "token_from_request"]
