@@ -33,9 +33,8 @@ FILE_SUFFIX = ".hocvuso.json"
 class SubmissionStore(Protocol):
     """What every store does."""
 
-    def save(self, submission: Submission, *, points: float | None = None,
-             max_points: float | None = None) -> None:
-        """Keep `submission` (and its score, where the caller computed one)."""
+    def save(self, submission: Submission) -> None:
+        """Keep `submission`."""
 
     def load(self, task_id: str, *, learner: Learner | None = None) -> Submission:
         """The latest submission for `task_id` of `learner` (None: anonymous); raise SubmissionNotFound if none."""
@@ -47,8 +46,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self.saved: list[Submission] = []
 
-    def save(self, submission: Submission, *, points: float | None = None,
-             max_points: float | None = None) -> None:
+    def save(self, submission: Submission) -> None:
         self.saved.append(submission)
 
     def load(self, task_id: str, *, learner: Learner | None = None) -> Submission:
@@ -68,8 +66,7 @@ class FileStore:
         """The file that holds `task_id`'s submission."""
         return self.directory / f"{check_task_id(task_id)}{FILE_SUFFIX}"
 
-    def save(self, submission: Submission, *, points: float | None = None,
-             max_points: float | None = None) -> None:
+    def save(self, submission: Submission) -> None:
         path = self.path_for(submission.task_id)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -103,6 +100,11 @@ class SqlStore:
 
     Every save appends a row; `load` returns the newest. SQLite is opened in WAL mode with a busy
     timeout so that a whole class saving at once waits briefly instead of failing.
+
+    A row holds the answers, never a score: the dashboard and exports score the payload with the
+    current key (`hocvuso.core.score`, the one scoring truth), so a corrected key corrects every
+    result. Stores made before this had `points`/`max_points` columns, written and never read; they
+    stay in those files (nullable, left empty by new saves) and nothing reads them.
     """
 
     metadata = sa.MetaData()
@@ -115,8 +117,6 @@ class SqlStore:
         sa.Column("task_id", sa.String(64), nullable=False, index=True),
         sa.Column("kind", sa.String(32), nullable=False),
         sa.Column("scenario_id", sa.String(128), nullable=False),
-        sa.Column("points", sa.Float, nullable=True),
-        sa.Column("max_points", sa.Float, nullable=True),
         sa.Column("saved_at", sa.String(40), nullable=False),
         sa.Column("payload", sa.UnicodeText, nullable=False),
     )
@@ -131,8 +131,7 @@ class SqlStore:
             msg = f"cannot open the submission database {sa.engine.make_url(url).render_as_string(hide_password=True)}: {exc}"
             raise StoreError(msg) from exc
 
-    def save(self, submission: Submission, *, points: float | None = None,
-             max_points: float | None = None) -> None:
+    def save(self, submission: Submission) -> None:
         learner = submission.learner
         if self.class_code and (learner is None or learner.class_code != self.class_code
                                 or not learner.learner_id):
@@ -145,8 +144,6 @@ class SqlStore:
             "task_id": submission.task_id,
             "kind": submission.kind,
             "scenario_id": submission.scenario_id,
-            "points": points,
-            "max_points": max_points,
             "saved_at": submission.saved_at,
             "payload": submission.to_json(),
         }

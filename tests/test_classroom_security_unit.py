@@ -139,7 +139,7 @@ def test_codes_tokens_names_and_class_size(db, monkeypatch):
 
 def _save(url, learner, task="hop-thu"):
     SqlStore(url).save(Submission(task_id=task, kind="inbox", scenario_id="hop-thu-1",
-                                  answers={"messages": {}, "inspected": {}}, learner=learner), points=1, max_points=2)
+                                  answers={"messages": {}, "inspected": {}}, learner=learner))
 
 
 def test_dashboard_shows_no_codes_marks_same_names_and_reads_only_new_rows(db):

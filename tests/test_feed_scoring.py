@@ -151,8 +151,7 @@ def test_the_grade_cell_and_the_dashboard_agree_with_the_lesson(tmp_path, monkey
     assert grade("tin-that-tin-gia", scenario=FEED, out_of=10, store=files) == round(17 / 19 * 10, 2)
     sql = SqlStore(f"sqlite:///{tmp_path / 'class.sqlite'}")
     learner = Learner(class_code="6A", name="Bà Tư", learner_id="l1")
-    sql.save(Submission(task_id="tin-that-tin-gia", kind="feed", scenario_id=FEED, answers=answers, learner=learner),
-             points=lesson.points, max_points=lesson.max_points)
+    sql.save(Submission(task_id="tin-that-tin-gia", kind="feed", scenario_id=FEED, answers=answers, learner=learner))
     [row] = results_from_rows(sql.rows(), class_code="6A")
     assert (row.kind, row.points, row.max_points, row.answered) == ("feed", 17, 19, 5)
     # each post counts for its own competences: the health code only on the health rumour (2 of 4)

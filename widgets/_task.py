@@ -330,17 +330,13 @@ class TaskWidget(anywidget.AnyWidget):
             self.set_trait("status", status)
 
     def _save(self, ok_msgid: str = "") -> None:
-        """Save the current answers (with points in lesson mode); then say `ok_msgid`, if given.
+        """Save the current answers; then say `ok_msgid`, if given.
 
         Raises StoreError after telling the learner; the answers stay and go with the next save.
         """
         sub = self.submission
-        points = max_points = None
-        if self._key is not None:
-            result = self._kind.score(self._scenario, self._key, sub.answers)
-            points, max_points = result.points, result.max_points
         try:
-            self._store.save(sub, points=points, max_points=max_points)
+            self._store.save(sub)
         except NotSignedIn:
             self._set_status("error", SIGN_IN_AGAIN)
             raise
