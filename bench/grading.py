@@ -27,7 +27,7 @@ from nbgrader.api import Gradebook  # noqa: E402
 
 from hocvuso._tools import tool_env  # noqa: E402
 
-from hocvuso.grader import grade_batch  # noqa: E402
+from hocvuso.grader.judge import grade_batch  # noqa: E402
 
 VARIANTS = [  # (tong body, la_so_chan body, inbox)
     ("return a + b", "return n % 2 == 0", "perfect"),

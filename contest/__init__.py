@@ -8,6 +8,8 @@
   wheel, or the folder named by ``HOCVUSO_JUDGE_DATA``).
 * `variant_order` / `pick_variant` / `student_rng` — how a contest seed and a student's id decide
   which items, people, numbers and order a student gets (the grader rebuilds the same).
+* `load_bank` / `variant_exercise` — read a public item bank of either kind, and (judge side) rebuild one
+  student's variant with its key.
 * `ContestInbox` — the no-code contest's scam inbox for one student's variant (contest mode:
   public texts only, no key).
 * `ContestDossier` — the no-code contest's dossier task for one student's variant (contest mode:
@@ -16,10 +18,13 @@
 What this package must never hold: a contest answer key or hidden test data. A test builds the
 wheel and checks.
 """
-from ._sms import (LABELS, Sample, generate_sms, judge_data_dir, make_dataset, read_csv, write_csv)
+from ._banks import load_bank, variant_exercise
+from ._sms import (LABELS, TRAIN_SEED, VALIDATION_SEED, Sample, generate_sms, judge_data_dir, make_dataset, read_csv,
+                   write_csv)
 from ._variants import contest_id, pick_variant, student_rng, variant_digest
 from ._inbox import ContestInbox
 from ._dossier import ContestDossier
 
-__all__ = ["LABELS", "ContestDossier", "ContestInbox", "Sample", "contest_id", "generate_sms", "judge_data_dir", "make_dataset", "pick_variant",
-           "read_csv", "student_rng", "variant_digest", "write_csv"]
+__all__ = ["LABELS", "TRAIN_SEED", "VALIDATION_SEED", "ContestDossier", "ContestInbox", "Sample", "contest_id",
+           "generate_sms", "judge_data_dir", "load_bank", "make_dataset", "pick_variant", "read_csv", "student_rng",
+           "variant_digest", "variant_exercise", "write_csv"]

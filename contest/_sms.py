@@ -1,6 +1,6 @@
 """Synthetic Vietnamese SMS for the AI-application contest: deterministic, labelled, noisy.
 
-A message is a *phrasing* (a template written by us, one per line below) with slots filled from
+A message is a *phrasing* (a template written by us, one per line of `sms-phrasings.yaml` beside this file) with slots filled from
 shared vocabularies (invented banks, carriers, shops, people, amounts, codes and links), then passed
 through noise of the kind real scam SMS carry: Vietnamese without accents, digits for letters
 ("Th0ng ba0"), junk characters inside words, odd spacing and capitals. Legitimate messages get some
@@ -8,8 +8,8 @@ of that noise too (people do type without accents), so noise alone does not give
 
 Phrasings come in three disjoint pools:
 
-* ``train`` — here; the shipped training set is made from them;
-* ``validation`` — here; the public validation split students may use to check themselves;
+* ``train`` — in ``sms-phrasings.yaml``; the shipped training set is made from them;
+* ``validation`` — in ``sms-phrasings.yaml``; the public validation split students may use to check themselves;
 * ``hidden`` — judge-only (``judge/sms-hidden.json``): other wordings of the same forms of fraud
   and a few forms the training set never shows. A model that learnt the *signals* (a link that is
   not the brand's, a request for the OTP, "pay first", urgency) scores well on them; one that
@@ -21,7 +21,6 @@ Must never: reach the network, read a clock, or depend on the order of a dict bu
 from __future__ import annotations
 
 import csv
-import json
 import os
 import random
 import re
@@ -29,6 +28,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
+
+import yaml
 
 LABELS = ("scam", "legit")
 """The two classes; "scam" is the positive class of the contest's F1."""
@@ -195,217 +196,14 @@ class _Slots:
 
 
 # ------------------------------------------------------------------------------------------------
-# Phrasings shipped with the package: family -> (label, train phrasings, validation phrasings)
+# Phrasings: data files, public (sms-phrasings.yaml, shipped) and hidden (judge/sms-hidden.json, judge-only)
 
-PUBLIC: dict[str, tuple[str, list[str], list[str]]] = {
-    # ---- scams
-    "fake-brandname": ("scam", [
-        "[{BANK}] Tai khoan cua Quy khach tam khoa do dang nhap bat thuong. Xac thuc lai tai {link} trong {hours} de tranh bi phong toa.",
-        "{BANK}: The ATM cua quy khach se bi vo hieu hoa. Vui long cap nhat sinh trac hoc tai {link}",
-        "Ngân hàng {bank} thông báo: phí dịch vụ toàn cầu {amount} sẽ bị trừ sau {hours}. Để hủy, truy cập {link}",
-    ], [
-        "{BANK} canh bao: co giao dich {amount} chua xac nhan. Neu khong phai ban, huy ngay tai {link}",
-    ]),
-    "fake-loan": ("scam", [
-        "Hỗ trợ vay nhanh {big} lãi 0%, không thẩm định, giải ngân trong {hours}. Gửi ảnh CCCD 2 mặt qua {zalo}",
-        "Ho so vay {big} cua ban da duoc duyet. Nop phi bao hiem khoan vay {amount} vao STK {phone} de giai ngan",
-        "Vay tiêu dùng {bank} online chỉ cần CCCD, duyệt 5 phút. Đọc mã OTP cho nhân viên để xác minh hồ sơ.",
-    ], [
-        "Cho vay tin chap {big}, khong can chung minh thu nhap, lien he {zalo}, phi ho so {small} chuyen truoc",
-    ]),
-    "sim-lock": ("scam", [
-        "{carrier}: Thue bao cua ban se bi khoa 2 chieu sau {hours} do chua chuan hoa thong tin. Soan CCCD gui {foreign}",
-        "Thông báo từ {carrier}: SIM của quý khách chưa cập nhật căn cước, vui lòng bấm **21*{phone}# để giữ số.",
-        "{carrier} thong bao nang cap SIM 5G mien phi, bam {carrierlink} va nhap ma OTP gui ve may",
-    ], [
-        "Chuan hoa thue bao {carrier}: cap nhat tai {carrierlink} truoc {date}, qua han se khoa SIM vinh vien",
-    ]),
-    "fake-dvc-portal": ("scam", [
-        "CSGT thong bao: phuong tien cua ban co bien ban phat nguoi {amount}. Tra cuu va nop phat tai {golink}",
-        "Cổng Dịch vụ công: hồ sơ của ông/bà bị trả lại do thiếu thông tin. Bổ sung ngay tại {golink}",
-        "Ban co 1 thong bao vi pham giao thong chua xu ly, han nop phat {hours}. Chi tiet: {golink}",
-    ], [
-        "Thong bao nop phat nguoi: xe cua ban vi pham toc do, nop {amount} qua {golink} de duoc giam 50%",
-    ]),
-    "fake-vneid": ("scam", [
-        "Công an xã thông báo: tài khoản VNeID cần cập nhật địa chỉ sau sáp nhập tỉnh. Tải ứng dụng tại {golink}",
-        "VNeID: tai khoan dinh danh muc 2 cua ban sap het han, kich hoat lai tai {golink} de tranh bi khoa",
-        "De tiep tuc nhan luong huu qua VNeID, cai dat ban cap nhat moi tai {golink} va cho phep moi quyen",
-    ], [
-        "Thong bao: VNeID bat buoc cap nhat thong tin cu tru moi truoc {date}. Tai app tai {golink}",
-    ]),
-    "ctv-job": ("scam", [
-        "Tuyển CTV làm tại nhà, việc nhẹ lương cao {amount}/ngày, chỉ cần điện thoại. Liên hệ {zalo}",
-        "Viec lam online: tha tim san pham {shop}, hoa hong {pct} moi don. Nap {small} de nhan nhiem vu dau tien. {zalo}",
-        "Cần gấp 20 bạn làm nhiệm vụ đánh giá 5 sao, trả {small}/nhiệm vụ, rút tiền ngay. Inbox {zalo}",
-    ], [
-        "Viec nhe tai nha cho me bim sua, thu nhap {amount}/ngay, khong can kinh nghiem, ket ban {zalo}",
-    ]),
-    "investment": ("scam", [
-        "San dau tu quoc te lai {pct}/thang, cam ket hoan von 100%. Dang ky nhom VIP: {anylink}",
-        "Chuyên gia chứng khoán chia sẻ mã tăng trần, lợi nhuận {pct} mỗi tuần. Vào nhóm kín: {zalo}",
-        "Đầu tư tiền ảo chỉ từ {small}, nhận lãi mỗi ngày, rút bất cứ lúc nào. {anylink}",
-    ], [
-        "Co hoi dau tu vang so lai {pct} moi thang, bao lo 100%, chi con 5 suat. Dang ky {anylink}",
-    ]),
-    "child-emergency": ("scam", [
-        "Chị ơi em là cô giáo chủ nhiệm của cháu ở trường {school}, cháu bị ngã chấn thương đang cấp cứu, chị chuyển gấp {amount} tiền mổ vào STK {phone}",
-        "Benh vien bao: con anh/chi bi tai nan tai truong {school}, can dong vien phi {amount} ngay, goi {phone}",
-        "Phụ huynh em {name} chú ý: cháu đang ở phòng cấp cứu, bác sĩ cần chuyển khoản {amount} để phẫu thuật trước.",
-    ], [
-        "Em la y ta, con chi dang cap cuu, can chuyen ngay {amount} tam ung vien phi vao tai khoan ca nhan {phone}",
-    ]),
-    "fake-police": ("scam", [
-        "Co quan dieu tra thong bao: ban lien quan vu an rua tien, yeu cau giu bi mat va chuyen {big} vao tai khoan tam giu de xac minh",
-        "Đây là Công an quận, lệnh bắt tạm giam của anh/chị đã được ban hành. Liên hệ ngay {foreign}, không được báo cho người thân.",
-        "Vien kiem sat yeu cau ong/ba cai dat ung dung dieu tra tai {golink} de phoi hop giai quyet ho so",
-    ], [
-        "Toa an thong bao: ban co giay trieu tap, goi {foreign} trong {hours}, neu khong se bi cuong che",
-    ]),
-    "mistaken-transfer": ("scam", [
-        "Em chuyển nhầm {amount} vào tài khoản anh, anh chuyển lại giúp em vào STK {phone} nhé, em cảm ơn",
-        "Chao chi, khoan {amount} vua vao tai khoan chi la tien vay cua nguoi khac, chi hoan lai ngay kem lai neu khong se bi kien",
-        "Mình lỡ chuyển sai {amount}, bạn trả giúp qua số tài khoản mới {phone} chứ số cũ bị khóa rồi",
-    ], [
-        "A oi e ck nham {amount}, a tra lai giup e vao so nay {phone} voi, gap lam a",
-    ]),
-    "account-takeover": ("scam", [
-        "{kin} ơi cho {kin} mượn gấp {amount}, chiều {kin} trả, chuyển vào số {phone} giúp nhé đang kẹt quá",
-        "Ban oi minh dang o ngoai, dien thoai het tien, mua giup minh the cao {small} roi gui ma qua day nha",
-        "Em đang cần gấp {amount} đóng học cho con, chị chuyển hộ vào tài khoản bạn em {phone}, tối em gửi lại",
-    ], [
-        "Oi giup minh vu nay voi, chuyen tam {amount} qua STK {phone} nhe, minh dang hop khong nghe may duoc",
-    ]),
-    "prize": ("scam", [
-        "Chúc mừng thuê bao {phone} trúng thưởng xe máy từ {shop}. Nộp phí nhận thưởng {amount} tại {shoplink}",
-        "Ban da trung phieu mua hang {amount} tu {shop}. Nhan qua truoc {hours} tai {shoplink}",
-        "Tri ân khách hàng: bạn được tặng iPhone, chỉ trả phí vận chuyển {small}. Xác nhận: {anylink}",
-    ], [
-        "Quay so may man: so dien thoai cua ban trung {big}, lien he {zalo} de lam thu tuc nhan giai",
-    ]),
-    "fake-delivery": ("scam", [
-        "{shipper}: don hang {code} giao khong thanh cong do sai dia chi. Cap nhat va tra phi {small} tai {shiplink}",
-        "Buu kien cua ban dang bi giu tai kho, vui long thanh toan phi luu kho {small} tai {shiplink}",
-        "Đơn {code} của bạn bị hoàn do chưa xác minh. Nhập thông tin thẻ tại {shiplink} để giao lại.",
-    ], [
-        "{shipper} thong bao: kien hang co gia tri cao can dong thue {amount} truoc khi giao, xem {shiplink}",
-    ]),
-    "bhxh-support": ("scam", [
-        "BHXH thông báo: bạn được nhận trợ cấp thất nghiệp {amount}. Khai báo tài khoản ngân hàng tại {golink}",
-        "Quy ho tro BHTN chi tra {amount} cho nguoi lao dong, dang ky nhan tai {golink} truoc {date}",
-        "Bao hiem y te cua ban sap het han, gia han online va nhan qua tai {golink}",
-    ], [
-        "BHXH VN: ban con {amount} tien bao hiem chua nhan, xac thuc CCCD tai {golink} de rut",
-    ]),
-    "fake-receipt": ("scam", [
-        "Minh ck roi nha, bill day shop xem giup, giao hang luon nhe {code}",
-        "Chị ơi em chuyển khoản {amount} rồi, em gửi ảnh bill, chị ship gấp giúp em trong hôm nay nhé",
-        "Da thanh toan {amount} cho don {code}, anh check anh chup man hinh roi gui hang nha, ngan hang bao tre vai tieng",
-    ], [
-        "Shop oi minh chuyen du {amount} roi, anh bill o tren, tien ve cham do loi he thong, gui hang luon giup minh",
-    ]),
-    "telegram-otp": ("scam", [
-        "Telegram ho tro: tai khoan cua ban co dau hieu bi xam nhap, gui lai ma dang nhap {digits4} vua nhan de bao ve",
-        "Bạn ơi mình lỡ gửi mã xác nhận vào số bạn, chụp màn hình tin nhắn gửi lại mình với",
-        "Ho tro Zalo: vui long cung cap ma OTP {otp} de mo khoa tai khoan bi bao cao vi pham",
-    ], [
-        "Nhan vien ho tro: gui anh chup danh sach chat kem ma dang nhap de chung toi xac minh tai khoan",
-    ]),
-    # ---- genuine messages
-    "bank-otp": ("legit", [
-        "{BANK}: Ma OTP cua Quy khach la {otp} de xac thuc giao dich chuyen tien {amount}. KHONG chia se ma nay cho bat ky ai, ke ca nhan vien ngan hang.",
-        "Mã xác thực {bank} của bạn là {otp}, hiệu lực 3 phút. Ngân hàng không bao giờ yêu cầu cung cấp mã này.",
-        "{BANK}: {otp} la ma OTP dang nhap ung dung tren thiet bi moi luc {time}. Neu khong phai ban, goi {hotline}.",
-    ], [
-        "OTP {otp} dung de thanh toan {amount} tai {shop}. Tuyet doi khong cung cap cho nguoi khac. {BANK}",
-    ]),
-    "bank-balance": ("legit", [
-        "{BANK}: TK ...{digits4} +{amount} luc {time} {date}. SD: {big}. ND: {fullname} chuyen tien",
-        "Tài khoản ...{digits4} của quý khách -{amount} lúc {time} ngày {date}, thanh toán hóa đơn điện. Số dư khả dụng {big}.",
-        "{BANK}: So du TK ...{digits4} thay doi -{small} phi SMS Banking thang {date}.",
-    ], [
-        "TK {digits4} bien dong +{amount} ngay {date} {time}, ND: luong thang. SD {big}. {BANK}",
-    ]),
-    "bank-notice": ("legit", [
-        "{BANK} luu y: ngan hang khong gui duong link qua tin nhan va khong yeu cau cung cap OTP. Chi dung ung dung chinh thuc.",
-        "Từ 01/07 giao dịch trên 10 triệu cần xác thực khuôn mặt trong ứng dụng {bank}. Chi tiết tại quầy hoặc {banksite}",
-        "{BANK}: the cua quy khach se het han vao {date}. Vui long den chi nhanh gan nhat mang theo CCCD de doi the.",
-    ], [
-        "{BANK} thong bao lich bao tri he thong tu 0h-2h ngay {date}. Mong quy khach thong cam.",
-    ]),
-    "bank-security": ("legit", [
-        "{BANK}: the cua quy khach da bi tam khoa do nhap sai ma PIN 3 lan. Vui long den chi nhanh gan nhat voi CCCD de mo khoa.",
-        "Tài khoản {bank} của quý khách đăng nhập trên thiết bị mới lúc {time}. Nếu không phải quý khách, khóa ngay trong ứng dụng hoặc gọi {hotline}.",
-        "{BANK}: Quy khach can cap nhat sinh trac hoc truoc {date} de tiep tuc chuyen tien tren 10 trieu. Thuc hien trong ung dung {bank}, khong qua duong link.",
-    ], [
-        "{BANK}: giao dich {amount} bi tu choi do vuot han muc ngay. Dieu chinh han muc trong ung dung hoac goi {hotline}.",
-    ]),
-    "official-link": ("legit", [
-        "{shop}: flash sale 12h trua nay giam {pct} cho {product}, xem ngay tren ung dung hoac {shopsite}",
-        "{carrier}: Hoa don cuoc thang {date} la {amount}. Thanh toan tai {carriersite} hoac cac diem giao dich.",
-        "Tra cứu hành trình đơn {code} tại {shipsite}. {shipper} không thu thêm phí khi giao hàng.",
-    ], [
-        "{BANK}: Sao ke the thang {date} da san sang, xem chi tiet tai {banksite} hoac ung dung {bank}.",
-    ]),
-    "delivery": ("legit", [
-        "{shipper}: Don hang {code} dang duoc giao, shipper {name} se goi cho ban tu {phone} trong hom nay.",
-        "Đơn {code} từ {shop} đã giao thành công lúc {time}. Cảm ơn bạn đã mua sắm!",
-        "{shipper} thong bao: kien {code} se den trong ngay {date}, thanh toan khi nhan hang {amount}.",
-    ], [
-        "Shipper {name} cua {shipper} dang o dau ngo, anh chi ra nhan hang {code} giup em a",
-    ]),
-    "utility-bill": ("legit", [
-        "{utility}: tien dien thang {date} cua ma KH PD{digits4} la {amount}. Thanh toan qua app ngan hang hoac tai quay.",
-        "Thông báo tiền nước kỳ {date}: {amount}. Quý khách thanh toán trước ngày 25. Tra cứu {utilsite}",
-        "{utility} thong bao tam ngung cap dien de sua chua luoi tu {time} ngay {date}, khu vuc {city}.",
-    ], [
-        "Tien dien ky nay cua gia dinh la {amount}, han thanh toan {date}. Tra cuu tai {utilsite}. {utility}",
-    ]),
-    "carrier-promo": ("legit", [
-        "{carrier}: Tang 50% gia tri the nap trong ngay {date}. Chi tiet goi {hotline} (mien phi).",
-        "Gói cước của quý khách đã được gia hạn, dung lượng 4GB/ngày đến {date}. {carrier} trân trọng cảm ơn.",
-        "{carrier}: ban da dung het 80% dung luong data. Soan MUA gui 999 de mua them, phi {small}.",
-    ], [
-        "{carrier} chuc mung sinh nhat quy khach, tang 1GB data dung den {date}.",
-    ]),
-    "gov-notice": ("legit", [
-        "DICHVUCONG: Ho so {code} cua ong/ba da duoc tiep nhan ngay {date}. Tra cuu tai dichvucong.gov.vn",
-        "UBND xã thông báo: hồ sơ đăng ký khai sinh {code} đã có kết quả, nhận bản điện tử trên VNeID.",
-        "BHXH: Ma so BHXH cua ban da dong bo voi so dinh danh ca nhan. Tra cuu tren VssID hoac baohiemxahoi.gov.vn",
-    ], [
-        "Ho so {code} da duoc giai quyet, moi ong/ba den bo phan mot cua nhan ket qua ngay {date}.",
-    ]),
-    "family-chat": ("legit", [
-        "{kin} ơi tối nay {kin} về muộn, cơm để phần trong tủ nhé",
-        "Me oi con den truong roi, chieu 5h con ve, me khong can don",
-        "Tuần sau họp lớp ở nhà {name}, nhớ mang theo ảnh cũ nha mọi người",
-    ], [
-        "Chu nhat nay ca nha ve que an gio ong, {kin} nho mua hoa qua nhe",
-    ]),
-    "school-notice": ("legit", [
-        "Trường {school} thông báo: họp phụ huynh lúc {time} ngày {date} tại phòng lớp. Trân trọng.",
-        "GVCN lop 7A: Hoc sinh nghi hoc ngay {date} do truong to chuc thi, phu huynh luu y.",
-        "Truong {school}: hoc phi hoc ky 1 la {amount}, nop qua tai khoan truong hoac tai phong ke toan.",
-    ], [
-        "Lop 9B: thu sau hoc sinh mang theo may tinh cam tay va giay kiem tra. GVCN {name}",
-    ]),
-    "appointment": ("legit", [
-        "Phong kham {city}: nhac lich kham cua {fullname} luc {time} ngay {date}. Goi {phone} neu can doi lich.",
-        "Trạm y tế xã nhắc lịch tiêm chủng cho trẻ vào sáng {date}, mang theo sổ tiêm.",
-        "Nha khoa nhac ban lich tai kham luc {time} {date}. Tra loi C de xac nhan, H de huy.",
-    ], [
-        "Benh vien nhac: lich lay ket qua xet nghiem cua ban vao {time} ngay {date} tai quay so 3.",
-    ]),
-    "shop-order": ("legit", [
-        "{shop}: don hang {code} da duoc xac nhan, tong tien {amount}. Theo doi don trong ung dung {shop}.",
-        "Cảm ơn bạn đã đặt {product} tại {shop}. Mã đơn {code}, dự kiến giao ngày {date}.",
-        "{shop}: ma giam gia 10% cho don tiep theo da duoc them vao vi voucher cua ban, han dung {date}.",
-    ], [
-        "Don {code} ({product}) da duoc dong goi va ban giao cho {shipper}. {shop}",
-    ]),
-}
+PUBLIC_FILE = _HERE / "sms-phrasings.yaml"
+"""family -> {label, train: [...], validation: [...]}: the phrasings of the shipped and public splits."""
+HIDDEN_FILE = "sms-hidden.json"
+"""family -> {label, phrasings: [...]}, in the judge's data folder (see `judge_data_dir`)."""
 
-_CACHE: dict[str, dict] = {}
+_CACHE: dict[str, dict[str, tuple[str, dict[str, list[str]]]]] = {}
 
 
 def judge_data_dir() -> Path | None:
@@ -419,26 +217,34 @@ def judge_data_dir() -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def _hidden_phrasings() -> dict[str, tuple[str, list[str]]]:
-    if "hidden" not in _CACHE:
-        folder = judge_data_dir()
-        path = folder / "sms-hidden.json" if folder else None
-        if path is None or not path.is_file():
-            raise LookupError("the hidden test phrasings are judge-only data (judge/sms-hidden.json) and are not "
-                              "installed here; a judge sets HOCVUSO_JUDGE_DATA to the folder holding them")
-        data = json.loads(path.read_text(encoding="utf-8"))
-        _CACHE["hidden"] = {family: (entry["label"], list(entry["phrasings"])) for family, entry in data.items()}
-    return _CACHE["hidden"]
+def _phrasings(path: Path) -> dict[str, tuple[str, dict[str, list[str]]]]:
+    """family -> (label, {pool: phrasings}) from a phrasings file (YAML, or JSON, which YAML reads too),
+    read once; the public and the hidden phrasings are read by this one function."""
+    key = str(path)
+    if key not in _CACHE:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: expected family -> {{label, phrasings}}, got {type(data).__name__}")
+        _CACHE[key] = {family: (entry["label"], {pool: list(texts) for pool, texts in entry.items() if pool != "label"})
+                       for family, entry in data.items()}
+    return _CACHE[key]
+
+
+def _hidden_phrasings() -> dict[str, tuple[str, dict[str, list[str]]]]:
+    folder = judge_data_dir()
+    path = folder / HIDDEN_FILE if folder else None
+    if path is None or not path.is_file():
+        raise LookupError("the hidden test phrasings are judge-only data (judge/sms-hidden.json) and are not "
+                          "installed here; a judge sets HOCVUSO_JUDGE_DATA to the folder holding them")
+    return _phrasings(path)
 
 
 def _pool(split: str) -> list[tuple[str, str, str]]:
     """(family, label, phrasing) for every phrasing of `split`, in a fixed order."""
-    if split == "train":
-        return [(f, lab, p) for f, (lab, train, _val) in PUBLIC.items() for p in train]
-    if split == "validation":
-        return [(f, lab, p) for f, (lab, _train, val) in PUBLIC.items() for p in val]
+    if split in ("train", "validation"):
+        return [(f, lab, p) for f, (lab, pools) in _phrasings(PUBLIC_FILE).items() for p in pools[split]]
     if split == "hidden":
-        return [(f, lab, p) for f, (lab, ps) in _hidden_phrasings().items() for p in ps]
+        return [(f, lab, p) for f, (lab, pools) in _hidden_phrasings().items() for p in pools["phrasings"]]
     raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
 
 

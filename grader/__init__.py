@@ -1,48 +1,43 @@
-"""Grading: the grade-cell helpers notebooks use, and the batch grader judges run.
+"""Grading, for two audiences.
 
-Notebooks import only `grade` (widget tasks), `check_function` (coding tasks), `check_model` (model
-tasks) and `grade_variant` (contest widget tasks with per-student variants).
+What a notebook's grade cell imports lives here and stays light, because a lesson's grade cell runs in
+every classroom kernel right after the learner's page was asked for:
 
-The names are imported on first use (PEP 562): a lesson's grade cell runs in every classroom
-kernel, right after the learner's page was asked for, and `from hocvuso.grader import grade` must
-not drag in the batch grader (nbgrader, nbconvert, Jupyter server: ~1.5 s and ~55 MB per kernel).
+* `grade` (widget tasks), `check_function` (coding tasks), `check_model` (model tasks) and
+  `grade_variant` (contest widget tasks with per-student variants);
+* `self_check`, the student's check before handing in (it loads the judge's runner only when called);
+* `GraderError` and the defaults the judges' command line shows (`DEFAULT_TIMEOUT` …).
+
+Importing this package never imports nbgrader, nbconvert, Dask or the judge's pipeline (a test runs
+it in a fresh interpreter and looks at `sys.modules`). The judge's pipeline — intake, sandbox,
+runner, judging, journal, exports, gradebook, hand-ins — is `hocvuso.grader.judge`.
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import os
+from typing import TYPE_CHECKING
 
-_WHERE = {
-    "BatchSummary": "._batch", "grade_batch": "._batch",
-    "self_check": "._check",
-    "check_function": "._checks", "check_model": "._checks",
-    "assign": "._course", "course_init": "._course",
-    "GraderError": "._errors",
-    "grade": "._gradecell",
-    "grade_variant": "._variantcell",
-}
+from ._checks import check_function, check_model
+from ._errors import GraderError
+from ._gradecell import grade
+from ._limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, MIN_MEMORY_MB, MIN_TIMEOUT
+from ._variantcell import grade_variant
 
-__all__ = ["BatchSummary", "GraderError", "assign", "check_function", "check_model", "course_init", "grade",
-           "grade_batch", "grade_variant", "self_check"]
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ._batch import BatchSummary, grade_batch
-    from ._check import self_check
-    from ._checks import check_function, check_model
-    from ._course import assign, course_init
-    from ._errors import GraderError
-    from ._gradecell import grade
-    from ._variantcell import grade_variant
+if TYPE_CHECKING:  # pragma: no cover - annotations only
+    from ._check import CheckReport
 
 
-def __getattr__(name: str) -> Any:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(where, __name__), name)
-    globals()[name] = value
-    return value
+def self_check(notebook: str | os.PathLike | None = None, *, course: str | os.PathLike | None = None,
+               assignment: str | None = None, locale: str | None = None,
+               timeout: float = DEFAULT_TIMEOUT) -> CheckReport:
+    """Run the public checks of the assignment on `notebook` (default: the notebook this runs in).
+
+    See `hocvuso.grader._check.self_check`; nbgrader and the runner load on this call, not on import.
+    """
+    from ._check import self_check as run  # noqa: PLC0415 - nbgrader and the sandbox: only when a student checks
+
+    return run(notebook, course=course, assignment=assignment, locale=locale, timeout=timeout)
 
 
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "MIN_MEMORY_MB", "MIN_TIMEOUT", "GraderError", "check_function",
+           "check_model", "grade", "grade_variant", "self_check"]

@@ -31,11 +31,13 @@ from nbgrader.utils import compute_checksum
 
 from hocvuso.core._i18n import N_, get_locale, translator
 
-from ._errors import GraderError
-from ._intake import NotebookProblem, read_notebook
-from ._spec import GradeItem, ProbeCase, _public_cases, _uses_hocvuso
+from ._cells import call_name, cells_by_id, grade_id, is_graded, is_locked, last_call, nbgrader_meta
+from ._errors import GraderError, NotebookProblem
+from ._limits import DEFAULT_TIMEOUT
+from .judge._integrity import tamper_problems
+from .judge._reading import read_notebook
+from .judge._spec import GradeItem, ProbeCase, _public_cases, _uses_hocvuso
 
-DEFAULT_TIMEOUT = 60.0
 _RUNNING = "HOCVUSO_SELF_CHECK_RUNNING"
 
 T = {
@@ -165,72 +167,29 @@ class CheckReport:
 
 # ---------------------------------------------------------------------------------------------- cells
 
-def _gid(cell: Any) -> str | None:
-    meta = cell.get("metadata", {}).get("nbgrader")
-    return meta.get("grade_id") if isinstance(meta, dict) else None
-
-
 def _structure_problems(nb: nbformat.NotebookNode, reference: nbformat.NotebookNode | None, tr) -> list[str]:
-    """Tampering, described for a student: against the release when given, else against the notebook's own checksums."""
-    problems: list[str] = []
-    seen: dict[str, int] = {}
-    cells: dict[str, Any] = {}
-    for cell in nb.cells:
-        gid = _gid(cell)
-        if gid:
-            seen[gid] = seen.get(gid, 0) + 1
-            cells[gid] = cell
-    problems += [tr(T["duplicated"]).format(cell=g) for g, n in seen.items() if n > 1]
-    if reference is not None:
-        released = {_gid(c): c for c in reference.cells if _gid(c)}
-        problems += [tr(T["unknown"]).format(cell=g) for g in sorted(set(seen) - set(released))]
-        problems += [tr(T["deleted"]).format(cell=g) for g in sorted(set(released) - set(seen))]
-        for gid, ref in released.items():
-            if ref.metadata["nbgrader"].get("locked") and gid in cells:
-                try:
-                    if compute_checksum(cells[gid]) != compute_checksum(ref):
-                        problems.append(tr(T["changed"]).format(cell=gid))
-                except Exception:
-                    problems.append(tr(T["damaged"]).format(cell=gid))
-        return problems
-    for gid, cell in cells.items():
-        meta = cell.metadata["nbgrader"]
-        if not meta.get("locked") and not meta.get("grade"):
-            continue
-        stored = meta.get("checksum")
-        try:
-            if not stored or compute_checksum(cell) != stored:
-                problems.append(tr(T["changed"]).format(cell=gid))
-        except Exception:
-            problems.append(tr(T["damaged"]).format(cell=gid))
-    return problems
+    """Tampering, described for a student: against the release when given, else against the notebook's own
+    checksums (the judge's rule, `tamper_problems`, in the student's words)."""
+    if reference is None:
+        problems = tamper_problems(nb.cells)
+    else:
+        released = cells_by_id(reference.cells)
+        problems = tamper_problems(nb.cells, cell_ids=released, locked={
+            gid: compute_checksum(cell) for gid, cell in released.items() if is_locked(cell)})
+    return [tr(T[p.kind]).format(cell=p.cell) for p in problems]
 
 
 def _unanswered(nb: nbformat.NotebookNode) -> list[str]:
     out = []
     for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if isinstance(meta, dict) and meta.get("solution") and meta.get("checksum"):
+        meta = nbgrader_meta(cell)
+        if meta.get("solution") and meta.get("checksum"):
             try:
                 if compute_checksum(cell) == meta["checksum"]:
-                    out.append(meta.get("grade_id", "?"))
+                    out.append(grade_id(cell) or "?")
             except Exception:
                 continue
     return out
-
-
-def _call(source: str) -> ast.Call | None:
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
-    calls = [n.value for n in tree.body if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)]
-    return calls[-1] if calls else None
-
-
-def _call_name(call: ast.Call) -> str:
-    f = call.func
-    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
 
 
 def _literal(node: ast.AST | None, default: Any = None) -> Any:
@@ -288,13 +247,12 @@ def self_check(notebook: str | os.PathLike | None = None, *, course: str | os.Pa
 
     # Grade cells come from the release when we have it, else from the notebook (only untampered ones).
     source_cells = reference.cells if reference is not None else nb.cells
-    own = {_gid(c): c for c in nb.cells if _gid(c)}
+    own = cells_by_id(nb.cells)
     items: list[GradeItem] = []
     checks: list[TaskCheck] = []
     skip: set[str] = set()
     for cell in source_cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        gid = meta.get("grade_id") if isinstance(meta, dict) else None
+        meta, gid = nbgrader_meta(cell), grade_id(cell)
         if not gid or not meta.get("locked") or cell.cell_type != "code":
             if gid and meta.get("grade") and meta.get("solution"):
                 checks.append(TaskCheck(gid, "manual", [tr(T["manual"]).format(cell=gid)]))
@@ -306,8 +264,8 @@ def self_check(notebook: str | os.PathLike | None = None, *, course: str | os.Pa
                 skip.add(gid)  # widget cells: lesson chrome, not run (as in the grader)
             continue
         skip.add(gid)
-        call = _call(cell.source)
-        kind = _call_name(call) if call is not None else ""
+        call = last_call(cell.source)
+        kind = call_name(call) if call is not None else ""
         kwargs = {k.arg: k.value for k in call.keywords} if call is not None else {}
         first = _literal(call.args[0]) if call is not None and call.args else None
         if kind == "check_function" and isinstance(first, str):
@@ -323,7 +281,7 @@ def self_check(notebook: str | os.PathLike | None = None, *, course: str | os.Pa
             checks.append(_widget_check(gid, first, kwargs.get("scenario"), path.parent, kind, tr))
         else:
             checks.append(TaskCheck(gid, "other", [tr(T["not_checked"]).format(cell=gid)]))
-    skip |= {g for g, c in own.items() if c.metadata["nbgrader"].get("grade")}
+    skip |= {g for g, c in own.items() if is_graded(c)}
     if items:
         checks = _run_probes(path, nb, items, skip, release_dir, timeout, report, tr) + checks
     report.tasks = checks
@@ -367,8 +325,8 @@ def _widget_check(gid: str, task: str, scenario_node, folder: Path, kind: str, t
 
 def _run_probes(path: Path, nb: nbformat.NotebookNode, items: list[GradeItem], skip: set[str],
                 release_dir: Path | None, timeout: float, report: CheckReport, tr) -> list[TaskCheck]:
-    from . import _sandbox
-    from ._judge import judge_model, judge_probe
+    from .judge import _sandbox
+    from .judge._judge import judge_model, judge_probe
 
     with tempfile.TemporaryDirectory(prefix="hocvuso-check-") as tmp:
         work = Path(tmp) / "bai"

@@ -8,9 +8,19 @@ Live in JupyterLab or Voilà, a missing submission shows a quiet "not submitted 
 """
 from __future__ import annotations
 
-from hocvuso.core import (GradingError, current_learner, SubmissionCorrupt, SubmissionNotFound, SubmissionStore,
-                          default_store, escape, gettext, is_grading, load_exercise, score)
+from hocvuso.core import (
+    SubmissionCorrupt,
+    SubmissionNotFound,
+    SubmissionStore,
+    current_learner,
+    default_store,
+    escape,
+    gettext,
+    is_grading,
+)
 from hocvuso.core._i18n import N_
+
+from ._scoring import exercise, score_saved
 
 _NOT_SUBMITTED = N_("Not submitted yet: do the exercise above and your score will appear here.")
 _UNREADABLE = N_("Your saved answers could not be read. Please do the exercise again.")
@@ -28,28 +38,23 @@ def grade(task_id: str, *, scenario: str, out_of: float, store: SubmissionStore 
     store = store or default_store()
     try:
         # In a classroom (`hocvuso serve`) the signed-in learner's own submission; None elsewhere.
-        submission = store.load(task_id, learner=current_learner())
+        _submission, result = score_saved(store, task_id, lambda: exercise(scenario), learner=current_learner())
     except SubmissionNotFound:
         if is_grading():
             raise
-        _show_note(_NOT_SUBMITTED)
+        show_note(_NOT_SUBMITTED)
         return None
     except SubmissionCorrupt:
         if is_grading():
             raise
-        _show_note(_UNREADABLE)
+        show_note(_UNREADABLE)
         return None
-    scenario_obj, key = load_exercise(scenario)
-    if submission.scenario_id != scenario or submission.kind != scenario_obj.kind:
-        msg = (f"the saved answers for task {task_id!r} are for {submission.kind} {submission.scenario_id!r}, "
-               f"but this task is {scenario_obj.kind} {scenario!r}; the file was edited or copied from another task")
-        raise GradingError(msg)
-    result = score(scenario_obj, key, submission.answers)
     return float(result.scaled(out_of))
 
 
-def _show_note(message: str) -> None:
-    from IPython.display import HTML, display
+def show_note(message: str) -> None:
+    """A quiet, translated line under the grade cell (live only: under nbgrader a cell raises instead)."""
+    from IPython.display import HTML, display  # noqa: PLC0415 - only a live kernel shows notes
 
     text = escape(gettext(message))
     display(HTML(f'<p class="hv-grade-note" role="status" style="color:#555;font-style:italic">{text}</p>'))

@@ -21,8 +21,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-from hocvuso.core import (GradingError, FileStore, SubmissionNotFound, escape, gettext, is_grading, score)
+from hocvuso.core import FileStore, GradingError, SubmissionNotFound, is_grading
 from hocvuso.core._i18n import N_
+
+from ._gradecell import show_note
+from ._scoring import score_saved, variant
 
 _JUDGES_SCORE = N_("Contest: your answers are saved; the judges score them after the contest.")
 
@@ -30,8 +33,6 @@ _JUDGES_SCORE = N_("Contest: your answers are saved; the judges score them after
 def grade_variant(task_id: str, *, bank: str, out_of: float, key: Mapping[str, Any] | None = None,
                   student: str | None = None, folder: str | Path | None = None) -> float | None:
     """Score `task_id`'s saved answers against this student's variant; None live (no key in a release)."""
-    from hocvuso.contest._banks import load_bank, variant_exercise
-
     if out_of <= 0:
         raise ValueError("out_of must be the grade cell's points, a number above 0")
     folder = Path(folder) if folder is not None else Path.cwd()
@@ -39,17 +40,12 @@ def grade_variant(task_id: str, *, bank: str, out_of: float, key: Mapping[str, A
         if is_grading():
             raise GradingError("this grade cell has no key: grade the contest with `hocvuso grade` or "
                                "nbgrader autograde from the judge's source notebook")
-        from IPython.display import HTML, display
-
-        display(HTML(f'<p class="hv-grade-note" role="status" style="color:#555;font-style:italic">'
-                     f"{escape(gettext(_JUDGES_SCORE))}</p>"))
+        show_note(_JUDGES_SCORE)
         return None
     who = student or folder.resolve().parent.name
-    submission = FileStore(folder).load(task_id)  # SubmissionNotFound under nbgrader: the cell scores 0
-    scenario, variant_key = variant_exercise(load_bank(folder / bank), who, key)
-    if submission.scenario_id != scenario.id:
-        raise GradingError(f"the saved answers for {task_id!r} are for {submission.scenario_id!r}, not {scenario.id!r}")
-    return float(score(scenario, variant_key, submission.answers).scaled(out_of))
+    # SubmissionNotFound under nbgrader: the cell scores 0
+    _submission, result = score_saved(FileStore(folder), task_id, lambda: variant(folder / bank, who, key))
+    return float(result.scaled(out_of))
 
 
 __all__ = ["SubmissionNotFound", "grade_variant"]

@@ -14,7 +14,7 @@ Plain server-rendered HTML (no kernel, no CDN), phone first. The request body is
 counted: an upload over the limit is discarded as it arrives and refused with a reason, never kept
 in memory whole. Each student has a storage quota, and so has the whole course (`--student-quota-mb`,
 `--course-quota-mb`). A malformed request is answered 400. Everything else is decided by
-`hocvuso.grader._handin.hand_in`, which writes nothing until the upload is accepted (and stores each
+`hocvuso.grader.judge.hand_in`, which writes nothing until the upload is accepted (and stores each
 file once: the latest version is hard links to its files).
 
 Routes (under the server's base URL):
@@ -42,8 +42,18 @@ import tornado.web
 from hocvuso.classroom.forms import CSRF_FIELD, RateLimiter, csrf_matches, csrf_token
 from hocvuso.core import translator
 from hocvuso.core._i18n import N_
-from hocvuso.grader._handin import (MAX_UPLOAD_BYTES, VIETNAM, M, Refused, assignments_of, course_due_date,
-                                    find_receipt, hand_in, parse_timestamp)
+from hocvuso.grader.judge import (
+    HANDIN_MESSAGES,
+    MAX_UPLOAD_BYTES,
+    VIETNAM,
+    UploadRefused,
+    assignments_of,
+    clean_student,
+    course_due_date,
+    find_receipt,
+    hand_in,
+    parse_timestamp,
+)
 
 PATH = "hv/nop-bai"
 
@@ -150,13 +160,12 @@ def make_codes(course: Path, students: list[str]) -> list[tuple[str, str]]:
     A student given a new code loses the old one (a lost slip is replaced, never reprinted).
     """
     from hocvuso.core.identity import CODE_ALPHABET
-    from hocvuso.grader._handin import clean_student
 
     path = Path(course) / CODES_FILE
     known = read_codes(course)
     out = []
     for raw in students:
-        student = clean_student("", raw)  # a valid contest id, or Refused
+        student = clean_student("", raw)  # a valid contest id, or UploadRefused
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         known[student] = _hash_code(code)
         out.append((student, code))
@@ -251,7 +260,7 @@ class UploadHandler(_Base):
         tr = translator(self.locale())
         if self._over:
             size = max(self._size, _declared_length(self.request))
-            reason = Refused("too_big", M["too_big"], size=f"{size / 1048576:.1f}",
+            reason = UploadRefused("too_big", HANDIN_MESSAGES["too_big"], size=f"{size / 1048576:.1f}",
                              limit=f"{self.site.max_bytes / 1048576:g}")
             self.page(error=reason.reason(self.locale()), status=413)
             return
@@ -296,7 +305,7 @@ class UploadHandler(_Base):
         try:
             receipt = hand_in(self.site.course, assignment, uploads, contest_id=student,
                               max_bytes=self.site.max_bytes)
-        except Refused as exc:
+        except UploadRefused as exc:
             self.page(error=exc.reason(self.locale()), status=413 if exc.code == "too_big" else 400, **hints)
             return
         self.page(receipt=receipt, **hints)
@@ -488,11 +497,10 @@ def main(argv: list[str] | None = None) -> None:
         parser.add_argument("--course", required=True, type=Path)
         parser.add_argument("students", nargs="+", help="contest ids (letters, digits, . _ -)")
         opts = parser.parse_args(args[1:])
-        from hocvuso.grader._handin import Refused as _Refused
 
         try:
             pairs = make_codes(opts.course.resolve(), opts.students)
-        except _Refused as exc:
+        except UploadRefused as exc:
             parser.error(exc.reason("en"))
         print("contest_id,handin_code")
         for student, code in pairs:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from hocvuso.grader import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, MIN_MEMORY_MB, MIN_TIMEOUT
+
 from ._version import __version__
 
 
@@ -85,9 +87,10 @@ def serve(lessons: tuple[str, ...], host: str, port: int, class_code: str | None
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where results go (default ./ket-qua-ASSIGNMENT). Rerun with the same --out to resume.")
 @click.option("--workers", type=click.IntRange(1, 512), default=None, help="Parallel workers (default: CPU cores).")
-@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(min=MIN_TIMEOUT), default=DEFAULT_TIMEOUT, show_default=True,
               help="Wall-clock seconds per notebook.")
-@click.option("--memory", type=click.IntRange(min=64), default=1024, show_default=True, help="Memory limit per notebook (MB).")
+@click.option("--memory", type=click.IntRange(min=MIN_MEMORY_MB), default=DEFAULT_MEMORY_MB, show_default=True,
+              help="Memory limit per notebook (MB).")
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://HOST:8786) to grade on a cluster.")
 @click.option("--no-sandbox", "no_sandbox", is_flag=True,
               help="Grade even where student code cannot be isolated (results say isolation=none).")
@@ -109,22 +112,17 @@ def grade(course: Path, assignment: str, submissions: Path, out: Path | None, wo
     Paths may be relative to the current folder; rerun the same command (relative or absolute paths)
     to finish an interrupted batch.
     """
-    import functools
     import sys
 
-    from hocvuso.core import HocvusoError
-    from hocvuso.grader import grade_batch
-    from hocvuso.grader._batch import print_progress_line
-    from hocvuso.grader._handin import parse_deadline
+    from hocvuso.grader.judge import grade_course, print_progress_line
 
     progress = _rich_progress() if sys.stderr.isatty() else None
-    try:
-        grade_batch = functools.partial(grade_batch, deadline=parse_deadline(deadline) if deadline else None,
-                                        regrade=regrade, allow_unlimited=no_limits)
+    options = dict(course=course, assignment=assignment, submissions=submissions, out=out, workers=workers,
+                   timeout=timeout, memory=memory, scheduler=scheduler, no_sandbox=no_sandbox, no_limits=no_limits,
+                   deadline=deadline, regrade=regrade)
+    with _clear_errors():
         if progress is None:
-            summary = grade_batch(course=course, assignment=assignment, submissions=submissions, out=out,
-                                  workers=workers, timeout=timeout, memory=memory, scheduler=scheduler,
-                                  allow_unsandboxed=no_sandbox, progress=print_progress_line)
+            summary = grade_course(**options, progress=print_progress_line)
         else:
             with progress as bar:
                 task = bar.add_task("chấm / grading", total=None)
@@ -134,11 +132,7 @@ def grade(course: Path, assignment: str, submissions: Path, out: Path | None, wo
                                description=f"chấm / grading  ok={counts.get('ok', 0)} khác/other="
                                            f"{done - counts.get('ok', 0)}")
 
-                summary = grade_batch(course=course, assignment=assignment, submissions=submissions, out=out,
-                                      workers=workers, timeout=timeout, memory=memory, scheduler=scheduler,
-                                      allow_unsandboxed=no_sandbox, progress=update)
-    except HocvusoError as exc:
-        raise click.ClickException(str(exc)) from None
+                summary = grade_course(**options, progress=update)
     counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.counts.items()))
     click.echo(f"Xong / done: {summary.graded_now} graded now, {summary.already_graded} already graded "
                f"({counts}); isolation: {summary.isolation}; {summary.seconds:.1f} s")
@@ -160,7 +154,7 @@ def grade(course: Path, assignment: str, submissions: Path, out: Path | None, wo
 def export_cmd(course: Path, assignment: str, out: Path | None) -> None:
     """Cập nhật kết quả với điểm chấm tay. Rewrite results, feedback and leaderboard with the manual
     scores judges entered in formgrader (nbgrader's gradebook); grades nothing again."""
-    from hocvuso.grader._gradebook import export_results
+    from hocvuso.grader.judge import export_results
 
     with _clear_errors():
         summary = export_results(course=course, assignment=assignment, out=out)
@@ -181,7 +175,7 @@ def _rich_progress():
 @click.option("--course", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="The course folder: check against its release (default: the notebook's own checksums).")
 @click.option("--assignment", default=None, help="Assignment name (default: the notebook's folder name).")
-@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(min=MIN_TIMEOUT), default=DEFAULT_TIMEOUT, show_default=True,
               help="Seconds the notebook's code may run.")
 @click.option("--lang", "locale", type=click.Choice(["vi", "en"]), default=None, help="Language of the report.")
 def check(notebook: Path, course: Path | None, assignment: str | None, timeout: float, locale: str | None) -> None:
@@ -208,7 +202,7 @@ def course() -> None:
 def course_init_cmd(directory: Path, assignments: tuple[str, ...]) -> None:
     """Tạo khóa học với các bài có sẵn. Create a course with the bundled assignments in source/."""
     from hocvuso.core import HocvusoError
-    from hocvuso.grader import course_init
+    from hocvuso.grader.judge import course_init
 
     try:
         names = course_init(directory, assignments=list(assignments) or None)
@@ -223,7 +217,7 @@ def course_init_cmd(directory: Path, assignments: tuple[str, ...]) -> None:
 def assign(course: Path, assignment: str) -> None:
     """Phát hành bài cho học sinh. Generate the student version (release/) of ASSIGNMENT."""
     from hocvuso.core import HocvusoError
-    from hocvuso.grader import assign as assign_fn
+    from hocvuso.grader.judge import assign as assign_fn
 
     try:
         release = assign_fn(course, assignment)

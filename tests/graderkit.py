@@ -157,7 +157,7 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
 def lesson_course(root: Path, assignment: str) -> Path:
     """A judge's course for a bundled lesson, made the way a judge makes it: `hocvuso course init` +
     `hocvuso assign` (source and release ready for nbgrader)."""
-    from hocvuso.grader import assign, course_init
+    from hocvuso.grader.judge import assign, course_init
 
     course_init(root, assignments=[assignment])
     assign(root, assignment)
@@ -169,3 +169,30 @@ def submitted_folder(course: Path, student: str, assignment: str) -> Path:
     folder = course / "submitted" / student / assignment
     shutil.copytree(course / "release" / assignment, folder)
     return folder
+
+
+# ---------------------------------------------------------------------- hostile archives
+
+def zip_lying_about_size(entries: list[tuple[str, bytes]], lies: dict[str, int]) -> bytes:
+    """A zip of `entries` (deflated) where each entry named in `lies` declares that many bytes, in its local
+    header and in the central directory, whatever it really holds: a zip bomb that lies small, or a huge
+    claim on a tiny file."""
+    import io
+    import struct
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries:
+            zf.writestr(name, data)
+    raw = bytearray(buf.getvalue())
+    infos = {i.filename: i for i in zipfile.ZipFile(io.BytesIO(bytes(raw))).infolist()}
+    central = raw.index(b"PK\x01\x02")
+    while central >= 0:
+        length = struct.unpack_from("<H", raw, central + 28)[0]
+        name = bytes(raw[central + 46:central + 46 + length]).decode()
+        if name in lies:
+            struct.pack_into("<I", raw, central + 24, lies[name])  # central directory: uncompressed size
+            struct.pack_into("<I", raw, infos[name].header_offset + 22, lies[name])  # local header: the same
+        central = raw.find(b"PK\x01\x02", central + 4)
+    return bytes(raw)

@@ -21,18 +21,18 @@ import numpy as np
 import pandas as pd
 import pytest
 from graderkit import nbgrader
-from hocvuso.grader._assertcell import (
+from hocvuso.grader.judge._assertcell import (
     CellVerdict,
     grade_test_cell,
     needs_student_process,
     run_assert_cell,
 )
-from hocvuso.grader._bridge import BridgeLimit, StudentChannel, StudentObject
+from hocvuso.grader.judge._bridge import BridgeLimit, StudentChannel, StudentObject
 
 DRIVER = textwrap.dedent("""
     import json, sys
     from IPython.core.interactiveshell import InteractiveShell
-    from hocvuso.grader._bridge import ipython_cell_runner, serve_namespace
+    from hocvuso.grader.judge._bridge import ipython_cell_runner, serve_namespace
     plan = json.loads(sys.stdin.readline())
     rfd, wfd, max_bytes = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     shell = InteractiveShell.instance()

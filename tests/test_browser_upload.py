@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from hocvuso.core import Roster
 
 from graderkit import ASSIGNMENT, NOTEBOOK, make_course, release_notebook, set_solution
-from hocvuso.grader._handin import versions_of
+from hocvuso.grader.judge import versions_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -20,8 +20,8 @@ from graderkit import nbgrader, read_results
 from hocvuso.contest import make_dataset
 from hocvuso.contest._inbox import load_bank, variant_exercise
 from hocvuso.core import FileStore, load_competences
-from hocvuso.grader import grade_batch
-from hocvuso.grader._spec import load_spec
+from hocvuso.grader.judge import grade_batch
+from hocvuso.grader.judge._spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTESTS = ("thi-lap-trinh", "thi-ai", "thi-khong-code")

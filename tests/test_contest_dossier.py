@@ -24,8 +24,8 @@ from hocvuso.contest import ContestDossier
 from hocvuso.contest._dossier import load_bank, variant_exercise, variant_scenario, variant_values
 from hocvuso.core import FileStore, MemoryStore, score
 from hocvuso.core import validators as v
-from hocvuso.grader import grade_batch
-from hocvuso.grader._spec import load_spec
+from hocvuso.grader.judge import grade_batch
+from hocvuso.grader.judge._spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "thi-khong-code"

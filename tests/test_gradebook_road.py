@@ -19,7 +19,7 @@ import pytest
 from graderkit import ASSIGNMENT, NOTEBOOK, _meta, hand_in, nbgrader, read_results, source_notebook
 from nbformat.v4 import new_markdown_cell
 
-from hocvuso.grader._gradebook import course_directory, open_gradebook
+from hocvuso.grader.judge._gradebook import course_directory, open_gradebook
 from test_classroom_postgres import postgres_url  # noqa: F401 - the throwaway PostgreSQL cluster fixture
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
@@ -162,7 +162,7 @@ def test_formgrader_lists_autograded_then_manual_score_flows_back(road):
 
 
 def test_an_unreachable_gradebook_keeps_the_results_and_says_so(road, tmp_path, capsys):
-    from hocvuso.grader import grade_batch
+    from hocvuso.grader.judge import grade_batch
 
     course, sub, _out = road
     copy = tmp_path / "course"
@@ -185,8 +185,8 @@ def test_export_refuses_a_folder_without_a_batch(road, tmp_path):
 def test_a_postgresql_gradebook_named_in_the_course_config(postgres_url, tmp_path):
     """The course's nbgrader_config.py names a PostgreSQL gradebook: the batch goes there (no gradebook.db),
     formgrader's backend reads it, and a judge's score comes back."""
-    from hocvuso.grader import grade_batch
-    from hocvuso.grader._gradebook import export_results
+    from hocvuso.grader.judge import grade_batch
+    from hocvuso.grader.judge._gradebook import export_results
 
     db_url = postgres_url.replace("postgresql://", "postgresql+psycopg://", 1)  # the driver installed here
     course = make_course(tmp_path / "course", db_url=db_url)
@@ -207,9 +207,9 @@ def test_a_row_that_was_not_graded_shows_its_reason_as_text_only(road):
     """What a student controls (file names in the reason) reaches formgrader and feedback as text, never markup."""
     from nbconvert import HTMLExporter
 
-    from hocvuso.grader._autograded import build
-    from hocvuso.grader._record import GradeRecord
-    from hocvuso.grader._spec import load_spec
+    from hocvuso.grader.judge._autograded import build
+    from hocvuso.grader.judge._record import GradeRecord
+    from hocvuso.grader.judge._spec import load_spec
 
     course, _sub, _out = road
     spec = load_spec(course, ASSIGNMENT)

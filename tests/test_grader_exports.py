@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from hocvuso.grader._errors import GraderError
-from hocvuso.grader._export import write_all
-from hocvuso.grader._record import GradeRecord, Journal, visible
-from hocvuso.grader._spec import AssignmentSpec
+from hocvuso.grader.judge._export import write_all
+from hocvuso.grader.judge._record import GradeRecord, Journal, visible
+from hocvuso.grader.judge._spec import AssignmentSpec
 from openpyxl import load_workbook
 
 HOSTILE_IDS = ['=HYPERLINK("http://evil.example","bấm")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)", "\tan", "\rbi",

@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from graderkit import ASSIGNMENT, GRADER_OUTPUTS, NOTEBOOK, hand_in, make_course, read_results, tree_digest
-from hocvuso.grader import grade_batch
+from hocvuso.grader.judge import grade_batch
 
 pytestmark = [pytest.mark.slow]
 MARKER = Path("/tmp/hocvuso-escape-marker")

@@ -18,8 +18,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from graderkit import ASSIGNMENT, hand_in, lesson_course, make_course, read_results
-from hocvuso.grader import _intake, grade_batch
+from graderkit import ASSIGNMENT, hand_in, lesson_course, make_course, read_results, zip_lying_about_size
+from hocvuso.grader.judge import _intake, grade_batch
 from openpyxl import load_workbook
 
 pytestmark = [pytest.mark.slow]
@@ -239,6 +239,27 @@ def test_bad_zip_entries_make_only_their_students_invalid(course, tmp_path, monk
     exports_ok(tmp_path / "out", 8)
     after = snapshot(course, tmp_path)
     assert {k: v for k, v in after.items() if not k.startswith(str(tmp_path / "out"))} == before
+
+
+def test_a_zip_lying_about_its_sizes_makes_only_its_students_invalid(course, tmp_path, monkeypatch):
+    """The one unzip rule (shared with the upload page): an entry declaring less than it holds stops where
+    its declaration ends and fails its checksum; one declaring more than the bound is refused unread."""
+    monkeypatch.setattr(_intake, "MAX_ZIP_FILE_BYTES", 1024 * 1024)
+    release = course / "release" / LESSON
+    entries = [(f"submitted/{who}/{LESSON}/{path.relative_to(release)}", path.read_bytes())
+               for who in ("an", "lo", "to") for path in sorted(release.rglob("*")) if path.is_file()]
+    entries += [(f"submitted/lo/{LESSON}/zeros.bin", b"\0" * (20 * 1024 * 1024)),
+                (f"submitted/to/{LESSON}/note.txt", b"tiny")]
+    archive = tmp_path / "nop-bai.zip"
+    archive.write_bytes(zip_lying_about_size(entries, {f"submitted/lo/{LESSON}/zeros.bin": 1000,
+                                                       f"submitted/to/{LESSON}/note.txt": 3_000_000_000}))
+    assert archive.stat().st_size < 200_000
+    grade_batch(course=course, assignment=LESSON, submissions=archive, out=tmp_path / "out")
+    rows = read_results(tmp_path / "out")
+    assert rows["an"]["status"] == "ok", rows["an"]
+    assert rows["lo"]["status"] == "invalid" and "cannot be unpacked" in rows["lo"]["reason"], rows["lo"]
+    assert rows["to"]["status"] == "invalid" and "more than 1 MB" in rows["to"]["reason"], rows["to"]
+    exports_ok(tmp_path / "out", 3)
 
 
 def test_relative_paths_work_and_an_absolute_rerun_continues(tmp_path):

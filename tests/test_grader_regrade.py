@@ -14,7 +14,7 @@ import sys
 
 import pytest
 from graderkit import lesson_course, read_results
-from hocvuso.grader import _batch, grade_batch
+from hocvuso.grader.judge import _batch, grade_batch
 from hocvuso.grader._errors import GraderFault
 
 pytestmark = [pytest.mark.slow]
@@ -93,7 +93,7 @@ def test_regrade_chosen_statuses_and_students(course, tmp_path):
 
 def test_no_per_submission_limits_refuses_unless_the_judge_allows_it(tmp_path, monkeypatch):
     from graderkit import ASSIGNMENT, hand_in, make_course
-    from hocvuso.grader import _sandbox
+    from hocvuso.grader.judge import _sandbox
     from hocvuso.grader._errors import GraderError
 
     course = make_course(tmp_path / "course")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from graderkit import ASSIGNMENT, hand_in, make_course, read_results
-from hocvuso.grader import grade_batch
+from hocvuso.grader.judge import grade_batch
 
 pytestmark = [pytest.mark.slow]
 STABLE = ("student_id", "assignment", "score", "max_score", "status", "reason", "sha256", "isolation")

@@ -19,7 +19,7 @@ import nbformat
 import pytest
 
 from graderkit import ASSIGNMENT, GRADER_OUTPUTS, hand_in, make_course, read_results, tree_digest
-from hocvuso.grader import _sandbox, grade_batch
+from hocvuso.grader.judge import _sandbox, grade_batch
 from hocvuso.grader._errors import GraderFault
 
 pytestmark = [pytest.mark.skipif(_sandbox.probe() is not None, reason=f"no sandbox here: {_sandbox.probe()}")]
@@ -301,7 +301,7 @@ def test_uids_are_leased_one_per_running_sandbox():
     first, second = _sandbox._UidLease(), _sandbox._UidLease()
     try:
         assert first.uid != second.uid
-        held = subprocess.run([sys.executable, "-c", "from hocvuso.grader import _sandbox\n"
+        held = subprocess.run([sys.executable, "-c", "from hocvuso.grader.judge import _sandbox\n"
                                "print(_sandbox._UidLease().uid)"], capture_output=True, text=True, timeout=60)
         assert int(held.stdout) not in (first.uid, second.uid)  # another batch's process gets another uid
     finally:
@@ -345,7 +345,7 @@ def test_a_venv_under_tmp_is_the_sandboxes_python():
         site_dir = next(venv.glob("lib/python*/site-packages"))
         ours = next(p for p in sys.path if p.endswith("site-packages") and Path(p, "sklearn").is_dir())
         (site_dir / "our-packages.pth").write_text(f"import site; site.addsitedir({ours!r})\n")
-        script = ("import json\nfrom hocvuso.grader import _sandbox\nimport nbformat\n"
+        script = ("import json\nfrom hocvuso.grader.judge import _sandbox\nimport nbformat\n"
                   "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("
                   "'import sys, sklearn\\ndef look():\\n    return sys.prefix')])\n"
                   "job = {'notebook': 'b.ipynb', 'skip_ids': [], 'probes': [{'id': 'l#0', 'function': 'look', "
@@ -378,8 +378,8 @@ def test_hocvuso_installed_from_a_wheel_stays_hidden(tmp_path):
     deps = sorted({p for p in sys.path if p.endswith("site-packages") and Path(p, "nbformat").is_dir()})
     (site_dir / "_deps.pth").write_text("\n".join(deps) + "\n")
     script = textwrap.dedent("""
-        import json, hocvuso.grader._sandbox as sandbox, nbformat
-        assert hocvuso.grader._sandbox.__file__.startswith(%r)
+        import json, hocvuso.grader.judge._sandbox as sandbox, nbformat
+        assert hocvuso.grader.judge._sandbox.__file__.startswith(%r)
         cell = ("import os, importlib.util\\n"
                 "def look():\\n"
                 "    try:\\n"

@@ -11,11 +11,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from graderkit import ASSIGNMENT, NOTEBOOK, make_course, nbgrader, release_notebook, set_solution, tree_digest
+from graderkit import (ASSIGNMENT, NOTEBOOK, make_course, nbgrader, release_notebook, set_solution, tree_digest,
+                       zip_lying_about_size)
 from hocvuso.grader._errors import GraderError
-from hocvuso.grader._handin import (Refused, Version, choose, clean_student, course_due_date, find_receipt,
-                                    format_timestamp, hand_in, parse_deadline, parse_timestamp, versions_of)
-from hocvuso.grader._intake import fingerprint
+from hocvuso.grader._errors import UploadRefused as Refused
+from hocvuso.grader.judge import clean_student, course_due_date, find_receipt, hand_in, parse_deadline, parse_timestamp
+from hocvuso.grader.judge._reading import fingerprint
+from hocvuso.grader.judge._versions import Version, choose, format_timestamp, versions_of
 
 UTC = timezone.utc
 
@@ -144,6 +146,19 @@ def test_over_the_size_limit_is_refused(course, tmp_path):
     bomb = zip_of([(NOTEBOOK, nb), ("zeros.bin", b"\0" * 5_000_000)])
     assert len(bomb) < 50_000
     _refused(course, tmp_path, [("bai.zip", bomb)], "too_big", max_bytes=1_000_000)
+
+
+def test_a_zip_lying_about_its_sizes_is_refused_before_anything_is_kept(course, tmp_path):
+    """The one unzip rule (shared with the batch's intake): a bomb declaring a small size stops where its
+    declaration ends (its data then fail their checksum), and a size declared over the limit is refused
+    before a byte is read."""
+    nb = notebook_bytes(course)
+    small_lie = zip_lying_about_size([(NOTEBOOK, nb), ("zeros.bin", b"\0" * 5_000_000)], {"zeros.bin": 1000})
+    assert len(small_lie) < 50_000
+    _refused(course, tmp_path, [("bai.zip", small_lie)], "bad_zip", max_bytes=1_000_000)
+    big_claim = zip_lying_about_size([(NOTEBOOK, nb), ("note.txt", b"x")], {"note.txt": 3_000_000_000})
+    err = _refused(course, tmp_path, [("bai.zip", big_claim)], "too_big", max_bytes=1_000_000)
+    assert "limit of 1 MB" in err.reason("en"), err.reason("en")
 
 
 def test_a_renamed_non_notebook_is_refused(course, tmp_path):

@@ -202,8 +202,9 @@ def test_uploads_to_grades_right_versions_late_marks_and_receipt_hashes(app, tmp
     assert "2 later upload(s)" in a["reason"]
     assert (b["late"], b["sha256"]) == ("late", binh_sha)
     # Without any deadline the latest version counts: An's third (intake alone; no need to grade again).
-    from hocvuso.grader._intake import discover, fingerprint
-    from hocvuso.grader._spec import load_spec
+    from hocvuso.grader.judge._intake import discover
+    from hocvuso.grader.judge._reading import fingerprint
+    from hocvuso.grader.judge._spec import load_spec
 
     found = {c.student_id: c for c in discover(archive, load_spec(course, ASSIGNMENT), tmp_path / "scratch")}
     latest = found["AN-01"]

@@ -25,7 +25,9 @@ from nbformat.v4 import new_markdown_cell, new_output
 
 from hocvuso.core._store import FILE_SUFFIX
 
-from ._intake import NotebookProblem, parse_notebook, read_submitted
+from .._cells import cells_by_id, grade_id, nbgrader_meta
+from .._errors import NotebookProblem
+from ._reading import parse_notebook, read_submitted
 from ._record import GradeRecord, visible
 from ._spec import AssignmentSpec
 
@@ -41,14 +43,12 @@ def build(spec: AssignmentSpec, name: str, rec: GradeRecord, candidate: Any) -> 
     student, problem = _student_notebook(candidate, name)
     handed_in = student is not None
     notebook = student if student is not None else copy.deepcopy(release)
-    released = {c.metadata["nbgrader"]["grade_id"]: c for c in release.cells
-                if c.metadata.get("nbgrader", {}).get("grade_id")}
+    released = cells_by_id(release.cells)
     for index, cell in enumerate(notebook.cells):
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-        ours = released.get(gid)
+        ours = released.get(grade_id(cell) or "")
         if ours is None:
             continue
-        meta = ours.metadata["nbgrader"]
+        meta = nbgrader_meta(ours)
         if meta.get("locked") or (meta.get("grade") and not meta.get("solution")):
             cell = notebook.cells[index] = copy.deepcopy(ours)
             if cell.cell_type == "code":
@@ -58,7 +58,7 @@ def build(spec: AssignmentSpec, name: str, rec: GradeRecord, candidate: Any) -> 
     items = {item["grade_id"]: item for item in rec.items}
     answers = _saved_answers(spec, candidate)
     for cell in notebook.cells:
-        item = items.get(cell.metadata.get("nbgrader", {}).get("grade_id"))
+        item = items.get(grade_id(cell) or "")
         if item is not None and cell.cell_type == "code":
             cell.outputs = [new_output("display_data", data={"text/plain": describe(item, answers)})]
     note = problem if rec.status == "ok" or not handed_in else ""

@@ -7,7 +7,6 @@ students a previous (interrupted) run already graded, and writes the exports at 
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import queue
 import shutil
@@ -22,17 +21,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
+import hocvuso.grader.judge._sandbox as _sandbox
 from hocvuso.core._store import FILE_SUFFIX
 
-from . import _export, _sandbox
-from ._errors import GraderError, GraderFault
-from ._handin import course_due_date
-from ._intake import Candidate, NotebookProblem, discover, fingerprint, parse_notebook, read_submitted
+from .._cells import cells_by_id
+from .._errors import GraderError, GraderFault, NotebookProblem, Tampered
+from .._limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, MIN_MEMORY_MB, MIN_TIMEOUT
+from ._export import write_all
+from ._gradebook import record_batch
+from ._intake import Candidate, discover
 from ._integrity import tampering
-from ._judge import ItemResult, Tampered, judge_manual, judge_run, judge_variant, judge_widget
+from ._judge import ItemResult, judge_manual, judge_run, judge_variant, judge_widget
+from ._reading import fingerprint, parse_notebook, read_submitted
 from ._record import STATUSES, GradeRecord, Journal, visible
-from ._spec import AssignmentSpec, NotebookSpec, load_spec
-
+from ._spec import AssignmentSpec, NotebookSpec, load_spec, spec_fingerprint
+from ._versions import course_due_date, parse_deadline
 
 MODEL_PROBE_SECONDS = 30.0
 """Time for one call of a model task's function on the whole hidden set."""
@@ -94,7 +97,7 @@ def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Li
             notebook = parse_notebook(raw[name], path.name)
         except NotebookProblem as exc:
             return done("invalid", reason=str(exc), sha=sha)
-        ids = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in notebook.cells}
+        ids = set(cells_by_id(notebook.cells))
         if len(ids & nb_spec.cell_ids) * 2 < len(nb_spec.cell_ids):  # most of its cells must be this assignment's
             return done("invalid", reason=f"{visible(path.name)} is not a notebook of assignment {spec.name} "
                                           "(none of its cells belong to it)", sha=sha)
@@ -214,13 +217,8 @@ def _execute(candidate: Candidate, name: str, nb_spec: NotebookSpec, spec: Assig
     return replace(outcome, notes=(*notes, *outcome.notes)) if notes else outcome
 
 
-def spec_fingerprint(spec: AssignmentSpec) -> str:
-    """Changes when anything that decides a grade changes (items, cases, points)."""
-    return hashlib.sha256(repr((spec.name, spec.items)).encode("utf-8")).hexdigest()[:16]
-
-
 def grade_batch(*, course: Path, assignment: str, submissions: Path, out: Path | None = None,
-                workers: int | None = None, timeout: float = 60.0, memory: int = 1024,
+                workers: int | None = None, timeout: float = DEFAULT_TIMEOUT, memory: int = DEFAULT_MEMORY_MB,
                 scheduler: str | None = None, allow_unsandboxed: bool = False,
                 progress: Callable[[int, int, Counter], None] | None = None,
                 deadline: datetime | None = None, use_due_date: bool = True,
@@ -241,8 +239,8 @@ def grade_batch(*, course: Path, assignment: str, submissions: Path, out: Path |
     out = Path(out).expanduser().resolve() if out is not None else Path.cwd().resolve() / f"ket-qua-{assignment}"
     if workers is not None and workers < 1:
         raise GraderError("--workers must be at least 1")
-    if timeout <= 0 or memory < 64:
-        raise GraderError("--timeout must be above 0 seconds and --memory at least 64 MB")
+    if timeout < MIN_TIMEOUT or memory < MIN_MEMORY_MB:
+        raise GraderError(f"--timeout must be at least {MIN_TIMEOUT:g} s and --memory at least {MIN_MEMORY_MB} MB")
     spec = load_spec(course, assignment)
     needs_code = any(nb.needs_execution for nb in spec.notebooks.values())
     isolate = True
@@ -292,9 +290,9 @@ def grade_batch(*, course: Path, assignment: str, submissions: Path, out: Path |
         else:
             _run_local(workers or os.cpu_count() or 1, pending, spec, limits, isolate, scratch, record)
         records = [r for r in journal.records() if r.student_id in ids]
-        _export.write_all(out, spec, records)
-        from . import _gradebook  # nbgrader stays the book of record: gradebook, autograded/, judges' scores back
-        _gradebook.record_batch(course, spec, records, candidates, out)
+        write_all(out, spec, records)
+        # nbgrader stays the book of record: gradebook, autograded/, judges' scores back
+        record_batch(course, spec, records, candidates, out)
     finally:
         journal.close()
         shutil.rmtree(scratch, ignore_errors=True)
@@ -305,6 +303,24 @@ def grade_batch(*, course: Path, assignment: str, submissions: Path, out: Path |
                         already_graded=len(already), isolation=isolation, seconds=time.monotonic() - started,
                         deadline=deadline, late=sum(1 for c in candidates if c.late),
                         faults=sum(1 for r in records if r.grader_fault))
+
+
+def grade_course(*, course: Path, assignment: str, submissions: Path, out: Path | None = None,
+                 workers: int | None = None, timeout: float = DEFAULT_TIMEOUT, memory: int = DEFAULT_MEMORY_MB,
+                 scheduler: str | None = None, no_sandbox: bool = False, no_limits: bool = False,
+                 deadline: str | None = None, regrade: Iterable[str] = (),
+                 progress: Callable[[int, int, Counter], None] | None = None) -> BatchSummary:
+    """`hocvuso grade`, as one call: the options as the judge typed them, the batch's summary back.
+
+    `deadline` is the judge's text (ISO 8601, or "YYYY-MM-DD HH:MM" in Vietnam time; None: the course's
+    due date); `no_sandbox` / `no_limits` are the judge's explicit consent to grade without isolation or
+    without per-submission limits; `progress` gets (done, total, counts) after every row
+    (`print_progress_line` writes one line per tenth). Raises GraderError when the batch cannot run.
+    """
+    return grade_batch(course=course, assignment=assignment, submissions=submissions, out=out, workers=workers,
+                       timeout=timeout, memory=memory, scheduler=scheduler, allow_unsandboxed=no_sandbox,
+                       allow_unlimited=no_limits, deadline=parse_deadline(deadline) if deadline else None,
+                       regrade=regrade, progress=progress)
 
 
 def _reopen(journal: Journal, regrade: Iterable[str], ids: set[str]) -> None:

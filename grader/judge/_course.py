@@ -9,7 +9,7 @@ from pathlib import Path
 from hocvuso._lessons import contest_notebooks, lesson_notebooks
 from hocvuso._tools import tool_env
 
-from ._errors import GraderError
+from .._errors import GraderError
 
 CONFIG = """# nbgrader configuration written by `hocvuso course init`.
 c = get_config()

@@ -18,10 +18,11 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from hocvuso.core import escape, load_competences
 from openpyxl import Workbook
 
-from ._errors import GraderError
+from hocvuso.core import escape, load_competences
+
+from .._errors import GraderError
 from ._record import GradeRecord, visible
 from ._spec import AssignmentSpec
 

@@ -36,9 +36,13 @@ from typing import Callable, Iterable
 
 import nbformat
 
-from ._errors import GraderError
-from ._record import GradeRecord, Journal, visible
-from ._spec import AssignmentSpec
+from .._cells import cells_by_id, nbgrader_meta
+from .._errors import GraderError
+from ._autograded import build
+from ._course import generate_release
+from ._export import write_all
+from ._record import JOURNAL_FILE, GradeRecord, Journal, visible
+from ._spec import AssignmentSpec, load_spec, spec_fingerprint
 
 SYNC_FILE = ".hocvuso-gradebook.json"
 """In the output folder: which rows (student -> graded_at + sha256) the gradebook already holds."""
@@ -127,8 +131,6 @@ def _stderr(text: str) -> None:
 
 def _record_batch(course: Path, spec: AssignmentSpec, records: list[GradeRecord], candidates: Iterable,
                   out: Path) -> list[GradeRecord]:
-    from . import _export
-
     course = Path(course).resolve()
     coursedir = course_directory(course)
     by_student = {getattr(c, "student_id", None): c for c in candidates}
@@ -159,7 +161,7 @@ def _record_batch(course: Path, spec: AssignmentSpec, records: list[GradeRecord]
     finally:
         _write_synced(synced_path, coursedir.db_url, synced)
     if merged != records:
-        _export.write_all(out, spec, merged)
+        write_all(out, spec, merged)
     if failed:
         raise GraderError(f"the course's gradebook did not take {len(failed)} row(s); run the same command "
                           f"again to retry them: {'; '.join(failed[:5])}")
@@ -186,7 +188,6 @@ def _ensure_assignment(gb, course: Path, spec: AssignmentSpec) -> None:
     generate_assignment makes them."""
     from nbgrader.api import MissingEntry
 
-    from ._course import generate_release
 
     try:
         for name in spec.notebooks:
@@ -226,7 +227,6 @@ def _record_one(gb, coursedir, spec: AssignmentSpec, rec: GradeRecord, candidate
     """One student's row into the gradebook and autograded/, committed together."""
     from nbgrader.utils import compute_checksum, determine_grade, is_grade, is_solution, is_task
 
-    from ._autograded import build
 
     gb.update_or_create_student(rec.student_id)
     submission = gb.update_or_create_submission(spec.name, rec.student_id, timestamp=_timestamp(coursedir, spec, rec))
@@ -236,8 +236,7 @@ def _record_one(gb, coursedir, spec: AssignmentSpec, rec: GradeRecord, candidate
     items = {item["grade_id"]: item for item in rec.items}
     for name, nb_spec in spec.notebooks.items():
         notebook, handed_in = build(spec, name, rec, candidate)
-        cells = {c.metadata["nbgrader"]["grade_id"]: c for c in notebook.cells
-                 if c.metadata.get("nbgrader", {}).get("grade_id")}
+        cells = cells_by_id(notebook.cells)
         grades = {grade.name: grade for grade in submitted[name].grades}
         comments = {comment.name: comment for comment in submitted[name].comments}
         for grade_item in nb_spec.items:
@@ -255,7 +254,7 @@ def _record_one(gb, coursedir, spec: AssignmentSpec, rec: GradeRecord, candidate
         for gid, cell in cells.items():
             comment = comments.get(gid)  # None: a cell the gradebook does not know (source edited since)
             if comment is not None and (is_solution(cell) or is_task(cell)):
-                untouched = cell.metadata["nbgrader"].get("checksum") == compute_checksum(cell) and not is_task(cell)
+                untouched = nbgrader_meta(cell).get("checksum") == compute_checksum(cell) and not is_task(cell)
                 comment.auto_comment = "No response." if untouched and handed_in else None
         _write_notebook(folder / f"{name}.ipynb", notebook)
     gb.db.commit()
@@ -327,9 +326,7 @@ def _merge(rec: GradeRecord, found: dict) -> GradeRecord:
 def journal_records(out: Path, spec: AssignmentSpec) -> list[GradeRecord]:
     """The graded rows of the batch in `out` (its journal), refused when they are another assignment's
     or the course's grading changed since."""
-    from ._batch import spec_fingerprint
-
-    path = out / ".hocvuso-journal.sqlite"
+    path = out / JOURNAL_FILE
     if not path.is_file():
         raise GraderError(f"{out} holds no graded batch (no .hocvuso-journal.sqlite); run `hocvuso grade` first, "
                           "or give the --out it wrote to")
@@ -357,9 +354,6 @@ def journal_records(out: Path, spec: AssignmentSpec) -> list[GradeRecord]:
 def export_results(*, course: Path, assignment: str, out: Path | None = None) -> ExportSummary:
     """Rewrite results.csv/.xlsx, feedback and leaderboard of a graded batch with the scores judges entered
     in the course's gradebook (formgrader); grades nothing."""
-    from . import _export
-    from ._spec import load_spec
-
     course = Path(course).expanduser().resolve()
     out = Path(out).expanduser().resolve() if out is not None else Path.cwd().resolve() / f"ket-qua-{assignment}"
     spec = load_spec(course, assignment)
@@ -372,7 +366,7 @@ def export_results(*, course: Path, assignment: str, out: Path | None = None) ->
         raise
     except Exception as exc:
         raise _failure(exc, coursedir, "cannot read the course's gradebook {url}") from exc
-    _export.write_all(out, spec, merged)
+    write_all(out, spec, merged)
     return ExportSummary(out=out, rows=len(merged),
                          waiting=sum(1 for r in merged if "waits for a person" in r.reason),
                          graded_by_hand=sum(1 for r in merged if "graded by a person" in r.reason))

@@ -15,12 +15,9 @@ folder, and read into memory (`read_submitted`): a student cannot swap a file be
 """
 from __future__ import annotations
 
-import errno
-import hashlib
 import os
 import re
 import shutil
-import stat
 import unicodedata
 import zipfile
 import zlib
@@ -28,11 +25,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-import nbformat
-
-from ._errors import GraderError
+from .._errors import GraderError
 from ._record import visible
 from ._spec import AssignmentSpec
+from ._unzip import TooBig, copy_entry, entries
+from ._versions import choose, format_timestamp, versions_of
 
 MAX_ZIP_BYTES = 4 * 1024**3
 """Unpacked size limit of a submissions zip, counted as bytes really written (a zip bomb stops here)."""
@@ -40,11 +37,8 @@ MAX_ZIP_FILE_BYTES = 256 * 1024**2
 """Largest single file unpacked from a submissions zip; a bigger one makes that student's row invalid."""
 MAX_ZIP_ENTRIES = 200_000
 """Most entries a submissions zip may have."""
-MAX_NOTEBOOK_BYTES = 64 * 1024**2
-"""Largest notebook read from a submission."""
 JUNK_FOLDERS = frozenset({".ipynb_checkpoints", "__MACOSX", ".git"})
 """Folders tools leave beside student folders; skipped only while they hold nothing of the assignment."""
-_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
 _LOOK_ALIKE = re.compile(r"^\s|\s$|[^\S ]|[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
                          r"\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\x00-\x1f\x7f-\x9f]")
 """Leading/trailing spaces, whitespace other than a plain space, invisible, bidi and control characters."""
@@ -76,10 +70,6 @@ class Candidate:
     """The submissions folder the judge gave (trusted); below it no symbolic link is ever followed."""
     entry: str = ""
     """The student's folder or file name exactly as found under `root`."""
-
-
-class NotebookProblem(Exception):
-    """A submitted notebook that cannot be read; the message is the judge-facing reason."""
 
 
 def discover(path: Path, spec: AssignmentSpec, scratch: Path, *, deadline: datetime | None = None,
@@ -209,8 +199,6 @@ def _from_folder(student_dir: Path, spec: AssignmentSpec, deadline: datetime | N
         if not folder.is_dir():
             return Candidate(student_id=student, folder=None, status="missing", root=root, entry=entry,
                              reason=f"no folder {spec.name}/ and no notebook in {visible(entry)}/")
-        from ._handin import choose, format_timestamp, versions_of
-
         choice = choose(versions_of(folder), deadline)
         folder = choice.version.folder
         when = choice.version.submitted_at
@@ -283,105 +271,6 @@ def _skeleton(student_id: str) -> str:
     return _LOOK_ALIKE.sub("", student_id.strip()).casefold()
 
 
-def read_submitted(path: Path, *, root: Path | None = None, limit: int = MAX_NOTEBOOK_BYTES) -> bytes:
-    """The bytes of one submitted file, opened once and never through a symbolic link (at any level below
-    `root`), only if it is a regular file of at most `limit` bytes. Raises NotebookProblem (judge-facing)."""
-    path = Path(path)
-    name = visible(path.name)
-    dir_fd = None
-    try:
-        if root is not None and path.is_relative_to(root):
-            dir_fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
-            for part in path.relative_to(root).parts[:-1]:
-                inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0),
-                                dir_fd=dir_fd)
-                os.close(dir_fd)
-                dir_fd = inner
-            fd = os.open(path.name, _OPEN_FLAGS, dir_fd=dir_fd)
-        else:
-            fd = os.open(path, _OPEN_FLAGS)
-    except OSError as exc:
-        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
-            raise NotebookProblem(f"{name} (or a folder above it) is a symbolic link or not what it was; "
-                                  "links are not followed") from None
-        raise NotebookProblem(f"{name} cannot be read ({exc.strerror or exc})") from None
-    finally:
-        if dir_fd is not None:
-            os.close(dir_fd)
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise NotebookProblem(f"{name} is not a regular file (a pipe, device or folder); it was not read")
-        if info.st_size > limit:
-            raise NotebookProblem(f"{name} is larger than {limit // 1024**2} MB")
-        os.set_blocking(fd, True)
-        chunks, size = [], 0
-        while size <= limit:
-            chunk = os.read(fd, min(1024**2, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:
-            raise NotebookProblem(f"{name} is larger than {limit // 1024**2} MB")
-        return b"".join(chunks)
-    except OSError as exc:
-        raise NotebookProblem(f"{name} cannot be read ({exc.strerror or exc})") from None
-    finally:
-        os.close(fd)
-
-
-def read_notebook(path: Path) -> nbformat.NotebookNode:
-    """Read and validate a notebook the caller trusts the path of (`hocvuso check`, the upload page's own copy)."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise NotebookProblem(f"{Path(path).name} cannot be read ({exc.strerror})") from exc
-    return parse_notebook(raw, Path(path).name)
-
-
-def parse_notebook(raw: bytes, name: str) -> nbformat.NotebookNode:
-    """Parse and validate a notebook's bytes; raise NotebookProblem with a sentence a judge understands."""
-    name = visible(name)
-    if not raw.strip():
-        raise NotebookProblem(f"{name} is empty")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise NotebookProblem(f"{name} is not UTF-8 text (bad byte at position {exc.start}); "
-                              "it was damaged or saved by another program") from exc
-    try:
-        version = nbformat.reader.get_version(nbformat.reader.reads(text))
-    except Exception as exc:
-        raise NotebookProblem(f"{name} is not a Jupyter notebook: {str(exc)[:160]} "
-                              "(truncated or not JSON)") from exc
-    if version[0] < 4:
-        raise NotebookProblem(f"{name} is in notebook format v{version[0]}; save it with Jupyter 4 or later")
-    if version[0] > 4:
-        raise NotebookProblem(f"{name} is in notebook format v{version[0]}, newer than this grader reads (v4)")
-    try:
-        notebook = nbformat.reads(text, as_version=4)
-        nbformat.validate(notebook)
-    except Exception as exc:
-        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
-        raise NotebookProblem(f"{name} is not a valid notebook: {first}") from exc
-    return notebook
-
-
-def fingerprint(files: list[Path] | dict[str, bytes]) -> str:
-    """SHA-256 of what was received: of the file itself for one notebook, else of names and contents.
-
-    `files` are paths (the upload page's stored copies) or {file name: bytes already read} (the grader).
-    """
-    named = files if isinstance(files, dict) else {p.name: Path(p).read_bytes() for p in files}
-    if len(named) == 1:
-        return hashlib.sha256(next(iter(named.values()))).hexdigest()
-    digest = hashlib.sha256()
-    for name in sorted(named):
-        digest.update(name.encode("utf-8", "surrogateescape") + b"\0" + named[name] + b"\0")
-    return digest.hexdigest()
-
-
 def _nfc(name: str) -> str:
     """A name as a student id: NFC, with bytes that are not UTF-8 shown as \\xNN (they cannot be stored)."""
     return unicodedata.normalize("NFC", _decoded(name))
@@ -396,10 +285,10 @@ def _decoded(name: str) -> str:
 def _unzip(archive: Path, target: Path) -> dict[tuple[str, ...], str]:
     """Unpack a submissions zip into `target`; return {entry path parts: why it was not unpacked}.
 
-    One rule for every entry: no absolute path, no '..', no link, no device; at most MAX_ZIP_FILE_BYTES
-    per file and MAX_ZIP_BYTES in all, counted on the bytes really written (the declared sizes of a zip
-    bomb are lies). A bad entry is left out and reported (its student's row becomes invalid); an entry
-    that belongs to no student, too many entries or too many bytes in all refuse the batch.
+    The one rule of `_unzip` for every entry, with at most MAX_ZIP_FILE_BYTES per file and MAX_ZIP_BYTES
+    in all (declared sizes and the bytes really written both count). A bad entry is left out and
+    reported (its student's row becomes invalid); an entry that belongs to no student, too many
+    entries or too many bytes in all refuse the batch.
     """
     if target.exists():
         shutil.rmtree(target)
@@ -407,91 +296,53 @@ def _unzip(archive: Path, target: Path) -> dict[tuple[str, ...], str]:
     problems: dict[tuple[str, ...], str] = {}
     try:
         zf = zipfile.ZipFile(archive)
-        infos = zf.infolist()
+        found = entries(zf)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise GraderError(f"{archive.name} cannot be read as a zip ({exc}); check the file is complete") from exc
-    if len(infos) > MAX_ZIP_ENTRIES:
-        raise GraderError(f"{archive.name} has {len(infos)} entries, more than {MAX_ZIP_ENTRIES}; split the batch")
+    if len(found) > MAX_ZIP_ENTRIES:
+        raise GraderError(f"{archive.name} has {len(found)} entries, more than {MAX_ZIP_ENTRIES}; split the batch")
     budget = MAX_ZIP_BYTES
-    seen: set[tuple[str, ...]] = set()
     with zf:
-        for info in infos:
-            text = _entry_name(info).replace("\\", "/")
-            parts = tuple(p for p in text.split("/") if p not in ("", "."))
+        for entry in found:
+            parts = entry.parts
             if not parts:
                 continue
-            if text.startswith("/") or re.match(r"^[A-Za-z]:", text) or parts[0] == "..":
-                raise GraderError(f"{archive.name}: entry {_entry_name(info)!a} points outside the archive and "
+            if entry.outside or parts[0] == "..":
+                raise GraderError(f"{archive.name}: entry {entry.name!a} points outside the archive and "
                                   "belongs to no student; refusing to unpack it. Remove it from the zip and run again")
-            problem = _entry_problem(info, parts, seen)
-            seen.add(parts)
+            problem = entry.problem
             if problem is None:
+                limit = min(MAX_ZIP_FILE_BYTES, budget)
                 try:
-                    budget -= _extract(zf, info, target.joinpath(*parts), budget)
-                except _TooBig as exc:
-                    problem = str(exc)
+                    budget -= _extract(zf, entry.info, target.joinpath(*parts), limit)
+                except TooBig:
+                    if limit < MAX_ZIP_FILE_BYTES:
+                        raise GraderError(f"{archive.name} unpacks to more than {MAX_ZIP_BYTES // 1024**3} GiB; "
+                                          "split the batch or leave out the largest files") from None
+                    problem = f"unpacks to more than {MAX_ZIP_FILE_BYTES // 1024**2} MB"
                 except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error,
                         ValueError) as exc:
                     problem = f"cannot be unpacked ({type(exc).__name__}: {str(exc)[:120]})"
             if problem is not None:
-                problems[parts] = f"zip entry {_entry_name(info)!a} {problem}; it was not unpacked"
+                problems[parts] = f"zip entry {entry.name!a} {problem}; it was not unpacked"
                 safe = parts[:parts.index("..")] if ".." in parts else parts[:-1]
                 if safe:  # keep the student's folder, so the student is found and gets a row
                     target.joinpath(*safe).mkdir(parents=True, exist_ok=True)
-            if budget < 0:
-                raise GraderError(f"{archive.name} unpacks to more than {MAX_ZIP_BYTES // 1024**3} GiB; "
-                                  "split the batch or leave out the largest files")
     return problems
 
 
-def _entry_name(info: zipfile.ZipInfo) -> str:
-    """The entry's name as its author wrote it: many zip tools store UTF-8 names without saying so (flag
-    bit 11), which Python then reads as cp437 ("Nguy├ä├¬n"); such a name is read back as UTF-8."""
-    if info.flag_bits & 0x800:
-        return info.filename
-    try:
-        return info.filename.encode("cp437").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return info.filename
-
-
-class _TooBig(Exception):
-    pass
-
-
-def _entry_problem(info: zipfile.ZipInfo, parts: tuple[str, ...], seen: set[tuple[str, ...]]) -> str | None:
-    mode = info.external_attr >> 16
-    if ".." in parts:
-        return "points outside its folder ('..')"
-    if stat.S_ISLNK(mode):
-        return "is a symbolic link"
-    if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-        return "is not a plain file or folder"
-    if any("\0" in p for p in parts):
-        return "has a NUL character in its name"
-    if parts in seen:
-        return "appears twice in the zip"
-    return None
-
-
-def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, destination: Path, budget: int) -> int:
-    """Write one entry; return the bytes written. Never trusts the declared size."""
+def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, destination: Path, limit: int) -> int:
+    """Write one entry by `_unzip.copy_entry`'s rule; return the bytes written (nothing is left of a refused one)."""
     if info.is_dir():
         destination.mkdir(parents=True, exist_ok=True)
         return 0
     destination.parent.mkdir(parents=True, exist_ok=True)
-    written = 0
-    with zf.open(info) as src, open(destination, "xb") as dst:
-        while chunk := src.read(1024**2):
-            written += len(chunk)
-            if written > MAX_ZIP_FILE_BYTES:
-                dst.close()
-                destination.unlink()
-                raise _TooBig(f"unpacks to more than {MAX_ZIP_FILE_BYTES // 1024**2} MB")
-            if written > budget:
-                return written  # the caller stops the batch: too many bytes in all
-            dst.write(chunk)
-    return written
+    try:
+        with open(destination, "xb") as dst:
+            return copy_entry(zf, info, dst, limit=limit)
+    except BaseException:
+        destination.unlink(missing_ok=True)
+        raise
 
 
 def _by_student(problems: dict[tuple[str, ...], str], root: tuple[str, ...]) -> dict[str, str]:

@@ -13,21 +13,16 @@ cases are never shown at all. A case whose call timed out is named in the reason
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hocvuso.core import (
-    AnswersInvalid,
-    FileStore,
-    GradingError,
-    SubmissionCorrupt,
-    SubmissionNotFound,
-    load_exercise,
-    score,
-)
+from hocvuso.core import AnswersInvalid, FileStore, GradingError, SubmissionCorrupt, SubmissionNotFound
 
-from ._checks import f1_score, same_value, scale_between
+from .._checks import f1_score, same_value, scale_between
+from .._errors import Tampered
+from .._scoring import exercise, score_saved, variant
 from ._sandbox import Limits, RunOutcome, describe_limit
 from ._spec import GradeItem, NotebookSpec
 
@@ -50,31 +45,32 @@ class ItemResult:
     """One sentence, e.g. "not answered" or "needs manual grading"."""
 
 
-class Tampered(Exception):
-    """The submission's data were edited or forged; the message names what."""
-
-
 def judge_widget(item: GradeItem, folder: Path | None) -> ItemResult:
     """Score a widget task from the answers file saved beside the notebook."""
+    return _judge_saved(item, folder, lambda: exercise(item.scenario))
+
+
+def _judge_saved(item: GradeItem, folder: Path | None, find: Callable[[], tuple[Any, Any]], *,
+                 student: str = "") -> ItemResult:
+    """Score a widget or variant item by the lessons' own road (`score_saved`); what the student's file
+    cannot answer for is `Tampered`, what is not there scores 0 with a note."""
     if folder is None:
-        return ItemResult(item.grade_id, "widget", 0.0, item.points, item.competences, note="no answers file")
+        return ItemResult(item.grade_id, item.kind, 0.0, item.points, item.competences, note="no answers file")
     try:
-        submission = FileStore(folder).load(item.task_id)
+        submission, result = score_saved(FileStore(folder), item.task_id, find)
     except SubmissionNotFound:
-        return ItemResult(item.grade_id, "widget", 0.0, item.points, item.competences, note="not answered")
-    except SubmissionCorrupt as exc:
+        return ItemResult(item.grade_id, item.kind, 0.0, item.points, item.competences, note="not answered")
+    except (SubmissionCorrupt, AnswersInvalid, GradingError) as exc:
         raise Tampered(f"answers of task {item.task_id}: {_short(exc, folder)}") from exc
-    scenario, key = load_exercise(item.scenario)
-    if submission.scenario_id != item.scenario or submission.kind != scenario.kind:
-        raise Tampered(f"answers of task {item.task_id} are for {submission.kind} {submission.scenario_id!r}, "
-                       f"not {scenario.kind} {item.scenario!r}")
-    try:
-        result = score(scenario, key, submission.answers)
-    except (AnswersInvalid, GradingError) as exc:
-        raise Tampered(f"answers of task {item.task_id}: {exc}") from exc
     lines = tuple({"item": i.item_id, "outcome": i.outcome, "points": i.points, "max_points": i.max_points}
                   for i in result.items)
-    return ItemResult(item.grade_id, "widget", result.scaled(item.points), item.points, item.competences, lines)
+    note = ""
+    claimed = submission.learner.learner_id if submission.learner else ""
+    if student and claimed and claimed != student:
+        note = (f"answers were given to the variant of contest id {claimed!r}, not {student!r}; "
+                "graded against this student's own variant")
+    return ItemResult(item.grade_id, item.kind, result.scaled(item.points), item.points, item.competences, lines,
+                      note=note)
 
 
 def judge_probe(item: GradeItem, report: dict | None) -> ItemResult:
@@ -203,31 +199,5 @@ def judge_model(item: GradeItem, report: dict | None) -> ItemResult:
 
 def judge_variant(item: GradeItem, folder: Path | None, student_id: str, notebook_dir: Path) -> ItemResult:
     """Score a per-student contest task against the variant rebuilt from the student's id (folder name)."""
-    from hocvuso.contest._banks import load_bank, variant_exercise
-
-    if folder is None:
-        return ItemResult(item.grade_id, "variant", 0.0, item.points, item.competences, note="no answers file")
-    try:
-        submission = FileStore(folder).load(item.task_id)
-    except SubmissionNotFound:
-        return ItemResult(item.grade_id, "variant", 0.0, item.points, item.competences, note="not answered")
-    except SubmissionCorrupt as exc:
-        raise Tampered(f"answers of task {item.task_id}: {_short(exc, folder)}") from exc
-    bank = load_bank(notebook_dir / item.bank)
-    scenario, key = variant_exercise(bank, student_id, item.key)
-    if submission.scenario_id != scenario.id or submission.kind != scenario.kind:
-        raise Tampered(f"answers of task {item.task_id} are for {submission.kind} {submission.scenario_id!r}, "
-                       f"not {scenario.kind} {scenario.id!r}")
-    note = ""
-    claimed = submission.learner.learner_id if submission.learner else ""
-    if claimed and claimed != student_id:
-        note = (f"answers were given to the variant of contest id {claimed!r}, not {student_id!r}; "
-                "graded against this student's own variant")
-    try:
-        result = score(scenario, key, submission.answers)
-    except (AnswersInvalid, GradingError) as exc:
-        raise Tampered(f"answers of task {item.task_id}: {exc}") from exc
-    lines = tuple({"item": i.item_id, "outcome": i.outcome, "points": i.points, "max_points": i.max_points}
-                  for i in result.items)
-    return ItemResult(item.grade_id, "variant", result.scaled(item.points), item.points, item.competences, lines,
-                      note=note)
+    return _judge_saved(item, folder, lambda: variant(notebook_dir / item.bank, student_id, item.key or {}),
+                        student=student_id)

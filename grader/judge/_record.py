@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ._errors import GraderError
+from .._errors import GraderError
 
 STATUSES = ("ok", "error", "timeout", "tampered", "invalid", "missing")
 JOURNAL_FILE = ".hocvuso-journal.sqlite"

@@ -47,7 +47,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ._errors import GraderFault
+from .._errors import GraderFault
+from .._limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 
 RUNNER = Path(__file__).with_name("_runner.py")
 HOME = "/home/hocsinh"
@@ -73,9 +74,9 @@ address-space limit (and the CPU of the other workers); the memory limit itself 
 class Limits:
     """Resource limits for one submission (all its processes together, unless said otherwise)."""
 
-    wall_seconds: float = 60.0
+    wall_seconds: float = DEFAULT_TIMEOUT
     """Whole-notebook wall-clock limit; the sandbox is killed after it."""
-    memory_mb: int = 1024
+    memory_mb: int = DEFAULT_MEMORY_MB
     """Memory of the whole submission (cgroup), files it writes in its tmpfs included; also each process's
     address space (RLIMIT_AS)."""
     max_processes: int = 64

@@ -21,6 +21,7 @@ The release's locked cells give the checksums that tamper detection compares wit
 from __future__ import annotations
 
 import ast
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Mapping
@@ -30,8 +31,9 @@ from nbgrader.utils import compute_checksum
 
 from hocvuso.core import load_exercise
 
+from .._cells import GRADE_CALLS, call_name, cells_by_id, grade_id, is_graded, is_locked, nbgrader_meta
+from .._errors import GraderError
 from ._course import generate_release
-from ._errors import GraderError
 
 
 @dataclass(frozen=True)
@@ -165,21 +167,18 @@ def _read(path: Path) -> nbformat.NotebookNode:
 
 def _notebook_spec(source_path: Path, release_path: Path) -> NotebookSpec:
     source_nb, release_nb = _read(source_path), _read(release_path)
-    released = {c.metadata["nbgrader"]["grade_id"]: c for c in release_nb.cells
-                if c.metadata.get("nbgrader", {}).get("grade_id")}
-    locked = {gid: compute_checksum(c) for gid, c in released.items() if c.metadata["nbgrader"].get("locked")}
+    released = cells_by_id(release_nb.cells)
+    locked = {gid: compute_checksum(c) for gid, c in released.items() if is_locked(c)}
     items = []
     for cell in source_nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if not meta.get("grade"):
+        if not is_graded(cell):
             continue
-        gid = meta.get("grade_id")
+        gid = grade_id(cell)
         if gid not in released:
             raise GraderError(f"{source_path}: grade cell {gid!r} is missing from the release; regenerate it")
         items.append(_grade_item(source_path, release_path.stem, cell, released[gid]))
     chrome = frozenset(gid for gid, c in released.items()
-                       if c.cell_type == "code" and c.metadata["nbgrader"].get("locked")
-                       and not c.metadata["nbgrader"].get("grade") and _uses_hocvuso(c.source))
+                       if c.cell_type == "code" and is_locked(c) and not is_graded(c) and _uses_hocvuso(c.source))
     return NotebookSpec(name=release_path.stem, locked=locked, cell_ids=frozenset(released), items=tuple(items),
                         chrome_ids=chrome)
 
@@ -198,13 +197,13 @@ def _uses_hocvuso(source: str) -> bool:
 
 
 def _grade_item(path: Path, notebook: str, cell: Any, released_cell: Any) -> GradeItem:
-    meta = cell.metadata["nbgrader"]
+    meta = nbgrader_meta(cell)
     gid, points = meta["grade_id"], float(meta.get("points", 0))
     competences = tuple(cell.metadata.get("hocvuso", {}).get("competences", ()))
     if cell.cell_type != "code" or meta.get("solution"):
         return GradeItem(notebook=notebook, grade_id=gid, points=points, kind="manual", competences=competences)
     call = _last_call(path, gid, cell.source)
-    name = call.func.id if isinstance(call.func, ast.Name) else call.func.attr
+    name = call_name(call)
     kwargs = {k.arg: k.value for k in call.keywords}
     where = f"{path}, grade cell {gid!r}"
     if name == "grade":
@@ -247,16 +246,11 @@ def _last_call(path: Path, gid: str, source: str) -> ast.Call:
         raise GraderError(f"{path}, grade cell {gid!r}: not valid Python ({exc.msg}, line {exc.lineno})") from exc
     body = [n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))]
     if (len(body) == 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Call)
-            and _call_name(body[0].value) in ("check_function", "check_model", "grade", "grade_variant")):
+            and call_name(body[0].value) in GRADE_CALLS):
         return body[0].value
     raise GraderError(f"{path}, grade cell {gid!r}: hocvuso grade scores only cells that end in check_function(…) "
                       "or grade(…) (imports allowed before), so that expected answers stay with the judge; "
                       "rewrite the cell's asserts as check_function cases")
-
-
-def _call_name(call: ast.Call) -> str:
-    func = call.func
-    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
 
 
 def _public_cases(release_source: str) -> list[tuple[tuple, Any]]:
@@ -310,3 +304,8 @@ def _variant_item(where: str, notebook: str, gid: str, points: float, call: ast.
                           "### BEGIN/END HIDDEN TESTS")
     return GradeItem(notebook=notebook, grade_id=gid, points=points, kind="variant", task_id=task_id, bank=bank,
                      key=key, competences=competences)
+
+
+def spec_fingerprint(spec: AssignmentSpec) -> str:
+    """Changes when anything that decides a grade changes (items, cases, points)."""
+    return hashlib.sha256(repr((spec.name, spec.items)).encode("utf-8")).hexdigest()[:16]
