@@ -32,11 +32,18 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Mapping
 
-from hocvuso.core import Learner, normalize_text
+from hocvuso.core import Learner, LocalText, normalize_text
 from hocvuso.core import validators as v
-from hocvuso.core._dossier import (AccountDef, DossierKey, DossierScenario, FileDef, TaskDef, dossier_from_task,
-                                   load_portals, load_procedures)
-from hocvuso.core import LocalText
+from hocvuso.core.dossier import (
+    AccountDef,
+    DossierKey,
+    DossierScenario,
+    FileDef,
+    TaskDef,
+    dossier_from_task,
+    load_portals,
+    load_procedures,
+)
 
 from ._variants import contest_id, normalise_id, variant_digest
 

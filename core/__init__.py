@@ -3,7 +3,6 @@
 Notebooks and widgets import only the names below.
 """
 from ._common import LocalText, load_competences, load_fraud_forms
-from ._dossier import DossierKey, DossierScenario, dossier_feedback, load_dossier, load_procedures, score_dossier
 from ._env import is_grading
 from ._errors import (
                       AnswersInvalid,
@@ -16,12 +15,24 @@ from ._errors import (
                       SubmissionError,
                       SubmissionNotFound,
 )
-from ._i18n import DEFAULT_LOCALE, LOCALES, check_locale, get_locale, gettext, ngettext, set_locale, translator
+from ._i18n import (
+                      DEFAULT_LOCALE,
+                      LOCALES,
+                      N_,
+                      check_locale,
+                      get_locale,
+                      gettext,
+                      ngettext,
+                      page_locale,
+                      set_locale,
+                      translator,
+)
 from ._preload import warm_caches
 from ._score import ItemScore, Score
 from ._store import FileStore, MemoryStore, SqlStore, SubmissionStore, default_store
 from ._submission import SCHEMA_VERSION, Learner, Submission, check_task_id
 from ._text import escape, normalize_text
+from .dossier import DossierKey, DossierScenario, dossier_feedback, load_dossier, load_procedures, score_dossier
 from .feed import FeedKey, FeedScenario, load_feed, score_feed
 from .identity import Roster, SignInRefused, current_learner, in_classroom
 from .inbox import (
@@ -48,7 +59,7 @@ from .phone import (
 )
 
 __all__ = [
-    "ExerciseKind", "LocalText", "all_kinds", "kind", "kind_of", "warm_caches",
+    "ExerciseKind", "LocalText", "N_", "page_locale", "all_kinds", "kind", "kind_of", "warm_caches",
     "DossierKey", "DossierScenario", "dossier_feedback", "load_dossier", "load_procedures", "score_dossier",
     "Roster", "SignInRefused", "current_learner", "in_classroom",
     "DEFAULT_LOCALE", "LOCALES", "SCHEMA_VERSION",

@@ -350,7 +350,7 @@ def check_content(*, root: Path | None = None) -> list[Finding]:
 
 def _check_other_files(root: Path) -> list[Finding]:
     """Procedures, dossier tasks, phone scenarios and feeds: they must load (schema and cross-references)."""
-    from ._dossier import load_dossier, load_procedure, procedure_paths, task_paths
+    from .dossier import load_dossier, load_procedure, procedure_paths, task_paths
     from .feed import feed_paths, load_feed
     from .phone import load_phone, scenario_paths
 

@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from ._content import content_root
-from ._dossier import DossierScenario, dossier_feedback, load_dossier, score_dossier
-from ._dossier import parse_answers as parse_dossier_answers
 from ._errors import ContentError, GradingError
 from ._score import Score
+from .dossier import DossierScenario, dossier_feedback, load_dossier, score_dossier
+from .dossier import parse_answers as parse_dossier_answers
 from .feed import FeedScenario, feed_feedback, load_feed, score_feed
 from .feed import parse_answers as parse_feed_answers
 from .inbox import InboxScenario, inbox_feedback, load_inbox, score_inbox

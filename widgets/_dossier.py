@@ -31,27 +31,36 @@ from typing import Any, Callable, Literal
 
 import traitlets as t
 
-from hocvuso.core import Learner, SubmissionStore, kind, normalize_text, translator
-from hocvuso.core._dossier import (
+from hocvuso.core import N_, Learner, SubmissionStore, kind, normalize_text, translator
+from hocvuso.core.dossier import (
     MAX_SIGN_IN_FAILURES,
+    OTP_SECONDS,
     STEPS,
     DossierScenario,
-    _doc_problem,
+    FieldDef,
+    ProcedureDef,
+    blocker,
     check_form,
     document_problems,
-    dossier_feedback,
     empty_answers,
     fee_for,
+    form_values,
+    furthest,
+    gives_away_otp,
+    money,
+    otp_expired,
     problem_text,
+    record_sign_in_failure,
+    reset_confirmation,
+    resumed,
+    wrong_person,
 )
-from hocvuso.core._i18n import N_
 from hocvuso.core.validators import format_date
 
 from ._task import NOT_UNDERSTOOD, Refused, TaskWidget, front_end
 
-OTP_SECONDS = 120
-"""How long an OTP stays valid (simulated phone, real seconds of the widget's clock)."""
 MAX_TEXT = 300
+"""The longest text kept from a field or a chat reply."""
 
 # Learner-facing reasons and notices (msgids; Vietnamese in dossier.po).
 _NOT_SAVED = N_("Your work could not be saved. Please tell your teacher.")
@@ -104,6 +113,9 @@ _RESTARTED = N_("A new attempt has started.")
 _NO_RESTART = N_("In a contest the attempt cannot be restarted.")
 _RESTORED = N_("Your earlier work was restored.")
 _CANNOT_GO = N_("Finish this step first.")
+_BLOCKED = {"portal": _NEED_PORTAL, "sign_in": _NEED_SIGN_IN, "agency": _NEED_AGENCY, "commitment": _NEED_COMMIT,
+            "otp": _NEED_OTP, "fee": _NEED_FEE}
+"""What `flow.blocker` says is missing -> what the learner is told."""
 
 
 def _ui_strings(locale: str) -> dict[str, str]:
@@ -290,14 +302,11 @@ class DossierPortal(TaskWidget):
             a["step"] = 3
             self._commit_answers(a, "ok", _SIGNED_IN)
             return True
-        failures = a["sign_in"]["failures"] + 1
-        a["sign_in"] = {**a["sign_in"], "failures": failures}
-        if failures >= MAX_SIGN_IN_FAILURES:
-            a["sign_in"]["locked"] = True
-            a["ended"] = "locked"
-            self._commit_answers(a, "error", _LOCKED)
+        left = record_sign_in_failure(a)
+        if left:
+            self._commit_answers(a, "error", _WRONG_PASSCODE, left=left)
         else:
-            self._commit_answers(a, "error", _WRONG_PASSCODE, left=MAX_SIGN_IN_FAILURES - failures)
+            self._commit_answers(a, "error", _LOCKED)
         return False
 
     def choose_procedure(self, procedure_id: str, agency_id: str | None = None) -> None:
@@ -320,13 +329,6 @@ class DossierPortal(TaskWidget):
             self._commit_answers(a, "ok", _PROCEDURE_OK)
         else:
             self._commit_answers(a, "info", _NEED_AGENCY)
-
-    def choose_agency(self, agency_id: str) -> None:
-        """Step 3, the agency alone (the procedure is already chosen)."""
-        a = self.answers
-        if not a.get("procedure"):
-            raise Refused("choose the procedure first", _NEED_PROCEDURE)
-        self.choose_procedure(a["procedure"], agency_id)
 
     def fill(self, field_id: str, value: str) -> list[str]:
         """Step 4: type `value` into a field. Returns the field's validation messages (empty = valid)."""
@@ -374,8 +376,9 @@ class DossierPortal(TaskWidget):
             if not problems and a["procedure"] == self._key.procedure:
                 if not wanted:
                     hints.append(translator(self.locale)(N_("Nothing needs to be attached here for this situation.")))
-                elif file_id not in wanted and file.about != self._scenario.file(wanted[0]).about:
-                    problems.append(_doc_problem("doc.wrong_person", file=file.name, about=file.about))
+                elif file_id not in wanted:
+                    other = wrong_person(file, self._scenario.file(wanted[0]))
+                    problems += [other] if other else []
             hints = [problem_text(p, self.locale) for p in problems] + hints
         self._notes[slot_id] = hints
         if changed:
@@ -402,7 +405,7 @@ class DossierPortal(TaskWidget):
         if isinstance(step, bool) or not isinstance(step, int) or not 1 <= step <= len(STEPS):
             raise Refused(f"no step {step!r}", NOT_UNDERSTOOD)
         a = copy.deepcopy(dict(self.answers))
-        if step > self._furthest(a):
+        if step > furthest(self._scenario, a):
             msgid, params = self._blocker(a)
             raise Refused(f"step {step} is not reachable yet", msgid, **params)
         a["step"] = step
@@ -423,7 +426,7 @@ class DossierPortal(TaskWidget):
             a["step"] = min(a["step"], 6)
             self._commit_answers(a, "info", _UNCOMMITTED)
             return
-        if self._furthest(a) < 6:
+        if furthest(self._scenario, a) < 6:
             msgid, params = self._blocker(a)
             raise Refused("the dossier is not complete", msgid, **params)
         a["commitment"] = True
@@ -446,7 +449,7 @@ class DossierPortal(TaskWidget):
             raise Refused("no OTP has been sent", _NEED_OTP_SENT)
         typed = re.sub(r"\s+", "", _clean(code))
         otp = dict(a["otp"])
-        if self._clock() - self._otp_issued > OTP_SECONDS:
+        if otp_expired(self._otp_issued, self._clock()):
             otp["expired"] += 1
             a["otp"] = otp
             self._commit_answers(a, "error", _OTP_EXPIRED)
@@ -474,8 +477,7 @@ class DossierPortal(TaskWidget):
         if not reply:
             raise Refused("empty reply", NOT_UNDERSTOOD)
         self._chat.append({"who": "you", "text": reply})
-        digits = re.sub(r"\D", "", reply)
-        shared = any(code in digits for code in self._issued_otps)
+        shared = gives_away_otp(reply, self._issued_otps)
         if shared:
             a["otp"] = {**a["otp"], "shared": True}
             if self.mode == "lesson":
@@ -499,7 +501,7 @@ class DossierPortal(TaskWidget):
         """The fee of the dossier as filled in (0 = free or waived)."""
         a = self.answers
         proc = self._need_procedure(a)
-        return fee_for(proc, self._values(a))
+        return fee_for(proc, form_values(self._scenario, a))
 
     def pay(self) -> int:
         """Step 8: pay the fee through the simulated bank, or accept the waiver. Returns the amount paid."""
@@ -516,9 +518,9 @@ class DossierPortal(TaskWidget):
         self._pay_ref = f"TT{self._rng.randrange(10**7, 10**8)}"
         a["fee"] = {"status": "paid", "amount": amount}
         bank = self._scenario.portals.bank
-        self._phone.append({"kind": "bank", "vi": bank.vi, "en": bank.en, "amount": _money(amount),
+        self._phone.append({"kind": "bank", "vi": bank.vi, "en": bank.en, "amount": money(amount),
                             "ref": self._pay_ref})
-        self._commit_answers(a, "ok", _PAID, amount=_money(amount))
+        self._commit_answers(a, "ok", _PAID, amount=money(amount))
         return amount
 
     def submit(self) -> str:
@@ -600,83 +602,35 @@ class DossierPortal(TaskWidget):
         if not a["sign_in"]["signed_in"]:
             raise Refused("sign in first", _NEED_SIGN_IN if a["portal"] else _NEED_PORTAL)
 
-    def _need_procedure(self, a: dict[str, Any]):
+    def _need_procedure(self, a: dict[str, Any]) -> ProcedureDef:
         self._need_signed_in(a)
         if not a["procedure"]:
             raise Refused("choose a procedure first", _NEED_PROCEDURE)
         return self._scenario.procedure(a["procedure"])
 
-    def _values(self, a: dict[str, Any]) -> dict[str, str]:
-        return {**self._scenario.prefill(a["procedure"]), **a["fields"]}
-
     def _invalidate(self, a: dict[str, Any]) -> bool:
         """A change of the dossier before filing undoes the commitment and the OTP confirmation."""
-        changed = bool(a["commitment"] or a["otp"]["confirmed"] or a["fee"]["status"])
-        a["commitment"] = False
-        a["otp"] = {**a["otp"], "confirmed": False}
-        a["fee"] = {"status": "", "amount": 0}
         self._otp = None
-        return changed
+        return reset_confirmation(a)
 
     def _field_messages(self, field_id: str, *, answers: dict[str, Any] | None = None) -> list[str]:
         a = answers or self.answers
         proc = self._scenario.procedure(a["procedure"])
         if not a["fields"].get(field_id):
             return []
-        problems, _value = check_form(proc, self._values(a), today=self._scenario.today)[field_id]
+        problems, _value = check_form(proc, form_values(self._scenario, a), today=self._scenario.today)[field_id]
         return [p.text(self.locale) for p in problems]
 
-    def _form_state(self, a: dict[str, Any]) -> tuple[list[str], list[str]]:
-        """(fields with problems or missing, required slots missing), by label in the current locale."""
-        proc = self._scenario.procedure(a["procedure"])
-        checked = check_form(proc, self._values(a), today=self._scenario.today)
-        bad = [f.label.get(self.locale) for f in proc.fields if checked[f.id][0]]
-        missing = [s.label.get(self.locale) for s in proc.documents if s.required and s.id not in a["documents"]]
-        return bad, missing
-
-    def _furthest(self, a: dict[str, Any]) -> int:
-        """The furthest step the learner may open now."""
-        if a["ended"]:
-            return a["step"]
-        if a["code"]:
-            return 9
-        if not a["portal"]:
-            return 1
-        if not a["sign_in"]["signed_in"]:
-            return 2
-        if not a["procedure"] or not a["agency"]:
-            return 3
-        bad, missing = self._form_state(a)
-        if bad:
-            return 4
-        if missing:
-            return 5
-        if not a["commitment"]:
-            return 6
-        if not a["otp"]["confirmed"]:
-            return 7
-        return 8
-
     def _blocker(self, a: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        furthest = self._furthest(a)
-        if furthest == 1:
-            return _NEED_PORTAL, {}
-        if furthest == 2:
-            return _NEED_SIGN_IN, {}
-        if furthest == 3:
-            return _NEED_AGENCY, {}
-        if furthest in (4, 5):
-            bad, missing = self._form_state(a)
-            if bad:
-                return _FIX_FIELDS, {"fields": ", ".join(bad)}
-            return _NEED_DOCUMENTS, {"slots": ", ".join(missing)}
-        if furthest == 6:
-            return _NEED_COMMIT, {}
-        if furthest == 7:
-            return _NEED_OTP, {}
-        if furthest == 8:
-            return _NEED_FEE, {}
-        return _CANNOT_GO, {}
+        """The learner-facing reason (msgid, values) why the learner cannot go further yet."""
+        why = blocker(self._scenario, a)
+        if why.need == "fields":
+            proc = self._scenario.procedure(a["procedure"])
+            return _FIX_FIELDS, {"fields": ", ".join(proc.field(f).label.get(self.locale) for f in why.fields)}
+        if why.need == "documents":
+            proc = self._scenario.procedure(a["procedure"])
+            return _NEED_DOCUMENTS, {"slots": ", ".join(proc.slot(s).label.get(self.locale) for s in why.slots)}
+        return _BLOCKED.get(why.need, _CANNOT_GO), {}
 
     def _send_otp(self, a: dict[str, Any]) -> None:
         self._otp = f"{self._rng.randrange(0, 10**6):06d}"
@@ -733,7 +687,7 @@ class DossierPortal(TaskWidget):
 
     def _render_screen(self) -> None:
         a, loc, s = self.answers, self.locale, self._scenario
-        screen: dict[str, Any] = {"step": a["step"], "furthest": self._furthest(a), "ended": a["ended"],
+        screen: dict[str, Any] = {"step": a["step"], "furthest": furthest(s, a), "ended": a["ended"],
                                   "ended_text": "", "failures": a["sign_in"]["failures"],
                                   "tries_left": MAX_SIGN_IN_FAILURES - a["sign_in"]["failures"],
                                   "signed_in": a["sign_in"]["signed_in"], "procedure": a["procedure"],
@@ -747,7 +701,7 @@ class DossierPortal(TaskWidget):
             screen["ended_text"] = translator(loc)(_LOCKED)
         if a["procedure"]:
             proc = s.procedure(a["procedure"])
-            values = self._values(a)
+            values = form_values(s, a)
             checked = check_form(proc, values, today=s.today)
             for f in proc.fields:
                 problems = checked[f.id][0] if (f.prefilled or a["fields"].get(f.id)) else ()
@@ -768,9 +722,9 @@ class DossierPortal(TaskWidget):
             screen["statuses"] = [st.get(loc) for st in proc.statuses]
             screen["processing"] = proc.processing.get(loc)
             amount = fee_for(proc, values)
-            screen["fee"] = {"amount": amount, "amount_text": _money(amount), "note": proc.fee.note.get(loc),
+            screen["fee"] = {"amount": amount, "amount_text": money(amount), "note": proc.fee.note.get(loc),
                              "status": a["fee"]["status"], "paid": a["fee"]["amount"],
-                             "paid_text": _money(a["fee"]["amount"])}
+                             "paid_text": money(a["fee"]["amount"])}
         for msg in self._phone:
             text = msg[loc]
             text = text.format(code=msg.get("code", ""), minutes=msg.get("minutes", ""),
@@ -783,15 +737,10 @@ class DossierPortal(TaskWidget):
         if self._key is not None and (a["code"] or a["ended"]):
             result = self._kind.score(s, self._key, a)
             self.set_trait("feedback", {"points": result.points, "max_points": result.max_points,
-                                        "items": dossier_feedback(s, self._key, result, loc)})
+                                        "items": self._kind.feedback(s, self._key, result, loc)})
 
     def _restore_answers(self, parsed: Any) -> None:
-        a = parsed.model_dump()
-        if not a["code"]:  # the OTP lived only in the old kernel: confirm again
-            a["otp"] = {**a["otp"], "confirmed": False}
-            a["fee"] = {"status": "", "amount": 0}
-            a["commitment"] = False
-            a["step"] = min(a["step"], 6)
+        a = resumed(parsed.model_dump())
         self.set_trait("answers", a)
         self._render_screen()
         if a != empty_answers():
@@ -804,11 +753,7 @@ def _clean(value: Any) -> str:
     return normalize_text(str(value))
 
 
-def _money(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".")
-
-
-def _display(f, value: str, locale: str) -> str:
+def _display(f: FieldDef, value: str, locale: str) -> str:
     """How a value reads on the review page (a choice by its label)."""
     if f.type == "choice":
         for c in f.choices:
