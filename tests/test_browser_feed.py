@@ -13,8 +13,10 @@ import time
 
 import pytest
 from conftest import full_screenshot
-from hocvuso.core import SqlStore, load_feed, score_feed
 from playwright.sync_api import Page, expect
+
+from hocvuso.core import SqlStore
+from hocvuso.core.feed import load_feed, score_feed
 
 pytestmark = pytest.mark.browser
 

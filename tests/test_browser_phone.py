@@ -14,7 +14,8 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
-from hocvuso.core import SqlStore, load_phone
+from hocvuso.core import SqlStore
+from hocvuso.core.phone import load_phone
 
 pytestmark = pytest.mark.browser
 

@@ -12,13 +12,13 @@ import unicodedata
 import pytest
 import yaml
 
-from hocvuso.core import check_passphrase, load_inbox, load_procedures
+from hocvuso.core import load_inbox
 from hocvuso.core._content import content_root
 from hocvuso.core._contentcheck import registrable_domain
 from hocvuso.core._i18n import translator
-from hocvuso.core.dossier import load_dossier, task_paths
+from hocvuso.core.dossier import load_dossier, load_procedures, task_paths
 from hocvuso.core.inbox import load_message, message_paths
-from hocvuso.core.phone import load_phone, needs_face_check
+from hocvuso.core.phone import check_passphrase, load_phone, needs_face_check
 
 NOTEBOOKS = content_root().parent / "notebooks"
 

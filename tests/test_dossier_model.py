@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from hocvuso.core import AnswersInvalid, ContentError, MemoryStore, dossier_feedback, load_dossier, load_exercise, score
+from hocvuso.core import AnswersInvalid, ContentError, MemoryStore, load_exercise, score
 from hocvuso.core._content import content_root
-from hocvuso.core.dossier import load_procedures, task_paths
+from hocvuso.core.dossier import dossier_feedback, load_dossier, load_procedures, task_paths
 from hocvuso.widgets import DossierPortal
 
 TASKS = [p.stem for p in task_paths()]

@@ -7,20 +7,10 @@ import re
 import shutil
 
 import pytest
-from hocvuso.core import (
-    AnswersInvalid,
-    ContentError,
-    FileStore,
-    Learner,
-    SqlStore,
-    Submission,
-    load_exercise,
-    load_feed,
-    score,
-    score_feed,
-)
+
+from hocvuso.core import AnswersInvalid, ContentError, FileStore, Learner, SqlStore, Submission, load_exercise, score
 from hocvuso.core._content import content_root
-from hocvuso.core.feed import feed_paths, feed_summary, post_feedback
+from hocvuso.core.feed import feed_paths, feed_summary, load_feed, post_feedback, score_feed
 
 FEED = "tin-that-tin-gia"
 SCENARIO, KEY = load_feed(FEED)

@@ -7,14 +7,9 @@ import json
 import unicodedata
 
 import pytest
-from hocvuso.core import (
-    FileStore,
-    GradingError,
-    Learner,
-    MemoryStore,
-    SqlStore,
-    load_feed,
-)
+
+from hocvuso.core import FileStore, GradingError, Learner, MemoryStore, SqlStore
+from hocvuso.core.feed import load_feed
 from hocvuso.widgets import NewsFeed
 
 FEED = "tin-that-tin-gia"

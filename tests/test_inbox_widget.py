@@ -10,8 +10,7 @@ import json
 
 import pytest
 
-from hocvuso.core import (AnswersInvalid, FileStore, GradingError, Learner, MemoryStore, SqlStore, Submission,
-                          load_inbox)
+from hocvuso.core import AnswersInvalid, FileStore, GradingError, Learner, MemoryStore, SqlStore, Submission, load_inbox
 from hocvuso.widgets import ScamInbox
 
 INBOX = "hop-thu-mau"
@@ -209,8 +208,7 @@ def test_invalid_answers_raise_clearly(lesson: ScamInbox, store: MemoryStore, me
 
 
 def test_contest_widget_holds_no_key(contest: ScamInbox) -> None:
-    from hocvuso.core import InboxKey
-    from hocvuso.core.inbox import MessageKey
+    from hocvuso.core.inbox import InboxKey, MessageKey
 
     for value in vars(contest).values():
         assert not isinstance(value, (InboxKey, MessageKey))

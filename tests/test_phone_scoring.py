@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from hocvuso.core import (
-    AnswersInvalid,
-    ContentError,
+from hocvuso.core import AnswersInvalid, ContentError, load_exercise, score
+from hocvuso.core.phone import (
     check_passphrase,
-    load_exercise,
+    find_personal_data,
     load_phone,
     needs_face_check,
     parse_amount,
     redact,
-    score,
+    scenario_paths,
     score_phone,
 )
-from hocvuso.core.phone import find_personal_data, scenario_paths
 
 SCENARIOS = [p.stem for p in scenario_paths()]
 

@@ -7,7 +7,8 @@ import unicodedata
 
 import pytest
 
-from hocvuso.core import AnswersInvalid, FileStore, GradingError, Learner, MemoryStore, SqlStore, load_phone
+from hocvuso.core import AnswersInvalid, FileStore, GradingError, Learner, MemoryStore, SqlStore
+from hocvuso.core.phone import load_phone
 from hocvuso.widgets import PhoneSimulator
 
 PAY, AI, PW = "thanh-toan-an-toan", "dung-ai-an-toan", "mat-khau-tai-khoan"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from hocvuso.core import AnswersInvalid, GradingError, InboxKey, InboxScenario, LocalText, score
-from hocvuso.core.inbox import Flag, InboxMessage, MessageKey, ScoringRules, SenderDef
+from hocvuso.core import AnswersInvalid, GradingError, LocalText, score
+from hocvuso.core.inbox import Flag, InboxKey, InboxMessage, InboxScenario, MessageKey, ScoringRules, SenderDef
 
 T = LocalText(vi="x", en="x")
 FLAGS = tuple(Flag(f, T, T) for f in ("urgency", "asks-otp", "lookalike-link", "too-good", "secrecy"))
