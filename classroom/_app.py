@@ -60,7 +60,7 @@ from hocvuso.core.identity import (TEACHER_COOKIE, TEACHER_HOURS, TOKEN_COOKIE, 
 
 from ._catalogue import read_lesson
 from ._frontend import ROUTE, FrontendBundleHandler, build_bundle, template_resources
-from .forms import CSRF_FIELD, csrf_matches, csrf_token
+from .forms import EXPIRED, XSRF_SETTINGS, form_token
 from .kernels._provisioner import KERNEL_MODULE, kernel_key_matches, provisioner_stanza
 from .kernels._visitor import KEY_HEADER, VISITOR_PATH
 from ._guard import (CURRENT_VISIT, KernelTracker, RateLimiter, RepeatFilter, Visit, VisitorMailbox, choose_token,
@@ -143,11 +143,15 @@ class _Base(tornado.web.RequestHandler):
         self.finish(message_page(self.locale(), text))
 
     def csrf(self) -> str:
-        return csrf_token(self)
+        return form_token(self)
 
-    def check_csrf(self) -> None:
-        if not csrf_matches(self, self.get_body_argument(CSRF_FIELD, "")):
-            raise tornado.web.HTTPError(403, "form expired; reload the page")
+    def write_error(self, status_code: int, **kwargs) -> None:
+        """A refused form (Tornado's XSRF check: no or a wrong `_xsrf` token) says so in the learner's language."""
+        if status_code == 403:
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(message_page(self.locale(), translator(self.locale())(EXPIRED)))
+            return
+        super().write_error(status_code, **kwargs)
 
     def render_catalogue(self, *, error: str | None = None, status: int = 200, **hints: str) -> None:
         locale = self.locale()
@@ -198,7 +202,6 @@ class SignInHandler(_Base):
     """Sign-in, with limits: wrong learner codes per address and per name, all sign-ins per address."""
 
     def post(self) -> None:
-        self.check_csrf()
         _ = translator(self.locale())
         cc = self.classroom
         class_code = self.get_body_argument("class_code", "")
@@ -238,7 +241,6 @@ class ShowCodeHandler(_Base):
     """POST /hv/code: show the signed-in learner's own code again, on this device, for a few minutes."""
 
     def post(self) -> None:
-        self.check_csrf()
         learner = self.learner()
         token = cookie_value(self.request.headers.get("Cookie"), TOKEN_COOKIE)
         if learner is not None and token:
@@ -250,7 +252,6 @@ class SignOutHandler(_Base):
     """POST /hv/signout: this device; with all=1, every device of the learner."""
 
     def post(self) -> None:
-        self.check_csrf()
         token = self.get_cookie(TOKEN_COOKIE)
         if token:
             learner = self.classroom.roster.resolve(token)
@@ -265,7 +266,6 @@ class TeacherHandler(_Base):
     """POST /hv/teacher: the PIN, checked with the class's lockout (`Roster.try_pin`), off the event loop."""
 
     async def post(self) -> None:
-        self.check_csrf()
         _ = translator(self.locale())
         cc = self.classroom
         pin = self.get_body_argument("pin", "")[:20]
@@ -293,7 +293,7 @@ def render_pin_form(handler, *, error: str | None = None, status: int = 200) -> 
     handler.set_status(status)
     handler.set_header("Content-Type", "text/html; charset=utf-8")
     handler.set_header("Cache-Control", "no-store")
-    handler.finish(teacher_pin_page(locale=locale, csrf=csrf_token(handler), error=error))
+    handler.finish(teacher_pin_page(locale=locale, csrf=form_token(handler), error=error))
 
 
 class WhoAmIHandler(_Base):
@@ -339,6 +339,9 @@ class BadRequest(tornado.web.RequestHandler):
         raise tornado.web.HTTPError(400)
 
     post = get
+
+    def check_xsrf_cookie(self) -> None:
+        """Nothing to protect: every request is refused (and says so with 400, not Tornado's XSRF 403)."""
 
 
 class ReadyHandler(tornado.web.RequestHandler):
@@ -540,6 +543,9 @@ def guarded_render_handler(classroom: _Classroom) -> type:
             elif path == DASHBOARD_NOTEBOOK:
                 teacher = cookie_value(headers.get("Cookie"), TEACHER_COOKIE)
                 if not (teacher and classroom.roster.is_teacher(classroom.class_code, teacher)):
+                    # Nobody is signed in yet (Jupyter resolves its user only in its own prepare, which the
+                    # form never reaches); the form's XSRF token asks who the user is.
+                    self.current_user = None
                     render_pin_form(self)
                     return None
                 owner = teacher_owner(teacher)
@@ -598,6 +604,10 @@ class ClassroomVoila(Voila):
     def setup_template_dirs(self):
         super().setup_template_dirs()
         self.template_paths.insert(0, str(TEMPLATE_DIR))
+
+    def init_settings(self):
+        """Voilà's Tornado settings with Tornado's XSRF check on every unsafe request (see `forms`)."""
+        return {**super().init_settings(), **XSRF_SETTINGS}
 
     def init_handlers(self):
         handlers = super().init_handlers()

@@ -55,8 +55,8 @@ class SimLearner:
     def sign_in(self, class_code: str, name: str, learner_code: str = "") -> str:
         """Sign in through the catalogue form; return the page after sign-in."""
         page = self.http.open(f"{self.base}/?lang=vi", timeout=self.timeout).read().decode()
-        csrf = re.search(r'name="_hv_csrf" value="([^"]+)"', page).group(1)
-        data = urllib.parse.urlencode({"_hv_csrf": csrf, "class_code": class_code, "name": name,
+        token = re.search(r'name="_xsrf" value="([^"]+)"', page).group(1)
+        data = urllib.parse.urlencode({"_xsrf": token, "class_code": class_code, "name": name,
                                        "learner_code": learner_code, "lang": "vi"}).encode()
         return self.http.open(f"{self.base}/hv/signin", data, timeout=self.timeout).read().decode()
 

@@ -10,7 +10,7 @@ import re
 from html import escape
 from urllib.parse import quote
 
-from .forms import CSRF_FIELD
+from .forms import XSRF_FIELD
 from hocvuso.core import Learner, load_competences, translator
 from hocvuso.core._i18n import N_
 from hocvuso.core.identity import show_learner_code
@@ -164,7 +164,7 @@ def catalogue_page(*, lessons: list[Lesson], locale: str, learner: Learner | Non
     """
     _ = translator(locale)
     parts: list[str] = []
-    hidden = f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf)}"><input type="hidden" name="lang" value="{locale}">'
+    hidden = f'<input type="hidden" name="{XSRF_FIELD}" value="{escape(csrf)}"><input type="hidden" name="lang" value="{locale}">'
     if learner is None:
         err = f'<p class="hv-error" role="alert" id="hv-error">{escape(error)}</p>' if error else ""
         parts.append(
@@ -235,7 +235,7 @@ def teacher_pin_page(*, locale: str, csrf: str, error: str | None = None, base_u
     body = (f'<section class="hv-card hv-pin"><h2>{escape(_(T["pin_title"]))}</h2>{err}'
             f'<p class="hv-hint">{code_spans(escape(_(T["pin_help"])))}</p>'
             f'<form method="post" action="{base_url}hv/teacher?lang={locale}">'
-            f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf)}"><input type="hidden" name="lang" value="{locale}">'
+            f'<input type="hidden" name="{XSRF_FIELD}" value="{escape(csrf)}"><input type="hidden" name="lang" value="{locale}">'
             f'<label for="hv-pin">{escape(_(T["pin"]))}</label>'
             f'<input type="password" id="hv-pin" name="pin" inputmode="numeric" autocomplete="off" maxlength="12" required '
             f'style="width:100%;font-size:1.4rem;letter-spacing:.2em;padding:.5rem;min-height:48px">'

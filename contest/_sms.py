@@ -21,7 +21,6 @@ Must never: reach the network, read a clock, or depend on the order of a dict bu
 from __future__ import annotations
 
 import csv
-import os
 import random
 import re
 import unicodedata
@@ -30,6 +29,8 @@ from pathlib import Path
 from typing import Iterable
 
 import yaml
+
+from hocvuso.core.config import Settings
 
 LABELS = ("scam", "legit")
 """The two classes; "scam" is the positive class of the contest's F1."""
@@ -212,7 +213,7 @@ def judge_data_dir() -> Path | None:
     ``HOCVUSO_JUDGE_DATA`` wins; otherwise ``judge/`` beside this file (present in a source checkout,
     never in the wheel).
     """
-    env = os.environ.get("HOCVUSO_JUDGE_DATA")
+    env = Settings.from_env().judge_data
     folder = Path(env) if env else _HERE / "judge"
     return folder if folder.is_dir() else None
 

@@ -17,6 +17,8 @@ import random
 import unicodedata
 from typing import Sequence, TypeVar
 
+from hocvuso.core.config import Settings
+
 T = TypeVar("T")
 
 
@@ -26,7 +28,7 @@ def contest_id(explicit: str | None = None) -> str:
     Raises LookupError when none is known (the notebook then asks the student to type it once).
     The grader never uses this: it takes the id from the submission folder's name.
     """
-    for value in (explicit, os.environ.get("JUPYTERHUB_USER"), os.environ.get("HOCVUSO_CONTEST_ID")):
+    for value in (explicit, os.environ.get("JUPYTERHUB_USER"), Settings.from_env().contest_id):
         if value and value.strip():
             return normalise_id(value)
     raise LookupError("no contest id: type the id the organisers gave you, e.g. MA_THI = \"hs-0421\"")

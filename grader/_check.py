@@ -30,6 +30,7 @@ import nbformat
 from nbgrader.utils import compute_checksum
 
 from hocvuso.core._i18n import N_, get_locale, translator
+from hocvuso.core.config import Settings, env_name
 
 from ._cells import call_name, cells_by_id, grade_id, is_graded, is_locked, last_call, nbgrader_meta
 from ._errors import GraderError, NotebookProblem
@@ -38,7 +39,7 @@ from .judge._integrity import tamper_problems
 from .judge._reading import read_notebook
 from .judge._spec import GradeItem, ProbeCase, _public_cases, _uses_hocvuso
 
-_RUNNING = "HOCVUSO_SELF_CHECK_RUNNING"
+_RUNNING = env_name("self_check_running")
 
 T = {
     "title": N_("Self-check of {name}"),
@@ -209,7 +210,7 @@ def self_check(notebook: str | os.PathLike | None = None, *, course: str | os.Pa
     With `course` (an nbgrader course folder) the notebook is compared with the release; without it,
     with the checksums nbgrader stored in the notebook itself. Never reads the source notebook.
     """
-    if os.environ.get(_RUNNING):
+    if Settings.from_env().self_check_running:
         # The notebook calls self_check() and is itself being self-checked: do not start another run.
         print("self_check(): skipped while the self-check runs this notebook")
         return CheckReport(notebook=str(notebook or ""), locale=locale or get_locale())

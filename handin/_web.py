@@ -39,8 +39,9 @@ from pathlib import Path
 import tornado.httputil
 import tornado.web
 
-from hocvuso.classroom.forms import CSRF_FIELD, RateLimiter, csrf_matches, csrf_token
+from hocvuso.classroom.forms import XSRF_FIELD, XSRF_SETTINGS, RateLimiter, form_token, streamed_form_ok
 from hocvuso.core import translator
+from hocvuso.core.config import Settings
 from hocvuso.core._i18n import N_
 from hocvuso.grader.judge import (
     HANDIN_MESSAGES,
@@ -251,7 +252,10 @@ class UploadHandler(_Base):
         self._chunks.append(chunk)
 
     def csrf(self) -> str:
-        return csrf_token(self)
+        return form_token(self)
+
+    def check_xsrf_cookie(self) -> None:
+        """Deferred: the token is in the multipart body, read in `post` (`streamed_form_ok`)."""
 
     def get(self) -> None:
         self.page()
@@ -282,7 +286,7 @@ class UploadHandler(_Base):
         def field(key: str) -> str:
             return (args.get(key) or [b""])[0].decode("utf-8", "replace").strip()
 
-        if not csrf_matches(self, field(CSRF_FIELD)):
+        if not streamed_form_ok(self, field(XSRF_FIELD)):
             self.page(error=tr(T["expired"]), status=403)
             return
         contest_id, assignment = field("contest_id")[:40], field("assignment")[:80]
@@ -379,7 +383,7 @@ class UploadHandler(_Base):
         body.append(
             f'<section class="hv-card"><h2>{escape(title)}</h2>'
             f'<form method="post" action="{escape(base)}?lang={locale}" enctype="multipart/form-data" class="hv-upload">'
-            f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(self.csrf())}">{who}'
+            f'<input type="hidden" name="{XSRF_FIELD}" value="{escape(self.csrf())}">{who}'
             f'<label for="hv-assignment">{escape(tr(T["assignment"]))}</label>'
             f'<select id="hv-assignment" name="assignment">{opts}</select>{due_lines}'
             f'<label for="hv-files">{escape(tr(T["files"]))}</label>'
@@ -462,13 +466,13 @@ def routes(base_url: str, site: HandinSite) -> list:
 
 
 def routes_from_env(base_url: str = "/") -> list:
-    """The upload routes when HOCVUSO_COURSE names a course (the classroom server mounts these), else []."""
-    course = os.environ.get("HOCVUSO_COURSE", "")
-    if not course:
+    """The upload routes when `Settings.course` (HOCVUSO_COURSE) names a course (the classroom server mounts
+    these), else []."""
+    settings = Settings.from_env()
+    if not settings.course:
         return []
-    site = HandinSite(course=Path(course).expanduser().resolve(), class_code=os.environ.get("HOCVUSO_CLASS", ""),
-                      max_bytes=int(float(os.environ.get("HOCVUSO_HANDIN_MAX_MB", "20")) * 1024 * 1024),
-                      locale=os.environ.get("HOCVUSO_LOCALE", "vi"), db_url=os.environ.get("HOCVUSO_DB", ""))
+    site = HandinSite(course=Path(settings.course).expanduser().resolve(), class_code=settings.class_code,
+                      max_bytes=int(settings.handin_max_mb * 1024 * 1024), locale=settings.locale, db_url=settings.db)
     return routes(base_url, site)
 
 
@@ -479,7 +483,7 @@ class _Home(tornado.web.RequestHandler):
 
 def make_app(site: HandinSite) -> tornado.web.Application:
     """The upload page alone, as its own Tornado application."""
-    return tornado.web.Application([tornado.web.url(r"/", _Home), *routes("/", site)])
+    return tornado.web.Application([tornado.web.url(r"/", _Home), *routes("/", site)], **XSRF_SETTINGS)
 
 
 def main(argv: list[str] | None = None) -> None:

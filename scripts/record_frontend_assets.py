@@ -26,6 +26,7 @@ from conftest import CHROMIUM, CHROMIUM_ARGS, start_classroom  # noqa: E402
 
 from hocvuso._lessons import lesson_notebooks  # noqa: E402
 from hocvuso.classroom._frontend import MANIFEST, installed_versions  # noqa: E402
+from hocvuso.core.config import Settings  # noqa: E402
 
 PIN = "135790"
 WIDGETS = ".hv-inbox, .hv-dossier, .hv-phone, .hv-pin-input"  # a hocvuso widget (or the dashboard's PIN box) drew
@@ -61,7 +62,7 @@ def record(base: str, token: str, pages: list[str]) -> list[str]:
 
 
 def main() -> None:
-    os.environ["HOCVUSO_FRONTEND_BUNDLE"] = "0"
+    os.environ.update(Settings(frontend_bundle=False).to_env())
     names = [p.parent.name for p in lesson_notebooks()]
     server = start_classroom(Path(tempfile.mkdtemp(prefix="hv-record-")), class_size=1, pin=PIN, lessons=tuple(names))
     try:

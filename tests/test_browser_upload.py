@@ -50,9 +50,9 @@ def test_upload_on_a_phone_gives_a_receipt_and_keeps_every_version(served, page,
     assert page.locator("#hv-files").count() == 0
     anonymous = requests.Session()
     form = anonymous.get(f"{base}/", timeout=30).text  # the catalogue's form sets the shared CSRF cookie
-    csrf = form.split('name="_hv_csrf" value="')[1].split('"')[0]
+    csrf = form.split('name="_xsrf" value="')[1].split('"')[0]
     refused = anonymous.post(f"{base}/hv/nop-bai", timeout=30, files=[("files", (NOTEBOOK, first.read_bytes()))],
-                             data={"_hv_csrf": csrf, "name": "Trần Thị Bé", "assignment": ASSIGNMENT})
+                             data={"_xsrf": csrf, "name": "Trần Thị Bé", "assignment": ASSIGNMENT})
     assert refused.status_code == 403 and not (course / "submitted").exists()
 
     page.goto(f"{base}/?lop={server.class_code}", wait_until="domcontentloaded")
@@ -101,9 +101,9 @@ def test_upload_on_a_phone_gives_a_receipt_and_keeps_every_version(served, page,
 
     # A forged name or contest id in the form (even a classmate's, in decomposed Unicode) is ignored:
     # the upload is this learner's third version, and nobody else's folder appears.
-    csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "hv_csrf")
+    csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "_xsrf")
     forged = page.request.post(f"{base}/hv/nop-bai", multipart={
-        "_hv_csrf": csrf, "name": "Bi\u0300nh", "contest_id": "TS-0042", "assignment": ASSIGNMENT,
+        "_xsrf": csrf, "name": "Bi\u0300nh", "contest_id": "TS-0042", "assignment": ASSIGNMENT,
         "files": {"name": NOTEBOOK, "mimeType": "application/json", "buffer": first.read_bytes()}})
     assert forged.status == 200
     assert sorted(p.name for p in (course / "submitted").iterdir() if p.is_dir()) == [me.learner_id]

@@ -209,12 +209,31 @@ def test_the_code_shows_only_on_the_learners_own_device_and_on_request(server):
     second = SimLearner(server.base, timeout=60)
     page = second.sign_in(server.class_code, "hai máy", learner_code=code.lower())
     assert "class=hv-learner-code>" not in page and "hv-show-code" in page
-    csrf = re.search(r'name="_hv_csrf" value="([^"]+)"', page).group(1)
-    shown = second.http.open(f"{server.base}/hv/code", data=f"_hv_csrf={csrf}".encode(), timeout=30).read().decode()
+    csrf = re.search(r'name="_xsrf" value="([^"]+)"', page).group(1)
+    shown = second.http.open(f"{server.base}/hv/code", data=f"_xsrf={csrf}".encode(), timeout=30).read().decode()
     assert f"class=hv-learner-code>{code}<" in shown
-    out = second.http.open(f"{server.base}/hv/signout", data=f"_hv_csrf={csrf}&all=1".encode(), timeout=30).read()
+    out = second.http.open(f"{server.base}/hv/signout", data=f"_xsrf={csrf}&all=1".encode(), timeout=30).read()
     assert b"hv-signin-btn" in out
     assert b"hv-signin-btn" in first.http.open(f"{server.base}/?lang=vi", timeout=30).read(), "first device signed out"
+
+
+def test_a_form_posted_without_its_token_is_refused(server):
+    """Cross-site forms: a sign-in, sign-out or PIN posted without the page's `_xsrf` token, or with a token
+    that is not this browser's, is refused (Tornado's XSRF check) and changes nothing."""
+    members = Roster(server.db_url).count_members(server.class_code)
+    bare = requests.post(f"{server.base}/hv/signin", data={"class_code": server.class_code, "name": "Giả Mạo"},
+                         timeout=30, allow_redirects=False)
+    assert bare.status_code == 403 and "hv_token" not in bare.cookies
+    assert "Biểu mẫu đã hết hạn" in bare.text  # the page says why, in the class's language
+    other = requests.Session()  # a real token, from another browser's page
+    token = re.search(r'name="_xsrf" value="([^"]+)"', other.get(f"{server.base}/", timeout=30).text).group(1)
+    stranger = requests.post(f"{server.base}/hv/signin", timeout=30, allow_redirects=False,
+                             data={"_xsrf": token, "class_code": server.class_code, "name": "Giả Mạo"},
+                             cookies={"_xsrf": "2|00000000|" + "0" * 32 + "|1700000000"})
+    assert stranger.status_code == 403
+    assert requests.post(f"{server.base}/hv/teacher", data={"pin": server.pin}, timeout=30,
+                         allow_redirects=False).status_code == 403
+    assert Roster(server.db_url).count_members(server.class_code) == members
 
 
 # ---------------------------------------------------------------------------------------------- 7
@@ -364,13 +383,13 @@ def test_pin_guessing_locks_the_class_across_pages_and_restarts(server):
     even the right PIN waits. The store's files are the server user's only."""
     session = requests.Session()
     form = session.get(server.base + DASHBOARD, timeout=30).text
-    csrf = re.search(r'name="_hv_csrf" value="([^"]+)"', form).group(1)
+    csrf = re.search(r'name="_xsrf" value="([^"]+)"', form).group(1)
     codes = []
     for guess in range(100000, 100008):
-        codes.append(session.post(f"{server.base}/hv/teacher", data={"_hv_csrf": csrf, "pin": str(guess)},
+        codes.append(session.post(f"{server.base}/hv/teacher", data={"_xsrf": csrf, "pin": str(guess)},
                                   timeout=60, allow_redirects=False).status_code)
     assert codes[:5] == [403] * 5 and set(codes[5:]) == {429}, codes
-    right = session.post(f"{server.base}/hv/teacher", data={"_hv_csrf": csrf, "pin": server.pin}, timeout=60,
+    right = session.post(f"{server.base}/hv/teacher", data={"_xsrf": csrf, "pin": server.pin}, timeout=60,
                          allow_redirects=False)
     assert right.status_code == 429 and int(right.headers["Retry-After"]) > 0
     # Another process (a restarted server, a dashboard kernel) sees the same lockout.
@@ -382,7 +401,7 @@ def test_pin_guessing_locks_the_class_across_pages_and_restarts(server):
     # The teacher, after the wait, gets in with the right PIN.
     with Roster(server.db_url).engine.begin() as conn:
         conn.execute(Roster.pin_guard.update().values(next_try=0.0))
-    ok = session.post(f"{server.base}/hv/teacher", data={"_hv_csrf": csrf, "pin": server.pin}, timeout=60,
+    ok = session.post(f"{server.base}/hv/teacher", data={"_xsrf": csrf, "pin": server.pin}, timeout=60,
                       allow_redirects=False)
     assert ok.status_code == 303 and "hv_teacher" in ok.headers.get("Set-Cookie", "")
 

@@ -56,13 +56,13 @@ class Student:
     def __init__(self, url: str) -> None:
         self.url, self.session = url, requests.Session()
         page = self.session.get(url, timeout=30)
-        self.csrf = re.search(r'name="_hv_csrf" value="([^"]+)"', page.text).group(1)
+        self.csrf = re.search(r'name="_xsrf" value="([^"]+)"', page.text).group(1)
 
     def upload(self, files: list[tuple[str, bytes]], *, contest_id: str, code: str | None = None,
                lang: str = "vi") -> tuple[int, str, str]:
         """(status, receipt sha or "", error text or ""); `code` defaults to the student's own hand-in code."""
         done = self.session.post(f"{self.url}?lang={lang}", timeout=60,
-                                 data={"_hv_csrf": self.csrf, "contest_id": contest_id,
+                                 data={"_xsrf": self.csrf, "contest_id": contest_id,
                                        "handin_code": CODES.get(contest_id, "") if code is None else code,
                                        "assignment": ASSIGNMENT},
                                  files=[("files", f) for f in files])
@@ -139,7 +139,7 @@ def test_hostile_uploads_are_refused_with_a_reason_and_write_nothing(app, tmp_pa
     for contest_id, code in (("AN-01", CODES["MALLORY"]), ("an-01", CODES["AN-01"].lower()), ("", "")):
         got, _sha, error = Student(url).upload([(NOTEBOOK, nb)], contest_id=contest_id, code=code)
         assert got == 403 and "không khớp" in error, (contest_id, got, error)
-    forged = requests.post(url, data={"_hv_csrf": "x" * 24, "contest_id": "AN-01", "assignment": ASSIGNMENT},
+    forged = requests.post(url, data={"_xsrf": "x" * 24, "contest_id": "AN-01", "assignment": ASSIGNMENT},
                            files=[("files", (NOTEBOOK, nb))], timeout=30)
     assert forged.status_code == 403
     # Malformed requests are the sender's mistake (400), never a server error.

@@ -47,6 +47,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from hocvuso.core.config import Settings
+
 from .._errors import GraderFault
 from .._limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 
@@ -424,7 +426,7 @@ def _environment() -> _Environment:
     for folder in sorted(_package_folders(), key=len):  # one tmpfs per top folder: none made inside another
         if os.path.isdir(folder) and _inside(folder, (*SYSTEM, *trees)) and not _inside(folder, hidden):
             hidden.append(folder)
-    judge_data = os.environ.get("HOCVUSO_JUDGE_DATA")
+    judge_data = Settings.from_env().judge_data
     if judge_data and os.path.isdir(judge_data) and _inside(os.path.realpath(judge_data), (*SYSTEM, *trees)):
         hidden.append(os.path.realpath(judge_data))
     scripts = sysconfig.get_path("scripts")
