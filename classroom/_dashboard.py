@@ -26,17 +26,24 @@ from html import escape
 from typing import Any
 
 import ipywidgets as w
-
 import sqlalchemy as sa
 
-from hocvuso.core import Roster, SqlStore, check_locale, get_locale, translator
-from hocvuso.core._i18n import N_
+from hocvuso.core import N_, Roster, SqlStore, check_locale, get_locale, translator
 from hocvuso.core.config import Settings
 from hocvuso.core.identity import TEACHER_COOKIE, cookie_value, plain_name, show_learner_code
 
 from ._pages import code_spans
-from ._report import (competence_summary, field_error_rates, flag_error_rates, histogram_svg, results_from_rows,
-                      score_histogram, to_csv, to_xlsx, bar_chart_svg)
+from ._report import (
+    bar_chart_svg,
+    competence_summary,
+    field_error_rates,
+    flag_error_rates,
+    histogram_svg,
+    results_from_rows,
+    score_histogram,
+    to_csv,
+    to_xlsx,
+)
 
 _log = logging.getLogger(__name__)
 MAX_TRIES = 10

@@ -202,7 +202,8 @@ def variant_scenario(bank: Mapping[str, Any], student: str) -> DossierScenario:
         level=int(bank.get("level", 1)))
 
 
-def variant_exercise(bank: Mapping[str, Any], student: str, key: Mapping[str, Any]) -> tuple[DossierScenario, DossierKey]:
+def variant_exercise(bank: Mapping[str, Any], student: str,
+                     key: Mapping[str, Any]) -> tuple[DossierScenario, DossierKey]:
     """Judge side: the student's scenario and its key, from the literal key of the source notebook.
 
     The variant's expected dossier goes through `dossier_from_task`, the same checks as every
@@ -239,7 +240,7 @@ def ContestDossier(bank_path: str | Path, *, task_id: str, student: str | None =
 
     `student`: the contest id; default JUPYTERHUB_USER or HOCVUSO_CONTEST_ID (see `contest_id`).
     """
-    from hocvuso.widgets import DossierPortal
+    from hocvuso.widgets import DossierPortal  # noqa: PLC0415  (the judge reads banks without the widgets' weight)
 
     bank = load_bank(bank_path)
     who = contest_id(student)

@@ -323,9 +323,9 @@ def province_for_id_code(code: str) -> Province | None:
 # Name keys: NFC, case-folded, prefix removed, dashes as spaces, one tone-mark placement.
 _PREFIX = re.compile(r"^(?:tỉnh|thành phố|tp\.|t\.p\.|tp|tinh|thanh pho)(?:\s+|(?<=\.)(?=\S))")
 _OLD_STYLE_TONE = {  # "hoà" → "hòa", "thuý" → "thúy": both spellings are in use; compare one
-    **{f"o{a}": f"{o}a" for a, o in zip("àáảãạ", "òóỏõọ")},
-    **{f"o{e}": f"{o}e" for e, o in zip("èéẻẽẹ", "òóỏõọ")},
-    **{f"u{y}": f"{u}y" for y, u in zip("ỳýỷỹỵ", "ùúủũụ")},
+    **{f"o{a}": f"{o}a" for a, o in zip("àáảãạ", "òóỏõọ", strict=True)},
+    **{f"o{e}": f"{o}e" for e, o in zip("èéẻẽẹ", "òóỏõọ", strict=True)},
+    **{f"u{y}": f"{u}y" for y, u in zip("ỳýỷỹỵ", "ùúủũụ", strict=True)},
 }
 _OLD_STYLE_RE = re.compile(r"(" + "|".join(_OLD_STYLE_TONE) + r")\b")
 

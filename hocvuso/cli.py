@@ -236,7 +236,7 @@ def content() -> None:
               help="A content folder to check (default: the bundled content).")
 def content_check_cmd(root: Path | None) -> None:
     """Kiểm tra mọi tệp nội dung và đáp án theo content/rules/red-flags.yaml (exit 1 on any finding)."""
-    from hocvuso.core._contentcheck import check_content
+    from hocvuso.core.contentcheck import check_content
 
     findings = check_content(root=root)
     for finding in findings:
@@ -250,7 +250,7 @@ def content_check_cmd(root: Path | None) -> None:
               show_default=True, help="The spreadsheet to write.")
 def content_export_cmd(out: Path) -> None:
     """Xuất tin nhắn ra bảng tính (kèm trang mẫu trống). Export the messages and a blank template to XLSX."""
-    from hocvuso.core._contentxlsx import export_messages
+    from hocvuso.core.contentxlsx import export_messages
 
     count = export_messages(out=out)
     click.echo(f"Đã xuất {count} tin nhắn / exported {count} messages: {out}")
@@ -262,7 +262,7 @@ def content_export_cmd(out: Path) -> None:
               help="The content folder to write into (default: the bundled content).")
 def content_import_cmd(xlsx: Path, root: Path | None) -> None:
     """Nhập tin nhắn từ bảng tính: kiểm tra từng dòng rồi ghi YAML, hoặc từ chối và chỉ rõ dòng, cột."""
-    from hocvuso.core._contentxlsx import ImportRefused, import_messages
+    from hocvuso.core.contentxlsx import ImportRefused, import_messages
 
     try:
         result = import_messages(xlsx, root=root)

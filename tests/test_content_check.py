@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from hocvuso.cli import main
 from hocvuso.core._content import content_root
-from hocvuso.core._contentcheck import check_content
+from hocvuso.core.contentcheck import check_content
 
 
 def test_shipped_content_is_consistent():

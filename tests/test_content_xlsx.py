@@ -16,8 +16,8 @@ from test_content_check import empty_content
 
 from hocvuso.cli import main
 from hocvuso.core._content import content_root
-from hocvuso.core._contentcheck import check_content
-from hocvuso.core._contentxlsx import COLUMNS, SHEET, TEMPLATE, ImportRefused, export_messages, import_messages
+from hocvuso.core.contentcheck import check_content
+from hocvuso.core.contentxlsx import COLUMNS, SHEET, TEMPLATE, ImportRefused, export_messages, import_messages
 from hocvuso.core.inbox import load_message
 
 SAMPLE = ["sms-phat-nguoi-dvc", "call-khoa-sim-21", "sms-tien-dien-that"]

@@ -184,7 +184,7 @@ def test_tools_must_fit_the_post(tmp_path):
 
 
 def test_content_check_loads_the_feeds(tmp_path):
-    from hocvuso.core._contentcheck import check_content
+    from hocvuso.core.contentcheck import check_content
 
     root, path = _copy(tmp_path)
     path.write_text(path.read_text(encoding="utf-8").replace("correct: [share]", "correct: [like]", 1), encoding="utf-8")

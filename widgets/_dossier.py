@@ -71,7 +71,8 @@ _UNKNOWN_PORTAL = N_("This address is not in the list.")
 _PORTAL_OK = N_("Official portal. Sign in with your VNeID account.")
 _NEED_PORTAL = N_("First choose the official portal.")
 _WRONG_PASSCODE = N_("Wrong ID number or passcode. {left} tries left before the account is locked.")
-_LOCKED = N_("Wrong passcode 5 times: the account is locked to protect you. In real life, unlock it in the VNeID app or at the police office — never through someone who calls or texts you.")
+_LOCKED = N_("Wrong passcode 5 times: the account is locked to protect you. In real life, unlock it in the VNeID "
+             "app or at the police office — never through someone who calls or texts you.")
 _SIGNED_IN = N_("Signed in. Choose the procedure and the agency.")
 _NEED_SIGN_IN = N_("First sign in with your VNeID account.")
 _UNKNOWN_PROCEDURE = N_("Choose a procedure from the list.")
@@ -137,7 +138,8 @@ def _ui_strings(locale: str) -> dict[str, str]:
         "step_fee": _("Fee"),
         "step_result": _("Dossier code"),
         "steps_nav": _("Steps"),
-        "portal_intro": _("Where will you file the dossier? Look at the address, not the title. Addresses here are text only: nothing can be opened."),
+        "portal_intro": _("Where will you file the dossier? Look at the address, not the title. Addresses here are "
+                          "text only: nothing can be opened."),
         "portal_choose": _("Go to this address"),
         "sign_in_intro": _("Sign in with your VNeID level-2 account."),
         "id_number": _("Personal identification number"),
@@ -151,7 +153,8 @@ def _ui_strings(locale: str) -> dict[str, str]:
         "form_intro": _("Fields marked * are required. Grey fields come from the population database."),
         "read_only": _("From the population database"),
         "required": _("required"),
-        "documents_intro": _("Attach each document from your phone's files. Check the type, that it is readable and not expired."),
+        "documents_intro": _("Attach each document from your phone's files. Check the type, that it is readable and "
+                             "not expired."),
         "pick_file": _("Choose a file"),
         "attached": _("Attached:"),
         "none_attached": _("Nothing attached"),
@@ -161,11 +164,13 @@ def _ui_strings(locale: str) -> dict[str, str]:
         "about": _("Person on the document:"),
         "review_intro": _("Check everything before you commit."),
         "commit_label": _("I have checked the dossier and I commit:"),
-        "otp_intro": _("A one-time code (OTP) was sent to your phone by text message. Type it in here, on the portal only."),
+        "otp_intro": _("A one-time code (OTP) was sent to your phone by text message. Type it in here, on the portal "
+                       "only."),
         "otp_code": _("OTP code"),
         "otp_confirm": _("Confirm"),
         "otp_resend": _("Send a new code"),
-        "otp_reminder": _("Nobody legitimate — not the portal's staff, the police or a bank — ever asks you to read out or send an OTP."),
+        "otp_reminder": _("Nobody legitimate — not the portal's staff, the police or a bank — ever asks you to read "
+                          "out or send an OTP."),
         "phone": _("Your phone"),
         "sms": _("Text messages"),
         "chat": _("Chat"),

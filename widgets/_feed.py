@@ -26,8 +26,7 @@ from typing import Any, ClassVar, Literal
 
 import traitlets as t
 
-from hocvuso.core import Learner, SubmissionStore, kind, normalize_text, translator
-from hocvuso.core._i18n import N_
+from hocvuso.core import N_, Learner, SubmissionStore, kind, normalize_text, translator
 from hocvuso.core.feed import DECISIONS, feed_summary, post_feedback, tool_label, tool_result
 
 from ._task import (

@@ -221,12 +221,14 @@ class ScamInbox(TaskWidget):
     def _check_message_id(self, message_id: Any) -> str:
         clean = normalize_text(message_id) if isinstance(message_id, str) else None
         if clean not in self._message_ids:
-            msg = f"inbox {self._scenario_id!r} has no message {message_id!r}; its messages are {list(self._message_ids)}"
+            msg = (f"inbox {self._scenario_id!r} has no message {message_id!r}; "
+                   f"its messages are {list(self._message_ids)}")
             raise Refused(msg, _UNKNOWN_MESSAGE)
         return clean
 
     def _feedback_for(self, message_id: str) -> dict[str, Any]:
-        item = next(i for i in self._kind.score(self._scenario, self._key, self.answers).items if i.item_id == message_id)
+        result = self._kind.score(self._scenario, self._key, self.answers)
+        item = next(i for i in result.items if i.item_id == message_id)
         return message_feedback(self._scenario, self._key, item, self.locale)
 
     def _prepare(self, key: Any) -> None:

@@ -25,8 +25,7 @@ from typing import Any, Literal
 
 import traitlets as t
 
-from hocvuso.core import Learner, SubmissionStore, kind, normalize_text, translator
-from hocvuso.core._i18n import N_
+from hocvuso.core import N_, Learner, SubmissionStore, kind, normalize_text, translator
 from hocvuso.core.phone import (
     check_passphrase,
     needs_face_check,
@@ -143,13 +142,17 @@ class PhoneSimulator(TaskWidget):
 
     view = t.Dict(read_only=True, help="The public scenario in the current locale (PhoneScenario.view): screens, "
                   "prompts and option labels. Never an answer or an explanation.").tag(sync=True)
-    answers = t.Dict(read_only=True, help="The learner's own answers as saved: {'steps': {step_id: answer}}.").tag(sync=True)
+    answers = t.Dict(read_only=True,
+                     help="The learner's own answers as saved: {'steps': {step_id: answer}}.").tag(sync=True)
     reactions = t.Dict(read_only=True, help="step id -> what the simulated app did after the learner acted "
-                       "(chat reply, face-verification prompt, 'password saved'); public behaviour, no verdict.").tag(sync=True)
+                       "(chat reply, face-verification prompt, 'password saved'); public behaviour, "
+                       "no verdict.").tag(sync=True)
     checker = t.Dict(read_only=True, help="step id -> live passphrase check of the learner's current draft "
                      "(length, four labelled checks, strong); the draft itself is not synced back.").tag(sync=True)
-    feedback = t.Dict(read_only=True, help="step id -> step_feedback(...); lesson mode only, answered steps only.").tag(sync=True)
-    summary = t.Dict(read_only=True, help="Lesson mode, once every step is answered: {'points', 'max_points'}.").tag(sync=True)
+    feedback = t.Dict(read_only=True,
+                      help="step id -> step_feedback(...); lesson mode only, answered steps only.").tag(sync=True)
+    summary = t.Dict(read_only=True,
+                     help="Lesson mode, once every step is answered: {'points', 'max_points'}.").tag(sync=True)
     status = t.Dict(read_only=True, help="Last outcome for the learner: {'level': 'ok'|'info'|'error', 'text', "
                     "'msgid'}; empty when there is nothing to say.").tag(sync=True)
 

@@ -28,6 +28,8 @@ import anywidget
 import traitlets as t
 
 from hocvuso.core import (
+    LOCALES,
+    N_,
     AnswersInvalid,
     ExerciseKind,
     FileStore,
@@ -39,13 +41,14 @@ from hocvuso.core import (
     Submission,
     SubmissionError,
     SubmissionStore,
+    check_locale,
+    check_task_id,
     current_learner,
     default_store,
     get_locale,
+    page_locale,
     translator,
 )
-from hocvuso.core._i18n import LOCALES, N_, check_locale, page_locale
-from hocvuso.core._submission import check_task_id
 
 _HERE = Path(__file__).parent
 
@@ -121,7 +124,8 @@ class TaskWidget(anywidget.AnyWidget):
     _fresh_for_voila_visitors: ClassVar[bool] = True
     """Whether an anonymous Voilà visitor starts fresh instead of restoring from the notebook's file."""
 
-    strings = t.Dict(read_only=True, help="Localised UI labels, so the front end has no hard-coded text.").tag(sync=True)
+    strings = t.Dict(read_only=True,
+                     help="Localised UI labels, so the front end has no hard-coded text.").tag(sync=True)
     locale = t.Unicode("vi", help="Language of view, strings, feedback and status: 'vi' or 'en'.").tag(sync=True)
     mode = t.Unicode("lesson", read_only=True, help="'lesson' (feedback after each answer) or 'contest' "
                      "(no feedback, answers may change).").tag(sync=True)

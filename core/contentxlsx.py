@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
 from pydantic import ValidationError
 
 from ._common import load_competences, load_fraud_forms
 from ._content import content_root, read_yaml
-from ._contentcheck import check_message, load_rules
 from ._errors import ContentError
+from .contentcheck import check_message, load_rules
 from .inbox import MessageDef, load_flags, message_paths
 
 SHEET = "Tin nhắn"
@@ -88,14 +90,16 @@ def _row(data: dict[str, Any]) -> dict[str, str]:
     return {
         "id": data["id"], "channel": data["channel"], "sender_vi": data["sender"]["name"]["vi"],
         "sender_en": data["sender"]["name"]["en"], "address": data["sender"]["address"], "time": data["time"],
-        "subject_vi": (data.get("subject") or {}).get("vi", ""), "subject_en": (data.get("subject") or {}).get("en", ""),
+        "subject_vi": (data.get("subject") or {}).get("vi", ""),
+        "subject_en": (data.get("subject") or {}).get("en", ""),
         "body_vi": (data.get("body") or {}).get("vi", ""), "body_en": (data.get("body") or {}).get("en", ""),
         "transcript_vi": "\n".join(f"{who[t['who']]}: {t['vi']}" for t in transcript),
         "transcript_en": "\n".join(f"{who[t['who']]}: {t['en']}" for t in transcript),
         "links_shown": "\n".join(link["shown"] for link in data.get("links") or []),
         "links_href": "\n".join(link["href"] for link in data.get("links") or []),
         "form": data["form"], "competences": ", ".join(data["competences"]), "level": str(data.get("level", 1)),
-        "verdict": {"scam": "lừa đảo", "safe": "an toàn"}[key["verdict"]], "red_flags": ", ".join(key.get("red_flags") or []),
+        "verdict": {"scam": "lừa đảo", "safe": "an toàn"}[key["verdict"]],
+        "red_flags": ", ".join(key.get("red_flags") or []),
         "explanation_vi": key["explanation"]["vi"], "explanation_en": key["explanation"]["en"],
         "action_vi": key["action"]["vi"], "action_en": key["action"]["en"],
     }
@@ -103,9 +107,6 @@ def _row(data: dict[str, Any]) -> dict[str, str]:
 
 def export_messages(*, out: Path, root: Path | None = None) -> int:
     """Write every message (sheet “Tin nhắn”), a blank template and a help sheet to `out`; return the count."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
     root = root or content_root()
     book = Workbook()
     sheet = book.active
@@ -127,7 +128,7 @@ def export_messages(*, out: Path, root: Path | None = None) -> int:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     guide = book.create_sheet(HELP)
     guide.append(["Cột", "Cách điền"])
-    for key, header, what in COLUMNS:
+    for key, _header, what in COLUMNS:
         guide.append([_HEADERS[key], what])
     guide.append([])
     guide.append(["Dấu hiệu (red_flags)", "Ý nghĩa"])
@@ -165,7 +166,7 @@ def _transcript(vi: str, en: str) -> list[dict[str, str]]:
     vi_lines, en_lines = _lines(vi), _lines(en)
     if len(vi_lines) != len(en_lines):
         raise ValueError(f"lời thoại vi có {len(vi_lines)} dòng nhưng en có {len(en_lines)} dòng")
-    for n, (a, b) in enumerate(zip(vi_lines, en_lines), 1):
+    for n, (a, b) in enumerate(zip(vi_lines, en_lines, strict=True), 1):
         who, _, text_vi = a.partition(":")
         _, _, text_en = b.partition(":")
         if who.strip().lower() not in _WHO:
@@ -201,7 +202,7 @@ def row_to_data(cells: dict[str, str]) -> dict[str, Any]:
     if transcript:
         data["transcript"] = transcript
     if shown:
-        data["links"] = [{"shown": s, "href": h} for s, h in zip(shown, href)]
+        data["links"] = [{"shown": s, "href": h} for s, h in zip(shown, href, strict=False)]
     data.update({
         "form": cells["form"], "competences": [c.strip() for c in cells["competences"].split(",") if c.strip()],
         "level": int(level),
@@ -228,7 +229,7 @@ def _column_of(loc: str) -> str:
     for prefix, column in sorted(_MSG_TO_COLUMN.items(), key=lambda kv: -len(kv[0])):
         if loc == prefix or (prefix and loc.startswith(prefix + ".")):
             return column
-    head = loc.split(".")[0]
+    head = loc.split(".", maxsplit=1)[0]
     return head if head in _KEYS else "id"
 
 
@@ -278,8 +279,6 @@ def import_messages(xlsx: Path, *, root: Path | None = None) -> ImportResult:
 
     Raises ImportRefused listing each problem as “trang …, dòng …, cột …: …”.
     """
-    from openpyxl import load_workbook
-
     root = root or content_root()
     rules = load_rules(root / "rules" / "red-flags.yaml")
     try:

@@ -7,7 +7,7 @@ content/rules/red-flags.yaml — a file a teacher can read and extend — and co
 a missing flag with evidence, a named flag without evidence, and any evidence on a genuine message
 are findings, each with the file, the message and the words that triggered it.
 
-The same rules judge a spreadsheet row before it becomes a YAML file (core/_contentxlsx.py).
+The same rules judge a spreadsheet row before it becomes a YAML file (core/contentxlsx.py).
 """
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ._content import content_root, load_file, read_yaml, validate
 from ._errors import ContentError
+from .dossier import load_dossier, load_procedure, procedure_paths, task_paths
+from .feed import feed_paths, load_feed
 from .inbox import (
     LINK_MARK,
     MessageDef,
@@ -33,6 +35,7 @@ from .inbox import (
     message_paths,
     registrable_domain,
 )
+from .phone import load_phone, scenario_paths
 
 RULES_FILE = Path("rules") / "red-flags.yaml"
 BUILTINS = ("foreign-number", "hidden-number", "personal-number", "sms-from-number", "free-email",
@@ -121,7 +124,8 @@ def load_rules(path: Path | None = None) -> Rules:
     plain: dict[str, list[re.Pattern[str]]] = {}
     for name, signal in definition.signals.items():
         if name in BUILTINS:
-            raise ContentError(f"{name!r} is a built-in signal; choose another name", path=path, field=f"signals.{name}")
+            raise ContentError(f"{name!r} is a built-in signal; choose another name", path=path,
+                               field=f"signals.{name}")
         try:
             accented[name] = [re.compile(w, re.IGNORECASE) for w in signal.words]
             plain[name] = [re.compile(strip_accents(w), re.IGNORECASE) for w in signal.words]
@@ -160,7 +164,7 @@ def _official(domain: str, rules: RulesDef) -> bool:
 
 def _phone_digits(address: str) -> str | None:
     """The digits of a phone-number sender ("Zalo · 0812 555 475" → "0812555475"), else None."""
-    candidate = address.split("·")[-1].strip()
+    candidate = address.rsplit("·", 1)[-1].strip()
     candidate = re.sub(r"\(.*?\)", "", candidate).strip()
     return re.sub(r"\D", "", candidate) if _PHONE.match(candidate) else None
 
@@ -350,10 +354,6 @@ def check_content(*, root: Path | None = None) -> list[Finding]:
 
 def _check_other_files(root: Path) -> list[Finding]:
     """Procedures, dossier tasks, phone scenarios and feeds: they must load (schema and cross-references)."""
-    from .dossier import load_dossier, load_procedure, procedure_paths, task_paths
-    from .feed import feed_paths, load_feed
-    from .phone import load_phone, scenario_paths
-
     findings: list[Finding] = []
     if (root / "procedures").is_dir():
         for path in procedure_paths(root):
