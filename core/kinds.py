@@ -48,7 +48,7 @@ class ExerciseKind:
     """The kind's id: a scenario's `kind`, a Submission's `kind` and a Score's `kind` all carry it."""
     folder: str
     """The content folder (under hocvuso/content) that holds one YAML file per scenario of this kind."""
-    scenario_type: type
+    scenario_type: type[Any]
     """The class of a loaded public scenario of this kind (how `kind_of` tells kinds apart)."""
     loader: Callable[..., tuple[Any, Any]]
     """scenario id (and keyword `root`, another content folder) -> (public scenario, private key)."""

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, TypeVar
 
 import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field
@@ -169,7 +169,9 @@ def messages(problems: Iterable[Problem], locale: str | None = None) -> list[str
     return [p.text(locale) for p in problems]
 
 
-Result = tuple[tuple[Problem, ...], object]
+T = TypeVar("T")
+Result = tuple[tuple[Problem, ...], T | None]
+"""(problems, the checked value | None): no problems and a value, or problems and None."""
 
 _SPACE_LIKE = re.compile(r"[\s.\-()]+")
 
@@ -345,7 +347,7 @@ def _plain(text: str) -> str:
     return stripped.replace("đ", "d").replace("Đ", "D")
 
 
-def check_province(value: str, *, historical: bool = False) -> Result:
+def check_province(value: str, *, historical: bool = False) -> Result[Province | OldProvince]:
     """Check a province/city name. Returns (problems, Province | OldProvince | None).
 
     Current field (``historical=False``, e.g. place of residence): must be one of the 34 units since
@@ -413,7 +415,7 @@ def _title_unit(part: str, kinds: Mapping[str, str]) -> str:
 _ALL_KINDS = {**_COMMUNE_KINDS, **_TOWNSHIP, **_DISTRICT_KINDS}
 
 
-def check_commune(value: str, *, historical: bool = False) -> Result:
+def check_commune(value: str, *, historical: bool = False) -> Result[str]:
     """Check a commune-level unit. Returns (problems, the normalised name, e.g. "Phường Ba Đình").
 
     Since 1-7-2025 there are two levels, province → commune (xã), ward (phường) or special zone
@@ -463,7 +465,7 @@ class Address:
         return f"{self.commune}, {self.province.full_name}"
 
 
-def check_address(province: str, commune: str, *, historical: bool = False) -> Result:
+def check_address(province: str, commune: str, *, historical: bool = False) -> Result[Address]:
     """Check a two-level address. Returns (problems of both fields, `Address` | None).
 
     Problems keep their field prefixes ("province.", "commune.") so each goes under its own field.
@@ -471,7 +473,7 @@ def check_address(province: str, commune: str, *, historical: bool = False) -> R
     p_problems, p_value = check_province(province, historical=historical)
     c_problems, c_value = check_commune(commune, historical=historical)
     problems = p_problems + c_problems
-    if problems:
+    if problems or c_value is None or p_value is None:
         return problems, None
     return (), Address(commune=c_value, province=p_value)
 
@@ -492,7 +494,7 @@ def _days_in_month(year: int, month: int) -> int:
     return ((date(year + month // 12, month % 12 + 1, 1)) - date(year, month, 1)).days
 
 
-def parse_date(value: str | date) -> Result:
+def parse_date(value: str | date) -> Result[date]:
     """Parse dd/mm/yyyy (or d/m/yyyy). Returns (problems, date | None); no check of the range."""
     if isinstance(value, date):
         return (), value
@@ -516,7 +518,7 @@ def parse_date(value: str | date) -> Result:
 
 
 def check_date(value: str | date, *, not_future: bool = True, earliest: date | None = date(1900, 1, 1),
-               today: date | None = None) -> Result:
+               today: date | None = None) -> Result[date]:
     """Check a date typed as dd/mm/yyyy (d/m/yyyy accepted). Returns (problems, date | None).
 
     Impossible dates (31/04, 29/02 outside leap years) are refused; with ``not_future`` (the default,
@@ -524,7 +526,7 @@ def check_date(value: str | date, *, not_future: bool = True, earliest: date | N
     `earliest` (default 1/1/1900, None for no limit) is taken for a typo in the year.
     """
     problems, parsed = parse_date(value)
-    if problems:
+    if problems or parsed is None:
         return problems, None
     today = today or date.today()
     if not_future and parsed > today:
@@ -601,7 +603,7 @@ _MALE = {"male", "m", "nam"}
 _FEMALE = {"female", "f", "nữ", "nu", "nư"}
 
 
-def _gender(value: str) -> str:
+def _gender(value: str) -> Literal["male", "female"]:
     g = normalize_text(value).casefold()
     if g in _MALE:
         return "male"
@@ -611,7 +613,7 @@ def _gender(value: str) -> str:
 
 
 def check_personal_id(value: str, *, birth_date: date | str | None = None, gender: str | None = None,
-                      today: date | None = None) -> Result:
+                      today: date | None = None) -> Result[PersonalId]:
     """Check a 12-digit personal identification number (số định danh cá nhân / Căn cước).
 
     Spaces are removed. Rules: 12 digits; the first three one of the 63 birth-registration province
@@ -638,7 +640,7 @@ def check_personal_id(value: str, *, birth_date: date | str | None = None, gende
     digit = int(text[3])
     century = 1900 + (digit // 2) * 100
     id_year = century + int(text[4:6])
-    id_gender = "male" if digit % 2 == 0 else "female"
+    id_gender: Literal["male", "female"] = "male" if digit % 2 == 0 else "female"
     if birth_date is not None:
         if not century <= birth_date.year < century + 100:
             problems.append(_problem("id.century_mismatch", digit=digit, first=century, last=century + 99,
@@ -669,7 +671,7 @@ class Mobile:
     national: str    # "0912345678"
 
 
-def check_mobile(value: str) -> Result:
+def check_mobile(value: str) -> Result[Mobile]:
     """Check a Vietnamese mobile number: 0 + 9 digits, or +84 / 84 / 0084 + 9 digits.
 
     Spaces, dots, dashes and brackets are ignored. Validity and the number type come from the
@@ -733,7 +735,7 @@ def check_mobile(value: str) -> Result:
 _HEALTH_CARD = re.compile(r"^[A-Za-z]{2}\d{13}$")
 
 
-def check_social_insurance(value: str, *, today: date | None = None) -> Result:
+def check_social_insurance(value: str, *, today: date | None = None) -> Result[str]:
     """Check a social-insurance number (mã số BHXH): 10 digits (legacy) or, unified with the personal
     ID since 2025, 12 digits checked as a personal identification number (problems then have "id."
     codes). A 15-character health-insurance card code is recognised and its last 10 digits suggested.
@@ -777,7 +779,7 @@ def normalize_name(value: str) -> str:
     return unicodedata.normalize("NFC", " ".join(out))
 
 
-def check_full_name(value: str, *, min_words: int = 2) -> Result:
+def check_full_name(value: str, *, min_words: int = 2) -> Result[str]:
     """Check a full name (họ, chữ đệm và tên). Returns (problems, normalised name | None).
 
     Letters of the Latin script with any Vietnamese diacritics, spaces, and ' or - inside a word

@@ -193,11 +193,7 @@ class NewsFeed(TaskWidget):
     # ---------------------------------------------------------------- helpers
 
     def _check_post_id(self, post_id: Any) -> str:
-        clean = normalize_text(post_id) if isinstance(post_id, str) else None
-        if clean not in self._post_ids:
-            msg = f"feed {self._scenario_id!r} has no post {post_id!r}; its posts are {list(self._post_ids)}"
-            raise Refused(msg, _UNKNOWN_POST if isinstance(post_id, str) else NOT_UNDERSTOOD)
-        return clean
+        return self._known_id(post_id, self._post_ids, "post", _UNKNOWN_POST, not_text=NOT_UNDERSTOOD)
 
     def _render_revealed(self) -> None:
         """What each used check found, in the current locale (caller holds sync and the write flag)."""

@@ -219,17 +219,11 @@ class ScamInbox(TaskWidget):
     # ---------------------------------------------------------------- helpers
 
     def _check_message_id(self, message_id: Any) -> str:
-        clean = normalize_text(message_id) if isinstance(message_id, str) else None
-        if clean not in self._message_ids:
-            msg = (f"inbox {self._scenario_id!r} has no message {message_id!r}; "
-                   f"its messages are {list(self._message_ids)}")
-            raise Refused(msg, _UNKNOWN_MESSAGE)
-        return clean
+        return self._known_id(message_id, self._message_ids, "message", _UNKNOWN_MESSAGE)
 
     def _feedback_for(self, message_id: str) -> dict[str, Any]:
-        result = self._kind.score(self._scenario, self._key, self.answers)
-        item = next(i for i in result.items if i.item_id == message_id)
-        return message_feedback(self._scenario, self._key, item, self.locale)
+        item = next(i for i in self.score().items if i.item_id == message_id)
+        return message_feedback(self._scenario, self._lesson_key(), item, self.locale)
 
     def _prepare(self, key: Any) -> None:
         self._message_ids = tuple(m.id for m in self._scenario.messages)
@@ -243,12 +237,12 @@ class ScamInbox(TaskWidget):
         self.set_trait("view", self._scenario.view(self.locale))
         self.set_trait("strings", _ui_strings(self.locale))
         if self._key is not None and self.answers.get("messages"):
-            items = {i.item_id: i for i in self._kind.score(self._scenario, self._key, self.answers).items}
-            self.set_trait("feedback", {mid: message_feedback(self._scenario, self._key, items[mid], self.locale)
-                                        for mid in self.answers["messages"]})
+            items = {i.item_id: i for i in self.score().items}
+            self.set_trait("feedback", {mid: message_feedback(self._scenario, self._lesson_key(), items[mid],
+                                                              self.locale) for mid in self.answers["messages"]})
 
     def _restore_answers(self, parsed: Any) -> None:
-        answers = {"messages": {mid: {"verdict": a.verdict, "flags": list(a.flags)}
+        answers: dict[str, Any] = {"messages": {mid: {"verdict": a.verdict, "flags": list(a.flags)}
                                 for mid, a in parsed.messages.items()},
                    "inspected": {mid: sorted(set(ix)) for mid, ix in parsed.inspected.items()}}
         inspections = {mid: {str(i): describe_link(self._scenario.message(mid).links[i].href) for i in ix}

@@ -251,11 +251,7 @@ class PhoneSimulator(TaskWidget):
     # ---------------------------------------------------------------- helpers
 
     def _check_step_id(self, step_id: Any) -> str:
-        clean = normalize_text(step_id) if isinstance(step_id, str) else None
-        if clean not in self._step_ids:
-            msg = f"scenario {self._scenario_id!r} has no step {step_id!r}; its steps are {list(self._step_ids)}"
-            raise Refused(msg, _UNKNOWN_STEP)
-        return clean
+        return self._known_id(step_id, self._step_ids, "step", _UNKNOWN_STEP)
 
     @staticmethod
     def _clean_text(value: Any, *, collapse: bool, allow_empty: bool = False) -> str:

@@ -22,7 +22,7 @@ import copy
 import logging
 import os
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Mapping
+from typing import Any, Callable, ClassVar, Mapping, Sequence
 
 import anywidget
 import traitlets as t
@@ -46,6 +46,7 @@ from hocvuso.core import (
     current_learner,
     default_store,
     get_locale,
+    normalize_text,
     page_locale,
     translator,
 )
@@ -186,11 +187,7 @@ class TaskWidget(anywidget.AnyWidget):
 
     def score(self) -> Score:
         """Score of the current answers (lesson mode only: a contest widget holds no key)."""
-        if self._key is None:
-            msg = ("contest mode: this widget holds no answer key, so it cannot score; grade the saved "
-                   "submission with hocvuso.grader instead")
-            raise GradingError(msg)
-        return self._kind.score(self._scenario, self._key, self.answers)
+        return self._kind.score(self._scenario, self._lesson_key(), self.answers)
 
     # ---------------------------------------------------------------- what each widget fills in
 
@@ -316,6 +313,24 @@ class TaskWidget(anywidget.AnyWidget):
             self._set_status("error", NOT_UNDERSTOOD)
 
     # ---------------------------------------------------------------- helpers
+
+    def _lesson_key(self) -> Any:
+        """The answer key; GradingError in contest mode, where the widget holds none."""
+        if self._key is None:
+            msg = ("contest mode: this widget holds no answer key, so it cannot score; grade the saved "
+                   "submission with hocvuso.grader instead")
+            raise GradingError(msg)
+        return self._key
+
+    def _known_id(self, value: Any, known: Sequence[str], what: str, learner_text: str, *,
+                  not_text: str | None = None) -> str:
+        """`value` (NFC) if it is one of the scenario's `known` item ids, else Refused with `learner_text`
+        (`not_text` instead when `value` is not text at all, if given)."""
+        clean = normalize_text(value) if isinstance(value, str) else None
+        if clean is None or clean not in known:
+            msg = f"{self._kind.id} {self._scenario_id!r} has no {what} {value!r}; its {what}s are {list(known)}"
+            raise Refused(msg, learner_text if isinstance(value, str) or not_text is None else not_text)
+        return clean
 
     @property
     def _logger(self) -> logging.Logger:

@@ -63,7 +63,8 @@ def feed_feedback(scenario: FeedScenario, key: FeedKey, result: Score, locale: s
 
 def feed_summary(scenario: FeedScenario, result: Score, locale: str) -> dict[str, Any]:
     """The result screen once every post is answered: total, posts done well, posts to look at again."""
-    good, review = [], []
+    good: list[dict[str, Any]] = []
+    review: list[dict[str, Any]] = []
     for n, item in enumerate(result.items, start=1):
         post = scenario.post(item.item_id)
         entry = {"id": post.id, "n": n, "author": post.author.name.get(locale)}

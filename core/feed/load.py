@@ -22,9 +22,10 @@ def load_feed(feed_id: str, *, root: Path | None = None) -> tuple[FeedScenario, 
         check_competences(post.competences, root=root, path=path, field=f"posts.{i}.competences")
     posts = tuple(FeedPost(id=p.id, competences=tuple(p.competences), points=p.points, check_points=p.check_points,
                            author=p.author, when=p.when, text=p.text, media=p.media, shares=p.shares,
-                           tools=dict(p.tools)) for p in data.posts)
+                           tools={str(t): text for t, text in p.tools.items()}) for p in data.posts)
     key = FeedKey(scenario_id=data.id, posts={
         p.id: PostKey(correct=tuple(p.key.correct), needed=tuple(t for t in TOOLS if t in p.key.needed),
-                      label=p.key.label, decisions=dict(p.key.decisions), explain=p.key.explain)
+                      label=p.key.label, decisions={str(d): text for d, text in p.key.decisions.items()},
+                      explain=p.key.explain)
         for p in data.posts})
     return FeedScenario(id=data.id, title=data.title, intro=data.intro, posts=posts), key

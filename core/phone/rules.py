@@ -39,7 +39,7 @@ def parse_amount(text: str) -> int | None:
     scale = 1_000_000 if unit in ("triệu", "trieu", "tr") else 1_000 if unit in thousands else 1
     groups = re.split(r"[.,\s]", number)
     if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
-        value = int("".join(groups))            # thousands separators
+        value: float = int("".join(groups))     # thousands separators
     elif len(groups) == 2 and scale > 1:
         value = float(f"{groups[0]}.{groups[1]}")  # a decimal: "1,5 triệu"
     elif len(groups) == 1:
