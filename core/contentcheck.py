@@ -48,37 +48,49 @@ _PHONE = re.compile(r"^\+?[\d ().-]{8,}$")
 
 
 class SignalDef(BaseModel):
+    """A signal: words that, found in a message, are evidence for the flags whose rules name it."""
+
     model_config = ConfigDict(extra="forbid")
-    about: str
-    words: list[str] = Field(min_length=1)
-    scope: str = Field(default="text", alias="in", pattern="^(text|sender)$")
-    negated: bool = False
+    about: str = Field(description="What the signal means, in vi (and en), for the teacher reading the rules.")
+    words: list[str] = Field(min_length=1, description="Patterns (case-insensitive regular expressions, written "
+                             "with diacritics); one match is evidence.")
+    scope: str = Field(default="text", alias="in", pattern="^(text|sender)$",
+                       description="`in:` where to look: text (sender name, subject, body, the caller's lines) or "
+                       "sender (name and address).")
+    negated: bool = Field(default=False, description="Ignore a match preceded in the same sentence by a negation "
+                          "(“không”, “đừng” …).")
 
 
 class FlagRule(BaseModel):
+    """When a red flag has evidence."""
+
     model_config = ConfigDict(extra="forbid")
-    when: list[str | list[str]] = Field(min_length=1)
+    when: list[str | list[str]] = Field(min_length=1, description="Signals, any one of which is evidence; a "
+                                        "nested list means all of its signals together.")
 
 
 class AdviceRule(BaseModel):
+    """A piece of advice that must be written the right way in a key's explanation or action."""
+
     model_config = ConfigDict(extra="forbid")
-    mention: str
-    needs: str
-    about: str
+    mention: str = Field(description="The text that triggers the rule (e.g. '5656').")
+    needs: str = Field(description="A pattern the 80 characters before each mention must match.")
+    about: str = Field(description="The right way, in words, shown in the finding.")
 
 
 class RulesDef(BaseModel):
-    """content/rules/red-flags.yaml."""
+    """content/rules/red-flags.yaml: how the content check derives each red flag's evidence."""
 
     model_config = ConfigDict(extra="forbid")
-    official_domains: list[str]
-    brand_words: list[str]
-    free_email_domains: list[str]
-    negations: list[str]
-    negations_unaccented: list[str]
-    advice: list[AdviceRule] = []
-    signals: dict[str, SignalDef]
-    flags: dict[str, FlagRule]
+    official_domains: list[str] = Field(description="Registrable domains of the real agencies and businesses of "
+                                        "the lessons (any .gov.vn domain is official too).")
+    brand_words: list[str] = Field(description="Names scammers borrow in domains (joined, without diacritics).")
+    free_email_domains: list[str] = Field(description="Free mailbox domains (gmail.com …).")
+    negations: list[str] = Field(description="Words that negate a following match (with diacritics).")
+    negations_unaccented: list[str] = Field(description="The same, for text written without diacritics.")
+    advice: list[AdviceRule] = Field(default=[], description="Advice that must be written the right way.")
+    signals: dict[str, SignalDef] = Field(description="Word signals by name (built-in signals need no entry).")
+    flags: dict[str, FlagRule] = Field(description="For each red flag of flags.yaml, when it has evidence.")
 
 
 @dataclass(frozen=True)
@@ -86,8 +98,11 @@ class Finding:
     """One inconsistency: where it is and what a teacher should change."""
 
     path: str
+    """The content file."""
     message_id: str
+    """The message (or scenario) the finding is about."""
     problem: str
+    """What is wrong and what to change."""
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message_id}: {self.problem}" if self.message_id else f"{self.path}: {self.problem}"
@@ -108,10 +123,14 @@ class Rules:
     """The checked rules, with every pattern compiled for accented and for unaccented text."""
 
     definition: RulesDef
+    """The rules file as written."""
     accented: dict[str, list[re.Pattern[str]]]
+    """Each signal's patterns, for text written with diacritics."""
     plain: dict[str, list[re.Pattern[str]]]
+    """The same patterns without diacritics, for text written without them."""
 
     def patterns(self, signal: str, unaccented: bool) -> list[re.Pattern[str]]:
+        """The patterns of `signal` for accented or unaccented text."""
         return (self.plain if unaccented else self.accented)[signal]
 
 

@@ -74,8 +74,12 @@ class ImportRefused(ContentError):
 
 @dataclass(frozen=True)
 class ImportResult:
+    """What an import did."""
+
     written: tuple[Path, ...]
+    """The message files written (new or changed)."""
     unchanged: tuple[str, ...]
+    """Ids of the rows whose file already said the same."""
 
 
 # --------------------------------------------------------------------------------------------

@@ -456,8 +456,8 @@ def check_commune(value: str, *, historical: bool = False) -> Result[str]:
 class Address:
     """A checked address: commune-level unit and province (current or historical)."""
 
-    commune: str
-    province: Province | OldProvince
+    commune: str                        # "Phường Ba Đình": the commune-level unit's full name
+    province: Province | OldProvince    # the province it belongs to (historical if allowed)
 
     @property
     def text(self) -> str:
@@ -584,8 +584,8 @@ class PersonalId:
 
     number: str                  # 12 digits, no spaces
     province_code: str           # PPP: where the birth was registered (fixed for life)
-    gender: Literal["male", "female"]
-    birth_year: int
+    gender: Literal["male", "female"]  # G: the gender digit (even male, odd female) ...
+    birth_year: int                    # ... and century, with YY: the year of birth
 
     @property
     def province(self) -> OldProvince:

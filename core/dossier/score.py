@@ -26,13 +26,17 @@ class _Attempt:
     """One attempt being scored, with the facts every item needs."""
 
     scenario: DossierScenario
+    """The task as the learner saw it."""
     key: DossierKey
+    """The expected dossier."""
     answers: DossierAnswers
+    """The attempt, checked."""
     proc: ProcedureDef
     """The expected procedure (the one the items of the form and documents follow)."""
     fake: bool
     """The learner entered a fake portal: the attempt ended there and every item scores 0."""
     right_procedure: bool
+    """The learner chose the procedure the situation needs."""
     checked: Mapping[str, Checked]
     """The form's fields checked (empty when the learner chose another procedure)."""
 
