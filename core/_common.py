@@ -19,6 +19,7 @@ from ._content import content_root, load_file, read_yaml, validate
 from ._errors import AnswersInvalid, ContentError
 
 M = TypeVar("M", bound=BaseModel)
+Item = TypeVar("Item")
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,62}$"
 """The id pattern of every scenario, item and choice: lower-case letters, digits and dashes, 1-63 long."""
@@ -67,6 +68,14 @@ class FraudFormDef(BaseModel):
     en: str = Field(description="Its name in English.")
 
 
+def by_id(items: Iterable[Item], item_id: str) -> Item:
+    """The item of `items` whose `id` is `item_id`; KeyError if there is none."""
+    for item in items:
+        if getattr(item, "id", None) == item_id:
+            return item
+    raise KeyError(item_id)
+
+
 def no_duplicates(ids: Iterable[str], path: Path) -> None:
     """Raise ContentError naming the first id that `ids` lists twice."""
     seen: set[str] = set()
@@ -76,22 +85,24 @@ def no_duplicates(ids: Iterable[str], path: Path) -> None:
         seen.add(i)
 
 
+def _catalogue(model: type[M], file: str, key: str, root: Path | None) -> dict[str, M]:
+    """The entries of a catalogue file (a YAML list), checked and by `key`; no key twice."""
+    path = (root or content_root()) / file
+    items = [validate(model, item, path=f"{path} [{i}]") for i, item in enumerate(read_yaml(path) or [])]
+    no_duplicates([getattr(item, key) for item in items], path)
+    return {getattr(item, key): item for item in items}
+
+
 @lru_cache(maxsize=None)
 def load_fraud_forms(root: Path | None = None) -> dict[str, FraudFormDef]:
     """The forms of fraud (content/fraud_forms.yaml), by id."""
-    path = (root or content_root()) / "fraud_forms.yaml"
-    items = [validate(FraudFormDef, item, path=f"{path} [{i}]") for i, item in enumerate(read_yaml(path) or [])]
-    no_duplicates([f.id for f in items], path)
-    return {f.id: f for f in items}
+    return _catalogue(FraudFormDef, "fraud_forms.yaml", "id", root)
 
 
 @lru_cache(maxsize=None)
 def load_competences(root: Path | None = None) -> dict[str, CompetenceDef]:
     """The 24 competences of Circular 02/2025 (content/competences.yaml), by code."""
-    path = (root or content_root()) / "competences.yaml"
-    items = [validate(CompetenceDef, item, path=f"{path} [{i}]") for i, item in enumerate(read_yaml(path) or [])]
-    no_duplicates([c.code for c in items], path)
-    return {c.code: c for c in items}
+    return _catalogue(CompetenceDef, "competences.yaml", "code", root)
 
 
 def check_competences(codes: Iterable[str], *, root: Path, path: Path | str, field: str) -> None:

@@ -7,7 +7,7 @@ it through that registry, so a learner, a teacher and a judge always see the sam
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,3 +47,10 @@ class Score:
     def scaled(self, out_of: float) -> float:
         """Points rescaled to `out_of` (an nbgrader cell's points), rounded to 2 decimals."""
         return round(self.fraction * out_of, 2)
+
+
+def total(kind: str, items: Iterable[ItemScore]) -> Score:
+    """The Score of a kind that sums its items: points never below 0, the maximum counts every item."""
+    items = tuple(items)
+    return Score(kind=kind, points=max(0.0, sum(i.points for i in items)), max_points=sum(i.max_points for i in items),
+                 items=items)

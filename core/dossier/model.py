@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from .._common import LocalText
+from .._common import LocalText, by_id
 from .schema import AccountDef, FileDef, ProcedureDef, ScoringRules, StaffChatDef
 
 KIND = "dossier"
@@ -79,17 +79,11 @@ class DossierScenario:
 
     def procedure(self, procedure_id: str) -> ProcedureDef:
         """The procedure `procedure_id`; KeyError if the catalogue has none."""
-        for p in self.procedures:
-            if p.id == procedure_id:
-                return p
-        raise KeyError(procedure_id)
+        return by_id(self.procedures, procedure_id)
 
     def file(self, file_id: str) -> FileDef:
         """The picker's file `file_id`; KeyError if there is none."""
-        for f in self.files:
-            if f.id == file_id:
-                return f
-        raise KeyError(file_id)
+        return by_id(self.files, file_id)
 
     @property
     def procedure_ids(self) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .._common import SLUG, LocalText
+from .._common import SLUG, LocalText, by_id
 
 FIELD_ID = r"^[a-z][a-z0-9_]{0,40}$"
 """The id pattern of a form field (it names a value in the population record and in the key)."""
@@ -178,17 +178,11 @@ class ProcedureDef(BaseModel):
 
     def field(self, field_id: str) -> FieldDef:
         """The field `field_id`; KeyError if the form has none."""
-        for f in self.fields:
-            if f.id == field_id:
-                return f
-        raise KeyError(field_id)
+        return by_id(self.fields, field_id)
 
     def slot(self, slot_id: str) -> SlotDef:
         """The document slot `slot_id`; KeyError if the procedure has none."""
-        for s in self.documents:
-            if s.id == slot_id:
-                return s
-        raise KeyError(slot_id)
+        return by_id(self.documents, slot_id)
 
     @property
     def agency_ids(self) -> tuple[str, ...]:

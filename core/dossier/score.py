@@ -10,10 +10,10 @@ anything but its arguments.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from .._score import ItemScore, Score
+from .._score import ItemScore, Score, total
 from .._text import normalize_text
 from .answers import DossierAnswers, parse_answers
 from .model import KIND, DossierKey, DossierScenario
@@ -67,8 +67,8 @@ def score_dossier(scenario: DossierScenario, key: DossierKey, answers: Mapping[s
                        checked=check_form(proc, values, today=scenario.today) if right else {})
     items = [_portal(attempt), *_access(attempt), *_fields(attempt), *_documents(attempt),
              *_confirmation(attempt), _fee(attempt), *_filing(attempt)]
-    total = 0.0 if attempt.fake else max(0.0, sum(i.points for i in items))
-    return Score(kind=KIND, points=total, max_points=sum(i.max_points for i in items), items=tuple(items))
+    score = total(KIND, items)
+    return replace(score, points=0.0) if attempt.fake else score
 
 
 def _portal(t: _Attempt) -> ItemScore:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._common import LocalText, Text
+from .._common import LocalText, Text, by_id
 from .._i18n import N_, gettext
 from .schema import DECISIONS, TOOLS, AuthorDef, MediaDef
 
@@ -114,10 +114,7 @@ class FeedScenario:
 
     def post(self, post_id: str) -> FeedPost:
         """The post `post_id`; KeyError if the feed has none."""
-        for post in self.posts:
-            if post.id == post_id:
-                return post
-        raise KeyError(post_id)
+        return by_id(self.posts, post_id)
 
     @property
     def competences(self) -> tuple[str, ...]:

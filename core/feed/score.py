@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._score import ItemScore, Score
+from .._score import ItemScore, Score, total
 from .answers import PostAnswer, parse_answers
 from .model import KIND, FeedKey, FeedPost, FeedScenario, PostKey
 
@@ -40,6 +40,4 @@ def score_post(post: FeedPost, key: PostKey, answer: PostAnswer | None) -> ItemS
 def score_feed(scenario: FeedScenario, key: FeedKey, answers: Mapping[str, Any]) -> Score:
     """Score a feed: the sum of its posts."""
     parsed = parse_answers(scenario, answers)
-    items = tuple(score_post(p, key.posts[p.id], parsed.posts.get(p.id)) for p in scenario.posts)
-    return Score(kind=KIND, points=max(0.0, sum(i.points for i in items)),
-                 max_points=sum(i.max_points for i in items), items=items)
+    return total(KIND, (score_post(p, key.posts[p.id], parsed.posts.get(p.id)) for p in scenario.posts))

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._common import LocalText
+from .._common import LocalText, by_id
 from .schema import LINK_MARK, LinkDef, ScoringRules, SenderDef, TranscriptLine
 
 KIND = "inbox"
@@ -89,10 +89,7 @@ class InboxScenario:
 
     def message(self, message_id: str) -> InboxMessage:
         """The message `message_id`; KeyError if the inbox has none."""
-        for msg in self.messages:
-            if msg.id == message_id:
-                return msg
-        raise KeyError(message_id)
+        return by_id(self.messages, message_id)
 
     @property
     def competences(self) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._score import ItemScore, Score
+from .._score import ItemScore, Score, total
 from .answers import MessageAnswer, parse_answers
 from .model import KIND, InboxKey, InboxScenario, MessageKey
 from .schema import ScoringRules
@@ -45,7 +45,5 @@ def score_message(key: MessageKey, answer: MessageAnswer | None, rules: ScoringR
 def score_inbox(scenario: InboxScenario, key: InboxKey, answers: Mapping[str, Any]) -> Score:
     """Score an inbox. Total = sum of messages, never below 0; the maximum counts every message."""
     parsed = parse_answers(scenario, answers)
-    items = tuple(score_message(key.messages[m.id], parsed.messages.get(m.id), key.rules, m.id)
-                  for m in scenario.messages)
-    total = max(0.0, sum(i.points for i in items))
-    return Score(kind=KIND, points=total, max_points=sum(i.max_points for i in items), items=items)
+    return total(KIND, (score_message(key.messages[m.id], parsed.messages.get(m.id), key.rules, m.id)
+                        for m in scenario.messages))

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._common import LocalText, Text
+from .._common import LocalText, Text, by_id
 from .schema import ActionDef, Block, Screen
 
 KIND = "phone"
@@ -102,10 +102,7 @@ class PhoneScenario:
 
     def step(self, step_id: str) -> PhoneStep:
         """The step `step_id`; KeyError if the scenario has none."""
-        for step in self.steps:
-            if step.id == step_id:
-                return step
-        raise KeyError(step_id)
+        return by_id(self.steps, step_id)
 
     @property
     def competences(self) -> tuple[str, ...]:

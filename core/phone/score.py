@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._score import ItemScore, Score
+from .._score import ItemScore, Score, total
 from .._text import normalize_text
 from .answers import StepAnswer, parse_answers
 from .model import KIND, PhoneKey, PhoneScenario, PhoneStep, StepKey
@@ -73,6 +73,4 @@ def score_step(step: PhoneStep, key: StepKey, answer: StepAnswer | None) -> Item
 def score_phone(scenario: PhoneScenario, key: PhoneKey, answers: Mapping[str, Any]) -> Score:
     """Score a phone scenario: the sum of its steps, never below 0."""
     parsed = parse_answers(scenario, answers)
-    items = tuple(score_step(s, key.steps[s.id], parsed.steps.get(s.id)) for s in scenario.steps)
-    return Score(kind=KIND, points=max(0.0, sum(i.points for i in items)),
-                 max_points=sum(i.max_points for i in items), items=items)
+    return total(KIND, (score_step(s, key.steps[s.id], parsed.steps.get(s.id)) for s in scenario.steps))
