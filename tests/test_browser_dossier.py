@@ -39,7 +39,8 @@ def phone(offline_phone, lesson_server):
 
 def widget_shot(page: Page, path) -> None:
     """Screenshot of the widget alone; the viewport grows first because Voilà scrolls inside #rendered_cells."""
-    height = page.evaluate("() => (document.querySelector('#rendered_cells') || document.scrollingElement).scrollHeight")
+    height = page.evaluate(
+        "() => (document.querySelector('#rendered_cells') || document.scrollingElement).scrollHeight")
     page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, int(height) + 20)})
     page.locator(".hv-dossier").screenshot(path=str(path))
     page.set_viewport_size({"width": WIDTH, "height": HEIGHT})

@@ -37,7 +37,8 @@ def phone(browser):
 
 def shot(page: Page, path) -> None:
     """Full-length screenshot: Voilà scrolls inside #rendered_cells, so grow the viewport first."""
-    height = page.evaluate("() => (document.querySelector('#rendered_cells') || document.scrollingElement).scrollHeight")
+    height = page.evaluate(
+        "() => (document.querySelector('#rendered_cells') || document.scrollingElement).scrollHeight")
     page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, int(height) + 20)})
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
@@ -109,7 +110,8 @@ def test_learner_pays_safely_on_a_phone(phone: Page, voila_server, artifacts) ->
     shot(phone, artifacts / "phone-360-payment-done.png")
 
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and len((rows(server.db_url) or [{}])[-1].get("answers", {}).get("steps", {})) < 6:
+    while (time.monotonic() < deadline
+           and len((rows(server.db_url) or [{}])[-1].get("answers", {}).get("steps", {})) < 6):
         time.sleep(0.2)
     last = rows(server.db_url)[-1]
     assert last["kind"] == "phone" and last["scenario_id"] == PAY
@@ -126,7 +128,8 @@ def test_password_checker_works_live_and_stores_no_password(phone: Page, voila_s
     box = phone.locator(".hv-phone-password")
     box.press_sequentially("Sau@1960", delay=30)
     expect(phone.locator(".hv-phone-checker-top")).to_contain_text("8 ký tự")
-    expect(phone.locator(".hv-phone-check-bad")).to_have_count(3)  # too short, personal details, and easy to guess (zxcvbn)
+    # too short, personal details, and easy to guess (zxcvbn)
+    expect(phone.locator(".hv-phone-check-bad")).to_have_count(3)
     assert phone.evaluate("() => document.activeElement.dataset.key") == "password"  # typing is never interrupted
     box.fill("")
     secret = "bốn con vịt bơi qua cầu tre"

@@ -87,7 +87,8 @@ def test_message_file_loads(path: Path) -> None:
     msg, key = load_message(path)
     assert msg.id == path.stem
     if key.verdict == "scam":
-        assert 2 <= len(key.red_flags) <= 8, "a scam names the 2–8 red flags really present (content check derives them)"
+        assert 2 <= len(key.red_flags) <= 8, \
+            "a scam names the 2–8 red flags really present (content check derives them)"
     if "lookalike-link" in key.red_flags:
         assert msg.links, "a look-alike link needs a link to inspect"
     if msg.form == "deepfake-call":
@@ -137,7 +138,7 @@ def test_texture_of_the_scams(everything) -> None:
 
 
 def test_words_are_in_the_right_language(everything) -> None:
-    for message_id, (msg, key) in everything.items():
+    for message_id, (_msg, key) in everything.items():
         for text in (key.explanation.en, key.action.en):
             assert not VI_ONLY.search(text), f"{message_id}: Vietnamese letters in English text: {text[:60]}"
         for text in (key.explanation.vi, key.action.vi):

@@ -103,7 +103,8 @@ def test_every_ais_form_has_two_scams_and_a_genuine_lookalike(messages) -> None:
 def test_every_message_speaks_vietnamese_and_english(messages) -> None:
     """Schema aside (it refuses a missing locale), the two texts must really be two languages."""
     for message_id, (msg, key) in messages.items():
-        parts = [key.explanation, key.action] + ([msg.body] if msg.body else []) + ([msg.subject] if msg.subject else [])
+        parts = [key.explanation, key.action] + ([msg.body] if msg.body else [])
+        parts += [msg.subject] if msg.subject else []
         for part in parts:
             assert part.vi.strip() and part.en.strip(), message_id
         for line in msg.transcript:

@@ -14,8 +14,8 @@ import yaml
 
 from hocvuso.core import load_inbox
 from hocvuso.core._content import content_root
-from hocvuso.core.contentcheck import registrable_domain
 from hocvuso.core._i18n import translator
+from hocvuso.core.contentcheck import registrable_domain
 from hocvuso.core.dossier import load_dossier, load_procedures, task_paths
 from hocvuso.core.inbox import load_message, message_paths
 from hocvuso.core.phone import check_passphrase, load_phone, needs_face_check

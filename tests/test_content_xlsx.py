@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
-
 from test_content_check import empty_content
 
 from hocvuso.cli import main

@@ -169,7 +169,8 @@ def test_residence_with_typical_mistakes():
     assert result.max_points == 20
     assert result.points == 17
     fb = feedback_for("ct-thue-tro", result, "en")
-    assert fb["field:relationship_to_head"]["messages"] == ["You wrote “Other”, but the task card says “I am the head of household”."]
+    assert fb["field:relationship_to_head"]["messages"] == [
+        "You wrote “Other”, but the task card says “I am the head of household”."]
     assert "expired on 31/10/2026" in fb["document:cho-o-hop-phap"]["messages"][0]
     assert fb["sign_in"]["ok"]  # two wrong passcodes before the right one cost nothing
 
@@ -213,7 +214,7 @@ def test_fake_portal_scores_zero_and_ends_the_attempt():
     assert portal.answers["ended"] == "fake_portal"
     assert "hoso.top" in portal.screen["ended_text"]
     scenario, _ = load_exercise("lltp-xin-viec")
-    with pytest.raises(Exception):
+    with pytest.raises(AnswersInvalid):  # the widget refuses: the attempt has ended
         portal.sign_in(scenario.account.id_number, scenario.account.passcode)
     result, _s, _k = saved_score(store, "lltp-xin-viec")
     assert result.points == 0 and result.max_points == 19

@@ -187,6 +187,7 @@ def test_content_check_loads_the_feeds(tmp_path):
     from hocvuso.core.contentcheck import check_content
 
     root, path = _copy(tmp_path)
-    path.write_text(path.read_text(encoding="utf-8").replace("correct: [share]", "correct: [like]", 1), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("correct: [share]", "correct: [like]", 1), encoding="utf-8")
     findings = [f for f in check_content(root=root) if FEED in str(f)]
     assert len(findings) == 1 and "posts.3.key.correct" in str(findings[0])

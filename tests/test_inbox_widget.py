@@ -10,7 +10,18 @@ import json
 
 import pytest
 
-from hocvuso.core import AnswersInvalid, FileStore, GradingError, Learner, MemoryStore, SqlStore, Submission, load_inbox
+from hocvuso.core import (
+    AnswersInvalid,
+    FileStore,
+    GradingError,
+    Learner,
+    MemoryStore,
+    SqlStore,
+    Submission,
+    load_exercise,
+    load_inbox,
+    score,
+)
 from hocvuso.widgets import ScamInbox
 
 INBOX = "hop-thu-mau"
@@ -93,7 +104,7 @@ def test_answer_is_saved_to_file_store(tmp_path) -> None:
     assert loaded.answers["messages"] == {SAFE: {"verdict": "safe", "flags": []}}
 
 
-def test_answer_is_saved_to_sql_store_with_points(tmp_path) -> None:
+def test_answer_is_saved_to_sql_store_and_rescores_to_the_widgets_points(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'class.sqlite'}"
     learner = Learner(class_code="6a", name="Nguyễn Thị Mai", learner_id="mai-1")
     widget = ScamInbox(INBOX, task_id="hop-thu", store=SqlStore(url), learner=learner)
@@ -102,9 +113,13 @@ def test_answer_is_saved_to_sql_store_with_points(tmp_path) -> None:
     rows = SqlStore(url).rows()
     assert len(rows) == 2
     last = rows[-1]
-    assert (last["task_id"], last["kind"], last["scenario_id"], last["learner_id"]) == ("hop-thu", "inbox", INBOX, "mai-1")
-    assert last["points"] == widget.score().points and last["max_points"] == widget.score().max_points
-    assert json.loads(last["payload"])["answers"]["messages"][SAFE] == {"verdict": "safe", "flags": []}
+    assert (last["task_id"], last["kind"], last["scenario_id"], last["learner_id"]) == \
+        ("hop-thu", "inbox", INBOX, "mai-1")
+    stored = json.loads(last["payload"])["answers"]
+    assert stored["messages"][SAFE] == {"verdict": "safe", "flags": []}
+    # The store keeps answers, not scores: the dashboard re-scores them, and gets the widget's number.
+    assert "points" not in last
+    assert score(*load_exercise(INBOX), stored) == widget.score()
 
 
 def test_contest_mode_saves_without_points(tmp_path) -> None:
@@ -113,7 +128,7 @@ def test_contest_mode_saves_without_points(tmp_path) -> None:
     assert widget.answer(SCAM, "safe") is None
     assert widget.answer(SCAM, "scam", ["urgency"]) is None  # may change its mind in a contest
     rows = SqlStore(url).rows()
-    assert [r["points"] for r in rows] == [None, None]
+    assert len(rows) == 2 and not any("points" in r for r in rows)
     assert json.loads(rows[-1]["payload"])["answers"]["messages"][SCAM] == {"verdict": "scam", "flags": ["urgency"]}
 
 
@@ -197,7 +212,8 @@ def test_inspection_shows_only_the_asked_link(lesson: ScamInbox, store: MemorySt
     (SCAM, "scam", "urgency", "list of red-flag ids"),
     (SCAM, None, [], "verdict must be"),
 ])
-def test_invalid_answers_raise_clearly(lesson: ScamInbox, store: MemoryStore, message_id, verdict, flags, match) -> None:
+def test_invalid_answers_raise_clearly(lesson: ScamInbox, store: MemoryStore, message_id, verdict, flags,
+                                       match) -> None:
     with pytest.raises(AnswersInvalid, match=match):
         lesson.answer(message_id, verdict, flags)
     assert store.saved == []

@@ -11,7 +11,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from hocvuso import _lessons
+from hocvuso import notebooks
 from hocvuso.classroom import lesson_catalogue, to_xlsx
 from hocvuso.classroom._report import Result
 from hocvuso.core._i18n import page_locale
@@ -45,7 +45,7 @@ def test_widget_starts_in_the_page_language(monkeypatch):
     assert "tiếng Việt" in inbox.strings["no_voice"]
 
 
-@pytest.mark.parametrize("notebook", _lessons.lesson_notebooks(), ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("notebook", notebooks.lesson_notebooks(), ids=lambda p: p.parent.name)
 def test_lesson_text_one_language_per_cell(notebook):
     """Every lesson text cell says its language; Vietnamese and English alternate, so each text has its
     translation right after it, and no cell prints the other language in italics beside it."""

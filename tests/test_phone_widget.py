@@ -92,7 +92,7 @@ def test_passphrase_is_checked_live_and_never_stored(store):
     w = PhoneSimulator(PW, task_id="t", store=store, locale="vi")
     w.answer("chon-mat-khau", "d")
     live = w.check("tao-cum-mat-khau", "Sau@1960xyz")
-    assert live["strong"] is False and [l["ok"] for l in live["lines"]] == [False, False, True, False]
+    assert live["strong"] is False and [line["ok"] for line in live["lines"]] == [False, False, True, False]
     assert "Sau@1960xyz" not in _synced(w)
     secret = "bốn con vịt bơi qua cầu tre"
     fb = w.answer("tao-cum-mat-khau", secret)
@@ -113,7 +113,8 @@ def test_tampered_front_end_is_refused_without_crashing(store):
         w._on_front_end_msg(w, bad)
         assert w.status["level"] == "error"
     assert store.saved == [] and w.answers == {"steps": {}}
-    w.set_state({"answers": {"steps": {"ten-nguoi-nhan": {"choice": "hoi-lai"}}}, "feedback": {"x": 1}, "mode": "contest"})
+    w.set_state({"answers": {"steps": {"ten-nguoi-nhan": {"choice": "hoi-lai"}}}, "feedback": {"x": 1},
+                 "mode": "contest"})
     assert w.answers == {"steps": {}} and w.feedback == {} and w.mode == "lesson"
     w._on_front_end_msg(w, {"action": "answer", "step_id": "ten-nguoi-nhan", "value": "hoi-lai"})
     assert w.status["level"] == "ok" and w.feedback["ten-nguoi-nhan"]["correct"]
@@ -164,7 +165,8 @@ def test_answers_persist_and_restore_through_stores(tmp_path):
     f = PhoneSimulator(PAY, task_id="thanh-toan", store=files)
     f.answer("ten-nguoi-nhan", "hoi-lai")
     assert files.path_for("thanh-toan").is_file()
-    assert PhoneSimulator(PAY, task_id="thanh-toan", store=files).answers["steps"] == {"ten-nguoi-nhan": {"choice": "hoi-lai"}}
+    again = PhoneSimulator(PAY, task_id="thanh-toan", store=files)
+    assert again.answers["steps"] == {"ten-nguoi-nhan": {"choice": "hoi-lai"}}
 
 
 def test_grade_cell_scores_the_saved_submission(tmp_path, monkeypatch):

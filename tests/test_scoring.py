@@ -45,7 +45,8 @@ CASES = [
     ("flags on a message judged safe are ignored", ans(real1=("safe", ["urgency"])), 2.0),
     ("over-suspicion costs a point", ans(scam1=("scam", ["urgency"]), real1=("scam", [])), 2.0),
     ("over-suspicion alone never goes below zero", ans(real1=("scam", ["urgency"])), 0.0),
-    ("flag everything: all scam, all flags", ans(**{m: ("scam", [f.id for f in FLAGS]) for m in ("scam1", "scam2", "real1")}),
+    ("flag everything: all scam, all flags",
+     ans(**{m: ("scam", [f.id for f in FLAGS]) for m in ("scam1", "scam2", "real1")}),
      # scam1: 2 + max(0, 3-2) = 3; scam2: 2 + max(0, 1-4) = 2; real1: -1
      4.0),
 ]
