@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import re
 import shutil
@@ -38,16 +39,21 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 import urllib.request
 import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import psutil
+from playwright.sync_api import sync_playwright
+from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from tornado.websocket import websocket_connect
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from conftest import (CHROMIUM, CHROMIUM_ARGS, _wait_for_port, find_free_port, start_classroom,  # noqa: E402
-                      wait_quiet)
+from conftest import CHROMIUM, CHROMIUM_ARGS, _wait_for_port, find_free_port, start_classroom, wait_quiet  # noqa: E402
 
 from hocvuso.classroom._loadtest import percentile  # noqa: E402
 from hocvuso.core import load_inbox  # noqa: E402
@@ -104,8 +110,6 @@ def kernel_pids(root_pid: int) -> dict[str, int]:
     way (stock Voilà: ipykernel_launcher -f …/kernel-ID.json), and in the IPC socket paths of a
     kernel forked by hocvuso's zygote (its command line is the zygote's).
     """
-    import psutil
-
     out = {}
     for p in psutil.Process(root_pid).children(recursive=True):
         try:
@@ -133,10 +137,9 @@ def pss_mb(pid: int) -> float | None:
 
 # ---------------------------------------------------------------------- (a) one learner in Chromium
 
-def browser_loads(url: str, n: int, cookie: dict | None, limit: float) -> tuple[list[float], float | None, list[str], str]:
+def browser_loads(url: str, n: int, cookie: dict | None,
+                  limit: float) -> tuple[list[float], float | None, list[str], str]:
     """Cold-cache loads (fresh context each), then one warm-cache reload; also the same-origin URLs fetched."""
-    from playwright.sync_api import sync_playwright
-
     times: list[float] = []
     warm: float | None = None
     assets: list[str] = []
@@ -162,12 +165,14 @@ def browser_loads(url: str, n: int, cookie: dict | None, limit: float) -> tuple[
                 try:
                     t0 = time.perf_counter()
                     page.goto(url, wait_until="commit", timeout=left * 1000)
-                    page.wait_for_selector(".hv-inbox-open", state="visible", timeout=max(1.0, deadline - time.monotonic()) * 1000)
+                    left = max(1.0, deadline - time.monotonic())
+                    page.wait_for_selector(".hv-inbox-open", state="visible", timeout=left * 1000)
                     took = time.perf_counter() - t0
                     if i < n:
                         times.append(took)
                         if not assets:
-                            assets = [u for u in seen if u.startswith(origin) and u.split("?")[0] != url.split("?")[0]
+                            assets = [u for u in seen if u.startswith(origin)
+                                      and u.split("?")[0] != url.split("?", maxsplit=1)[0]
                                       and "/api/kernels" not in u and "/voila/query" not in u]
                     else:  # the same phone again: reload with what it cached
                         t0 = time.perf_counter()
@@ -246,9 +251,6 @@ async def _keep_alive(host: str, port: int, queue: list[str], headers: dict) -> 
 
 
 async def arrive(arr: Arrival, base: str, path: str, assets: list[str]) -> None:
-    from tornado.httpclient import AsyncHTTPClient, HTTPRequest
-    from tornado.websocket import websocket_connect
-
     client = AsyncHTTPClient()
     headers = {"Accept-Encoding": "gzip", "User-Agent": "bench-phone"}
     if arr.cookie:
@@ -309,8 +311,6 @@ async def act(arr: Arrival, message_ids: list[str]) -> None:
 
 
 def _describe(exc: BaseException) -> str:
-    import traceback
-
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     at = f" (at {Path(where.filename).name}:{where.lineno})" if where else ""
     return f"{type(exc).__name__}: {exc}{at}"
@@ -331,9 +331,6 @@ async def _bounded(coros: list, limit: float) -> tuple[int, int, list[str]]:
 def crowd(base: str, path: str, cookies: list[str], assets: list[str], arrive_limit: float,
           act_limit: float) -> tuple[list[Arrival], list[str]]:
     """(b) all arrive at once; then (d) all answer three messages at once. Returns arrivals and notes."""
-    from tornado.httpclient import AsyncHTTPClient
-
-    import logging
 
     logging.getLogger("tornado.application").setLevel(logging.CRITICAL)  # cancelled fetches at a phase limit
     notes: list[str] = []
@@ -404,7 +401,8 @@ def report(label: str, one: list[float], warm: float | None, arrivals: list[Arri
     if pss:
         out["pss"] = statistics.mean(pss)
         say(f"  (c) memory per learner session (kernel PSS): mean {statistics.mean(pss):.1f} MB, "
-            f"max {max(pss):.1f} MB over {len(pss)} learner kernels  → {verdict(statistics.mean(pss), TARGETS['pss'], 'MB')}"
+            f"max {max(pss):.1f} MB over {len(pss)} learner kernels  → "
+            f"{verdict(statistics.mean(pss), TARGETS['pss'], 'MB')}"
             + (f"; server process PSS {server_pss:.0f} MB" if server_pss else ""))
     acts = [x for a in arrivals for x in a.actions]
     if acts:

@@ -22,8 +22,16 @@ visitor is (`hocvuso.core.identity`), the database (`hocvuso.core.database`).
 """
 from ._catalogue import Lesson, lesson_catalogue, read_lesson
 from ._dashboard import TeacherDashboard
-from ._report import (Result, competence_summary, field_error_rates, flag_error_rates, results_from_rows,
-                      score_histogram, to_csv, to_xlsx)
+from ._report import (
+                      Result,
+                      competence_summary,
+                      field_error_rates,
+                      flag_error_rates,
+                      results_from_rows,
+                      score_histogram,
+                      to_csv,
+                      to_xlsx,
+)
 from ._serve import ServeConfig, serve
 
 __all__ = ["Lesson", "Result", "ServeConfig", "TeacherDashboard", "competence_summary", "field_error_rates",

@@ -42,6 +42,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -49,23 +50,41 @@ import tornado.web
 import tornado.websocket
 from jupyter_client.kernelspec import KernelSpecManager
 from tornado.ioloop import PeriodicCallback
+from tornado.web import GZipContentEncoding
+from traitlets.config import Config
 from voila.app import Voila
+from voila.request_info_handler import RequestInfoSocketHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
-from hocvuso.core import Roster, SignInRefused, StoreError, translator
-from hocvuso.core._i18n import N_
+from hocvuso.core import N_, Roster, SignInRefused, StoreError, translator
 from hocvuso.core.config import Settings
-from hocvuso.core.identity import (TEACHER_COOKIE, TEACHER_HOURS, TOKEN_COOKIE, cookie_value, normalize_learner_code,
-                                   plain_name)
+from hocvuso.core.identity import (
+    TEACHER_COOKIE,
+    TEACHER_HOURS,
+    TOKEN_COOKIE,
+    cookie_value,
+    normalize_learner_code,
+    plain_name,
+)
+from hocvuso.handin import routes_from_env
 
 from ._catalogue import read_lesson
 from ._frontend import ROUTE, FrontendBundleHandler, build_bundle, template_resources
+from ._guard import (
+    CURRENT_VISIT,
+    KernelTracker,
+    RateLimiter,
+    RepeatFilter,
+    Visit,
+    VisitorMailbox,
+    choose_token,
+    max_kernels_for,
+    tolerant_messages,
+)
+from ._pages import catalogue_page, message_page, teacher_pin_page
 from .forms import EXPIRED, XSRF_SETTINGS, form_token
 from .kernels._provisioner import KERNEL_MODULE, kernel_key_matches, provisioner_stanza
 from .kernels._visitor import KEY_HEADER, VISITOR_PATH
-from ._guard import (CURRENT_VISIT, KernelTracker, RateLimiter, RepeatFilter, Visit, VisitorMailbox, choose_token,
-                     max_kernels_for, tolerant_messages)
-from ._pages import catalogue_page, message_page, teacher_pin_page
 
 TEMPLATE_DIR = Path(__file__).parent / "template"
 DASHBOARD_DIR = "giao-vien"
@@ -128,7 +147,7 @@ class _Base(tornado.web.RequestHandler):
                         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                         "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'")
 
-    def locale(self) -> str:
+    def lang(self) -> str:
         lang = self.get_argument("lang", None) or self.get_cookie("hv_lang") or self.classroom.default_locale
         return lang if lang in ("vi", "en") else "vi"
 
@@ -140,7 +159,7 @@ class _Base(tornado.web.RequestHandler):
     def message(self, text: str, status: int) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(message_page(self.locale(), text))
+        self.finish(message_page(self.lang(), text))
 
     def csrf(self) -> str:
         return form_token(self)
@@ -149,12 +168,12 @@ class _Base(tornado.web.RequestHandler):
         """A refused form (Tornado's XSRF check: no or a wrong `_xsrf` token) says so in the learner's language."""
         if status_code == 403:
             self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(message_page(self.locale(), translator(self.locale())(EXPIRED)))
+            self.finish(message_page(self.lang(), translator(self.lang())(EXPIRED)))
             return
         super().write_error(status_code, **kwargs)
 
     def render_catalogue(self, *, error: str | None = None, status: int = 200, **hints: str) -> None:
-        locale = self.locale()
+        locale = self.lang()
         if self.get_argument("lang", None) in ("vi", "en"):
             self.set_cookie("hv_lang", locale, samesite="Lax", path="/", expires_days=365)
         learner = self.learner()
@@ -170,8 +189,6 @@ class _Base(tornado.web.RequestHandler):
 
     def code_to_show(self, learner) -> str | None:
         """The learner's code, on the page of the device that just signed in or asked for it (10 min)."""
-        import time
-
         token = cookie_value(self.request.headers.get("Cookie"), TOKEN_COOKIE)
         if learner is None or not token:
             return None
@@ -181,8 +198,6 @@ class _Base(tornado.web.RequestHandler):
         return found[0]
 
     def show_code_once(self, token: str, code: str) -> None:
-        import time
-
         shown = self.classroom.shown_codes
         now = time.monotonic()
         for key in [k for k, (_c, until) in shown.items() if until < now]:
@@ -202,7 +217,7 @@ class SignInHandler(_Base):
     """Sign-in, with limits: wrong learner codes per address and per name, all sign-ins per address."""
 
     def post(self) -> None:
-        _ = translator(self.locale())
+        _ = translator(self.lang())
         cc = self.classroom
         class_code = self.get_body_argument("class_code", "")
         name = self.get_body_argument("name", "")
@@ -234,7 +249,7 @@ class SignInHandler(_Base):
         self.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Lax", path="/", expires_days=COOKIE_DAYS)
         if not code:
             self.show_code_once(token, learner.learner_id)  # a new learner writes it down now
-        self.redirect("/?" + urlencode({"lang": self.locale()}), status=303)
+        self.redirect("/?" + urlencode({"lang": self.lang()}), status=303)
 
 
 class ShowCodeHandler(_Base):
@@ -245,7 +260,7 @@ class ShowCodeHandler(_Base):
         token = cookie_value(self.request.headers.get("Cookie"), TOKEN_COOKIE)
         if learner is not None and token:
             self.show_code_once(token, learner.learner_id)
-        self.redirect("/?" + urlencode({"lang": self.locale()}), status=303)
+        self.redirect("/?" + urlencode({"lang": self.lang()}), status=303)
 
 
 class SignOutHandler(_Base):
@@ -259,14 +274,14 @@ class SignOutHandler(_Base):
                 self.classroom.roster.revoke_all(learner)
             self.classroom.roster.revoke(token)
         self.clear_cookie(TOKEN_COOKIE, path="/")
-        self.redirect("/?" + urlencode({"lang": self.locale()}), status=303)
+        self.redirect("/?" + urlencode({"lang": self.lang()}), status=303)
 
 
 class TeacherHandler(_Base):
     """POST /hv/teacher: the PIN, checked with the class's lockout (`Roster.try_pin`), off the event loop."""
 
     async def post(self) -> None:
-        _ = translator(self.locale())
+        _ = translator(self.lang())
         cc = self.classroom
         pin = self.get_body_argument("pin", "")[:20]
         result = await asyncio.get_running_loop().run_in_executor(None, cc.roster.try_pin, cc.class_code, pin)
@@ -280,7 +295,7 @@ class TeacherHandler(_Base):
         token = cc.roster.start_teacher_session(cc.class_code)
         self.set_cookie(TEACHER_COOKIE, token, httponly=True, samesite="Strict", path="/",
                         expires_days=TEACHER_HOURS / 24)
-        self.redirect(f"/voila/render/{DASHBOARD_NOTEBOOK}?" + urlencode({"lang": self.locale()}), status=303)
+        self.redirect(f"/voila/render/{DASHBOARD_NOTEBOOK}?" + urlencode({"lang": self.lang()}), status=303)
 
     def render_pin_form(self, *, error: str | None = None, status: int = 200) -> None:
         render_pin_form(self, error=error, status=status)
@@ -428,7 +443,7 @@ def gzip_static(handler: type) -> type:
     (never compressed) stay the handler's own.
     """
 
-    class GzipStatic(handler):  # type: ignore[misc, valid-type]
+    class GzipStatic(handler):
         _hv_gz: bytes | None = None
 
         def set_headers(self) -> None:
@@ -478,7 +493,7 @@ def no_delay(handler: type) -> type:
     through the server, 1–3 ms straight to the kernel; a page load makes three in a row).
     """
 
-    class NoDelay(handler):  # type: ignore[misc, valid-type]
+    class NoDelay(handler):
         def open(self, *args, **kwargs):
             self.set_nodelay(True)
             return super().open(*args, **kwargs)
@@ -571,7 +586,7 @@ def owner_only(handler: type, classroom: _Classroom) -> type:
     """A kernel handler (REST, channels, shutdown) that answers only the kernel's own visitor: a kernel
     id seen somewhere lets nobody else read, drive or shut down that kernel."""
 
-    class OwnerOnly(handler):  # type: ignore[misc, valid-type]
+    class OwnerOnly(handler):
         def prepare(self, *args, **kwargs):
             kernel_id = self.path_kwargs.get("kernel_id") or (self.path_args[0] if self.path_args else "")
             owner = classroom.owner_of(self.request.headers.get("Cookie"))
@@ -586,8 +601,6 @@ def owner_only(handler: type, classroom: _Classroom) -> type:
 def hand_visitors_through(mailbox: VisitorMailbox, classroom: _Classroom) -> None:
     """Voilà's page handler gives a preheated kernel's request info to `RequestInfoSocketHandler.send_updates`;
     here that goes to `mailbox` (for that kernel only), and the kernel is noted as the visitor's."""
-    from voila.request_info_handler import RequestInfoSocketHandler
-
     def send_updates(cls, msg: dict) -> None:
         kernel_id = msg["kernel_id"]
         if classroom.tracker is not None:
@@ -656,11 +669,9 @@ class ClassroomVoila(Voila):
         if getattr(self, "app", None) is not None:
             # Pages too (the lesson page streams; compressed chunk by chunk). Static files have
             # their Content-Encoding already and are left alone by this transform.
-            from tornado.web import GZipContentEncoding
 
             if GZipContentEncoding not in self.app.transforms:
                 self.app.transforms.append(GZipContentEncoding)
-        from hocvuso.handin import routes_from_env  # the upload page, when HOCVUSO_COURSE names a course
 
         return mine + routes_from_env(self.server_url) + kept
 
@@ -720,7 +731,7 @@ class ClassroomVoila(Voila):
         def check() -> None:
             try:
                 status = pool_status(self.kernel_manager)
-            except Exception:  # never let a status check disturb the server
+            except Exception:  # noqa: BLE001 - never let a status check disturb the server
                 return
             for name, st in status.items():
                 full = st["target"] > 0 and st["warm"] >= st["target"]
@@ -736,8 +747,6 @@ class ClassroomVoila(Voila):
 
 def main(argv: list[str] | None = None) -> None:
     """`python -m hocvuso.classroom ROOT [voila options]`; pools from `Settings.pools` (HOCVUSO_POOLS)."""
-    from traitlets.config import Config
-
     cfg = Config()
     pools = Settings.from_env().pools
     if pools:

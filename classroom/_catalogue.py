@@ -1,8 +1,9 @@
 """The lesson catalogue: which bundled lessons a class can open, with titles and competences.
 
 Read from the lesson notebooks themselves (the first heading and paragraph of the Vietnamese and the
-English lesson text, cells marked `"hocvuso": {"lang": ...}`; or one heading "Vietnamese · *English*"), the exercises their code cells create), so a new lesson folder appears in the catalogue
-without any change here. Competences come from the exercises' content files (Circular 02/2025 codes).
+English lesson text, cells marked `"hocvuso": {"lang": ...}`; or one heading "Vietnamese · *English*"),
+the exercises their code cells create), so a new lesson folder appears in the catalogue without any
+change here. Competences come from the exercises' content files (Circular 02/2025 codes).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hocvuso.core import ContentError, load_exercise
+from hocvuso.notebooks import find_lesson, lesson_notebooks
 
 _EXERCISE = re.compile(r"\b(?:ScamInbox|DossierPortal|NewsFeed)\(\s*[\"']([a-z0-9_-]+)[\"']")
 _CONTEST = re.compile(r"mode\s*=\s*[\"']contest[\"']")
@@ -93,11 +95,9 @@ def read_lesson(notebook: Path) -> Lesson:
 
 def lesson_catalogue(names: list[str] | None = None) -> list[Lesson]:
     """The bundled lessons (all, or `names` in that order)."""
-    from hocvuso import _lessons
-
     if names:
-        return [read_lesson(_lessons.find_lesson(n)) for n in names]
-    return [read_lesson(p) for p in _lessons.lesson_notebooks()]
+        return [read_lesson(find_lesson(n)) for n in names]
+    return [read_lesson(p) for p in lesson_notebooks()]
 
 
 __all__ = ["Lesson", "lesson_catalogue", "read_lesson"]

@@ -87,10 +87,12 @@ _CSS = """<style>
 .hv-dash-scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}
 .hv-dash-scroll:focus{outline:3px solid #ff9800;outline-offset:2px}
 .hv-dash table{border-collapse:collapse;width:100%;font-size:1rem}
-.hv-dash th,.hv-dash td{border-bottom:1px solid #ddd;padding:6px 8px;text-align:left;vertical-align:top;overflow-wrap:normal}
+.hv-dash th,.hv-dash td{border-bottom:1px solid #ddd;padding:6px 8px;text-align:left;vertical-align:top;
+  overflow-wrap:normal}
 .hv-dash th{background:#f1f5fb;position:sticky;top:0}
 .hv-dash-code{font-family:monospace;color:#444}
-.hv-dash-dl a{display:inline-flex;align-items:center;min-height:44px;margin:4px 8px 4px 0;padding:0 14px;border-radius:8px;
+.hv-dash-dl a{display:inline-flex;align-items:center;min-height:44px;margin:4px 8px 4px 0;padding:0 14px;
+  border-radius:8px;
 background:#1565c0;color:#fff;text-decoration:none;font-weight:600}
 .hv-dash-dl a.hv-dash-csv{background:#fff;color:#0d47a1;border:2px solid #0d47a1}
 .hv-dash-dl a:focus{outline:3px solid #ff9800;outline-offset:2px}
@@ -101,7 +103,8 @@ background:#1565c0;color:#fff;text-decoration:none;font-weight:600}
 .hv-dash-root .widget-dropdown{flex-wrap:wrap;height:auto}
 .hv-dash-root .widget-dropdown select{min-height:44px;height:auto;font-size:1rem}
 .hv-dash-root .widget-dropdown .widget-label{font-size:1rem;width:100% !important;white-space:normal}
-.hv-dash-root .jupyter-button{font-size:1.1rem;height:auto;min-height:44px;min-width:44px;padding:0 16px;width:auto !important}
+.hv-dash-root .jupyter-button{font-size:1.1rem;height:auto;min-height:44px;min-width:44px;padding:0 16px;
+  width:auto !important}
 </style>"""
 
 
@@ -205,7 +208,8 @@ class TeacherDashboard(w.VBox):
         self._rows: list[dict] = []
         self._last_id = 0
         self._members: list = []
-        self._who = w.Dropdown(description=_(_S["learner"]), options=[], layout=w.Layout(width="100%", max_width="420px"))
+        self._who = w.Dropdown(description=_(_S["learner"]), options=[],
+                               layout=w.Layout(width="100%", max_width="420px"))
         self._who.add_class("hv-dash-who")
         self._reveal = w.Button(description=_(_S["show_code"]), layout=w.Layout(width="auto"))
         self._reveal.add_class("hv-dash-reveal")
@@ -225,7 +229,8 @@ class TeacherDashboard(w.VBox):
             self._revealed.value = ""
             return
         text = self._(_S["code_of"]).format(name=found.name, code=show_learner_code(found.learner_id))
-        self._revealed.value = f'<p class="hv-dash-code-shown" style="font-size:1.3em"><strong>{escape(text)}</strong></p>'
+        self._revealed.value = (f'<p class="hv-dash-code-shown" style="font-size:1.3em">'
+                                f'<strong>{escape(text)}</strong></p>')
 
     def close(self) -> None:
         self._stop.set()
@@ -237,7 +242,7 @@ class TeacherDashboard(w.VBox):
         while not self._stop.wait(self._refresh_seconds):
             try:
                 self.render()
-            except Exception:  # the page must keep working; the error is logged for us
+            except Exception:  # noqa: BLE001 - the page must keep working; the error is logged for us
                 _log.exception("dashboard refresh failed")
 
     def render(self, *, force: bool = False) -> None:
@@ -289,7 +294,8 @@ class TeacherDashboard(w.VBox):
                 names.setdefault(plain_name(m.name), set()).add(m.learner_id)
             for r in results:
                 same = len(names.get(plain_name(r.learner_name), ())) > 1
-                mark = (f' <span class="hv-dash-same" title="{escape(_(_S["same_name"]))}">⚠ {escape(_(_S["same_name"]))}'
+                same_text = escape(_(_S["same_name"]))
+                mark = (f' <span class="hv-dash-same" title="{same_text}">⚠ {same_text}'
                         f' ({escape(r.learner_id[:2])}…)</span>' if same else "")
                 out.append(
                     f'<tr><td class="hv-dash-name">{escape(r.learner_name)}{mark}</td>'
@@ -314,7 +320,8 @@ class TeacherDashboard(w.VBox):
         if comps:
             out.append(f'<div class="hv-dash-scroll" tabindex="0" role="region" aria-label="{escape(_(_S["comp"]))}">'
                        '<table class="hv-dash-comp"><thead><tr>'
-                       f'<th scope="col">{escape(_(_S["comp"]))}</th><th scope="col">{escape(_(_S["comp_learners"]))}</th>'
+                       f'<th scope="col">{escape(_(_S["comp"]))}</th>'
+                       f'<th scope="col">{escape(_(_S["comp_learners"]))}</th>'
                        f'<th scope="col">{escape(_(_S["comp_mean"]))}</th></tr></thead><tbody>')
             for c in comps:
                 out.append(f'<tr><td><strong>{escape(c["code"])}</strong> {escape(c["name"])}</td>'
@@ -328,7 +335,8 @@ class TeacherDashboard(w.VBox):
         out.append(f'<h3>{escape(_(_S["export"]))}</h3><p class="hv-dash-dl">'
                    f'<a class="hv-dash-xlsx" download="{name}.xlsx" href="data:application/vnd.openxmlformats-'
                    f'officedocument.spreadsheetml.sheet;base64,{xlsx_b64}">Excel (XLSX)</a>'
-                   f'<a class="hv-dash-csv" download="{name}.csv" href="data:text/csv;base64,{csv_b64}">CSV</a></p></div>')
+                   f'<a class="hv-dash-csv" download="{name}.csv" href="data:text/csv;base64,{csv_b64}">CSV</a>'
+                   '</p></div>')
         return "".join(out)
 
 

@@ -102,7 +102,8 @@ def build_bundle(server_url: str, static_paths: list[str], labextensions_path: l
         return None, f"front-end bundle off: {manifest.name} is unreadable ({exc})"
     installed = installed_versions()
     if installed != recorded:
-        diff = ", ".join(f"{k} {installed.get(k)} (recorded {recorded.get(k)})" for k in sorted(set(installed) | set(recorded))
+        diff = ", ".join(f"{k} {installed.get(k)} (recorded {recorded.get(k)})"
+                         for k in sorted(set(installed) | set(recorded))
                          if installed.get(k) != recorded.get(k))
         return None, (f"front-end bundle off: installed versions differ from {manifest.name}: {diff}; pages load "
                       "their scripts one by one (re-record with scripts/record_frontend_assets.py)")

@@ -23,6 +23,7 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -146,7 +147,8 @@ class KernelTracker:
         if self.opens.wait(visit) > 0:
             return "too_often"
         replacing = visit in self.by_visit
-        if not replacing and (len(self.km.list_kernel_ids()) >= self.max_kernels or memory_available_mb() < self.min_free_mb):
+        full = len(self.km.list_kernel_ids()) >= self.max_kernels or memory_available_mb() < self.min_free_mb
+        if not replacing and full:
             return "busy"
         self.opens.hit(visit)
         return None
@@ -184,8 +186,6 @@ class KernelTracker:
 
     def reap(self) -> None:
         """Shut down visitors' kernels with no activity for `self.idle` seconds; forget vanished ones."""
-        from datetime import datetime, timezone
-
         idle = self.idle
 
         now = datetime.now(timezone.utc)
@@ -230,7 +230,7 @@ def tolerant_messages(handler: type) -> type:
     and ignored, a connection that keeps sending them is closed, and messages past the rate
     (MESSAGE_BURST, then MESSAGES_PER_SECOND) are dropped."""
 
-    class Tolerant(handler):  # type: ignore[misc, valid-type]
+    class Tolerant(handler):
         _hv_bad = 0
         _hv_tokens = float(MESSAGE_BURST)
         _hv_at = 0.0
@@ -238,7 +238,8 @@ def tolerant_messages(handler: type) -> type:
 
         def on_message(self, message):
             now = time.monotonic()
-            self._hv_tokens = min(float(MESSAGE_BURST), self._hv_tokens + (now - (self._hv_at or now)) * MESSAGES_PER_SECOND)
+            refill = (now - (self._hv_at or now)) * MESSAGES_PER_SECOND
+            self._hv_tokens = min(float(MESSAGE_BURST), self._hv_tokens + refill)
             self._hv_at = now
             if self._hv_tokens < 1:
                 self._hv_dropped += 1
@@ -283,5 +284,6 @@ def max_kernels_for(pools: Mapping[str, Any], override: int | None = None) -> in
     return max(8, 2 * (total or 40) + 4)  # no pools (no preheating): room for a class of 40
 
 
-__all__ = ["CURRENT_VISIT", "KernelTracker", "RateLimiter", "RepeatFilter", "Visit", "tolerant_messages", "VisitorMailbox", "choose_token",
+__all__ = ["CURRENT_VISIT", "KernelTracker", "RateLimiter", "RepeatFilter", "Visit", "VisitorMailbox", "choose_token",
+           "tolerant_messages",
            "max_kernels_for"]

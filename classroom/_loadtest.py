@@ -55,7 +55,10 @@ class SimLearner:
     def sign_in(self, class_code: str, name: str, learner_code: str = "") -> str:
         """Sign in through the catalogue form; return the page after sign-in."""
         page = self.http.open(f"{self.base}/?lang=vi", timeout=self.timeout).read().decode()
-        token = re.search(r'name="_xsrf" value="([^"]+)"', page).group(1)
+        found = re.search(r'name="_xsrf" value="([^"]+)"', page)
+        if found is None:
+            raise RuntimeError(f"no sign-in form on {self.base}/ (is it a classroom server?)")
+        token = found.group(1)
         data = urllib.parse.urlencode({"_xsrf": token, "class_code": class_code, "name": name,
                                        "learner_code": learner_code, "lang": "vi"}).encode()
         return self.http.open(f"{self.base}/hv/signin", data, timeout=self.timeout).read().decode()
@@ -77,11 +80,12 @@ class SimLearner:
     # ------------------------------------------------------------------ kernel websocket
 
     def connect(self) -> None:
-        import websocket
+        import websocket  # noqa: PLC0415 - websocket-client is a [test] extra
 
         if not self.kernel_id:
             raise RuntimeError("no kernel on the page (not signed in, or the page failed)")
-        url = self.base.replace("http://", "ws://") + f"/api/kernels/{self.kernel_id}/channels?session_id={self.session}"
+        url = (self.base.replace("http://", "ws://")
+               + f"/api/kernels/{self.kernel_id}/channels?session_id={self.session}")
         self.ws = websocket.create_connection(url, timeout=self.timeout, header=[f"Cookie: {self.cookie_header()}"])
 
     def _send(self, channel: str, msg_type: str, content: dict) -> str:
@@ -93,7 +97,7 @@ class SimLearner:
         return msg_id
 
     def _recv(self, deadline: float) -> dict | None:
-        import websocket
+        import websocket  # noqa: PLC0415 - websocket-client is a [test] extra
 
         self.ws.settimeout(max(0.05, deadline - time.monotonic()))
         try:
@@ -158,7 +162,7 @@ class SimLearner:
         if self.ws is not None:
             try:
                 self.ws.close()
-            except Exception:
+            except Exception:  # noqa: BLE001 - closing a connection that may already be dead
                 pass
             self.ws = None
 

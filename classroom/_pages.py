@@ -10,12 +10,11 @@ import re
 from html import escape
 from urllib.parse import quote
 
-from .forms import XSRF_FIELD
-from hocvuso.core import Learner, load_competences, translator
-from hocvuso.core._i18n import N_
+from hocvuso.core import N_, Learner, load_competences, translator
 from hocvuso.core.identity import show_learner_code
 
 from ._catalogue import Lesson
+from .forms import XSRF_FIELD
 
 T = {
     "brand": N_("Digital literacy for all"),
@@ -54,19 +53,25 @@ CSS = """
 html{font-size:100%}
 html.hv-text-1{font-size:130%}
 html.hv-text-2{font-size:160%}
-body{margin:0;font-family:"Noto Sans","Segoe UI",Roboto,Arial,sans-serif;background:var(--hv-bg);color:var(--hv-ink);line-height:1.45}
-.hv-top{background:var(--hv-blue);color:#fff;padding:.6rem .9rem;display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;justify-content:space-between}
+body{margin:0;font-family:"Noto Sans","Segoe UI",Roboto,Arial,sans-serif;background:var(--hv-bg);color:var(--hv-ink);
+  line-height:1.45}
+.hv-top{background:var(--hv-blue);color:#fff;padding:.6rem .9rem;display:flex;flex-wrap:wrap;gap:.5rem;
+  align-items:center;justify-content:space-between}
 .hv-top h1{font-size:1.2rem;margin:0}
 .hv-tools{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}
-.hv-tools a,.hv-tools button{color:#fff;background:transparent;border:2px solid #fff;border-radius:.5rem;padding:0 .6rem;font:inherit;font-size:1rem;text-decoration:none;cursor:pointer;min-height:44px;min-width:44px;display:inline-flex;align-items:center}
+.hv-tools a,.hv-tools button{color:#fff;background:transparent;border:2px solid #fff;border-radius:.5rem;
+  padding:0 .6rem;font:inherit;font-size:1rem;text-decoration:none;cursor:pointer;min-height:44px;min-width:44px;
+  display:inline-flex;align-items:center}
 .hv-tools [aria-pressed=true],.hv-tools [aria-current=true]{background:#fff;color:var(--hv-blue);font-weight:700}
 main{max-width:760px;margin:0 auto;padding:.8rem}
 .hv-card{background:#fff;border-radius:1rem;padding:1rem;margin:0 0 1rem;box-shadow:0 1px 4px rgba(0,0,0,.12)}
 .hv-card h2{font-size:1.25rem;margin:.1rem 0 .5rem;line-height:1.3}
 label{display:block;font-weight:600;margin:.6rem 0 .2rem}
-input[type=text]{width:100%;font:inherit;font-size:1.1rem;padding:.6rem;border:2px solid #888;border-radius:.5rem;min-height:48px}
+input[type=text]{width:100%;font:inherit;font-size:1.1rem;padding:.6rem;border:2px solid #888;border-radius:.5rem;
+  min-height:48px}
 .hv-hint{color:#444;font-size:1rem;margin:.2rem 0}
-.hv-btn{display:inline-block;font:inherit;font-size:1.1rem;font-weight:700;color:#fff;background:#2e7d32;border:0;border-radius:.6rem;padding:.7rem 1.2rem;min-height:48px;text-decoration:none;cursor:pointer;margin-top:.8rem}
+.hv-btn{display:inline-block;font:inherit;font-size:1.1rem;font-weight:700;color:#fff;background:#2e7d32;border:0;
+  border-radius:.6rem;padding:.7rem 1.2rem;min-height:48px;text-decoration:none;cursor:pointer;margin-top:.8rem}
 .hv-btn-quiet{background:#546e7a;font-size:1rem;padding:.5rem .9rem}
 .hv-btn[aria-disabled=true]{background:#616161}
 a:focus,button:focus,input:focus{outline:3px solid #ff9800;outline-offset:2px}
@@ -76,8 +81,10 @@ a:focus,button:focus,input:focus{outline:3px solid #ff9800;outline-offset:2px}
 .hv-comps{list-style:none;padding:0;margin:.4rem 0;display:flex;flex-wrap:wrap;gap:.35rem}
 .hv-comps li{background:#e3f2fd;color:#0d47a1;border-radius:1rem;padding:.15rem .6rem;font-size:1rem}
 .hv-comps abbr{text-decoration:none;font-weight:700}
-.hv-badge{display:inline-block;background:#fff3e0;color:#8a3200;border:1px solid #8a3200;border-radius:.4rem;padding:.1rem .5rem;font-size:1rem;font-weight:600}
-.hv-speak{font:inherit;font-size:1rem;background:#fff;border:2px solid var(--hv-blue);color:var(--hv-blue);border-radius:.5rem;padding:0 .7rem;min-height:44px;cursor:pointer;margin:.3rem 0}
+.hv-badge{display:inline-block;background:#fff3e0;color:#8a3200;border:1px solid #8a3200;border-radius:.4rem;
+  padding:.1rem .5rem;font-size:1rem;font-weight:600}
+.hv-speak{font:inherit;font-size:1rem;background:#fff;border:2px solid var(--hv-blue);color:var(--hv-blue);
+  border-radius:.5rem;padding:0 .7rem;min-height:44px;cursor:pointer;margin:.3rem 0}
 footer{max-width:760px;margin:0 auto;padding:0 .8rem 2rem;color:#444;font-size:1rem}
 footer a{color:var(--hv-blue);display:inline-flex;align-items:center;min-height:44px;padding:0 .2rem}
 .hv-speak-note{color:#444;margin:.2rem 0}
@@ -92,7 +99,8 @@ SCRIPT = """
     SIZES.forEach(function(c){ if(c) root.classList.remove(c); });
     if(SIZES[size]) root.classList.add(SIZES[size]);
     var b=document.getElementById('hv-large');
-    if(b){ b.setAttribute('aria-pressed', size?'true':'false'); b.lastChild.textContent=size?' '+['','130%','160%'][size]:''; }
+    if(b){ b.setAttribute('aria-pressed', size?'true':'false');
+           b.lastChild.textContent=size?' '+['','130%','160%'][size]:''; }
   }
   apply();
   document.addEventListener('DOMContentLoaded', function(){
@@ -137,9 +145,16 @@ def _page(locale: str, title: str, body: str, *, lang_links: str) -> str:
             f'<title>{escape(title)}</title><link rel="icon" href="data:,">'
             f'<style>{CSS}</style><script>{SCRIPT}</script></head><body>'
             f'<header class="hv-top"><h1>{escape(_(T["brand"]))}</h1><div class="hv-tools">'
-            f'<button type="button" id="hv-large" aria-pressed="false">A+ {escape(_(T["large_text"]))}<span></span></button>'
+            f'<button type="button" id="hv-large" aria-pressed="false">A+ {escape(_(T["large_text"]))}'
+            '<span></span></button>'
             f'<nav aria-label="{escape(_(T["language"]))}" class="hv-tools">{lang_links}</nav></div></header>'
             f'<main id="main">{body}</main></body></html>')
+
+
+def hidden_fields(token: str, locale: str) -> str:
+    """A form's hidden fields: the XSRF token (see `forms`) and the page's language."""
+    return (f'<input type="hidden" name="{XSRF_FIELD}" value="{escape(token)}">'
+            f'<input type="hidden" name="lang" value="{locale}">')
 
 
 def lang_switch(locale: str, base: str = "/") -> str:
@@ -164,34 +179,40 @@ def catalogue_page(*, lessons: list[Lesson], locale: str, learner: Learner | Non
     """
     _ = translator(locale)
     parts: list[str] = []
-    hidden = f'<input type="hidden" name="{XSRF_FIELD}" value="{escape(csrf)}"><input type="hidden" name="lang" value="{locale}">'
+    hidden = hidden_fields(csrf, locale)
     if learner is None:
         err = f'<p class="hv-error" role="alert" id="hv-error">{escape(error)}</p>' if error else ""
         parts.append(
-            f'<section class="hv-card" aria-labelledby="hv-signin-h"><h2 id="hv-signin-h">{escape(_(T["sign_in_title"]))}</h2>{err}'
+            f'<section class="hv-card" aria-labelledby="hv-signin-h">'
+            f'<h2 id="hv-signin-h">{escape(_(T["sign_in_title"]))}</h2>{err}'
             f'<form method="post" action="{base_url}hv/signin" class="hv-signin">{hidden}'
             f'<label for="hv-class">{escape(_(T["class_code"]))}</label>'
             f'<input type="text" id="hv-class" name="class_code" value="{escape(class_hint)}" autocomplete="off" '
             f'autocapitalize="characters" spellcheck="false" required maxlength="16" inputmode="text">'
             f'<label for="hv-name">{escape(_(T["your_name"]))}</label>'
-            f'<input type="text" id="hv-name" name="name" value="{escape(name_hint)}" autocomplete="name" required maxlength="60">'
+            f'<input type="text" id="hv-name" name="name" value="{escape(name_hint)}" autocomplete="name" required '
+            'maxlength="60">'
             f'<label for="hv-code">{escape(_(T["your_code"]))}</label>'
             f'<input type="text" id="hv-code" name="learner_code" autocomplete="off" autocapitalize="characters" '
             f'spellcheck="false" maxlength="12" aria-describedby="hv-code-hint">'
             f'<p class="hv-hint" id="hv-code-hint">{escape(_(T["your_code_hint"]))}</p>'
             f'<button type="submit" class="hv-btn hv-signin-btn">{escape(_(T["sign_in"]))}</button></form></section>')
     else:
+        shown_code = f"<span class=hv-learner-code>{escape(show_learner_code(code))}</span>" if code else ""
         parts.append(
             f'<section class="hv-card hv-ok hv-signed-in" aria-live="polite"><h2 class="hv-hello">'
             f'{escape(_(T["hello"]).format(name=learner.name))}</h2>'
-            + (f'<p>{escape(_(T["code_note"])).format(code=f"<span class=hv-learner-code>{escape(show_learner_code(code))}</span>")}</p>'
+            + (f'<p>{escape(_(T["code_note"])).format(code=shown_code)}</p>'
                if code else
-               f'<p class="hv-hint">{escape(_(T["code_hidden"]))}</p><form method="post" action="{base_url}hv/code">{hidden}'
-               f'<button type="submit" class="hv-btn hv-btn-quiet hv-show-code">{escape(_(T["show_code"]))}</button></form>')
+               f'<p class="hv-hint">{escape(_(T["code_hidden"]))}</p>'
+               f'<form method="post" action="{base_url}hv/code">{hidden}'
+               f'<button type="submit" class="hv-btn hv-btn-quiet hv-show-code">{escape(_(T["show_code"]))}</button>'
+               '</form>')
             + f'<form method="post" action="{base_url}hv/signout">{hidden}'
             f'<button type="submit" class="hv-btn hv-btn-quiet hv-signout">{escape(_(T["sign_out"]))}</button></form>'
             f'<form method="post" action="{base_url}hv/signout">{hidden}<input type="hidden" name="all" value="1">'
-            f'<button type="submit" class="hv-btn hv-btn-quiet hv-signout-all">{escape(_(T["sign_out_all"]))}</button></form></section>')
+            f'<button type="submit" class="hv-btn hv-btn-quiet hv-signout-all">{escape(_(T["sign_out_all"]))}</button>'
+            '</form></section>')
     parts.append(f'<h2 class="hv-lessons-h">{escape(_(T["lessons"]))}</h2>')
     names = load_competences()
     for i, lesson in enumerate(lessons):
@@ -208,7 +229,8 @@ def catalogue_page(*, lessons: list[Lesson], locale: str, learner: Learner | Non
             f'<article class="hv-card hv-lesson" data-lesson="{escape(lesson.name)}" aria-labelledby="hv-l{i}">'
             f'<h2 id="hv-l{i}">{escape(lesson.title.get(locale, lesson.name))}</h2>{badge}'
             f'<p id="hv-s{i}">{escape(lesson.summary.get(locale, ""))}</p>'
-            f'<button type="button" class="hv-speak" data-speak="hv-s{i}" aria-describedby="hv-n{i}">🔊 {escape(_(T["read_aloud"]))}</button>'
+            f'<button type="button" class="hv-speak" data-speak="hv-s{i}" aria-describedby="hv-n{i}">'
+            f'🔊 {escape(_(T["read_aloud"]))}</button>'
             f'<p class="hv-speak-note" id="hv-n{i}" role="status" hidden>{escape(_(T["no_voice"]))}</p>'
             f'<p class="hv-hint"><strong>{escape(_(T["trains"]))}:</strong></p><ul class="hv-comps">{comps}</ul>'
             f'{action}</article>')
@@ -235,9 +257,10 @@ def teacher_pin_page(*, locale: str, csrf: str, error: str | None = None, base_u
     body = (f'<section class="hv-card hv-pin"><h2>{escape(_(T["pin_title"]))}</h2>{err}'
             f'<p class="hv-hint">{code_spans(escape(_(T["pin_help"])))}</p>'
             f'<form method="post" action="{base_url}hv/teacher?lang={locale}">'
-            f'<input type="hidden" name="{XSRF_FIELD}" value="{escape(csrf)}"><input type="hidden" name="lang" value="{locale}">'
+            f'{hidden_fields(csrf, locale)}'
             f'<label for="hv-pin">{escape(_(T["pin"]))}</label>'
-            f'<input type="password" id="hv-pin" name="pin" inputmode="numeric" autocomplete="off" maxlength="12" required '
+            '<input type="password" id="hv-pin" name="pin" inputmode="numeric" autocomplete="off" maxlength="12" '
+            'required '
             f'style="width:100%;font-size:1.4rem;letter-spacing:.2em;padding:.5rem;min-height:48px">'
             f'<button type="submit" class="hv-btn hv-pin-open">{escape(_(T["open"]))}</button></form></section>')
     return _page(locale, _(T["pin_title"]), body, lang_links=lang_switch(locale, base_url))

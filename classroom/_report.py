@@ -192,7 +192,7 @@ def to_csv(results: list[Result]) -> bytes:
 
 def to_xlsx(results: list[Result], competences: list[dict[str, Any]] | None = None) -> bytes:
     """An .xlsx workbook: sheet "ket-qua" (results) and "nang-luc" (competences)."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # noqa: PLC0415 - openpyxl only where a spreadsheet is made, not in lesson kernels
 
     wb = Workbook()
     ws = wb.active
@@ -215,8 +215,8 @@ def to_xlsx(results: list[Result], competences: list[dict[str, Any]] | None = No
 def _readable(sheet: Any) -> None:
     """Header row frozen and in bold, each column as wide as its longest cell (capped), so a teacher
     sees whole Vietnamese names ("Nguyễn Thị Thu Hương") without dragging columns."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import Font  # noqa: PLC0415 - as above
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 - as above
 
     sheet.freeze_panes = "A2"
     for cell in sheet[1]:

@@ -22,6 +22,7 @@ SIGTERM stops everything quietly and folds the SQLite store into its one file.
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -34,12 +35,15 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
 
-from hocvuso.core import StoreError
+from hocvuso.core import Roster, SqlStore, StoreError
 from hocvuso.core.config import Settings
 from hocvuso.core.database import checkpoint, shown_url, store_url
+from hocvuso.core.identity import check_pin_strength, clean_class_code, new_code, new_pin
+from hocvuso.notebooks import find_lesson, lesson_notebooks
 
 DEFAULT_DB = "sqlite:///hocvuso-classroom.sqlite"
 DEFAULT_WARM = "lua-dao-tin-nhan"
@@ -95,15 +99,13 @@ class ServeConfig:
 
 def build_site(config: ServeConfig, root: Path | None = None) -> tuple[Path, list[str]]:
     """Copy the lessons and the dashboard into a fresh folder; return (folder, lesson names)."""
-    from hocvuso import _lessons
-
     root = Path(root) if root is not None else Path(tempfile.mkdtemp(prefix="hocvuso-class-"))
-    names = list(config.lessons) or [p.parent.name for p in _lessons.lesson_notebooks()]
+    names = list(config.lessons) or [p.parent.name for p in lesson_notebooks()]
     if DEFAULT_WARM in names and not config.lessons:
         names.remove(DEFAULT_WARM)
         names.insert(0, DEFAULT_WARM)  # the lesson most classes start with comes first
     for name in names:
-        source = _lessons.find_lesson(name)
+        source = find_lesson(name)
         shutil.copytree(source.parent, root / name, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.hocvuso.json", "__pycache__"))
     dash = root / "giao-vien"
@@ -113,8 +115,6 @@ def build_site(config: ServeConfig, root: Path | None = None) -> tuple[Path, lis
 
 
 def _dashboard_notebook() -> Path:
-    from importlib import resources
-
     return Path(str(resources.files("hocvuso.classroom").joinpath("dashboard.ipynb")))
 
 
@@ -175,9 +175,6 @@ def prepare_class(config: ServeConfig) -> tuple[ServeConfig, str]:
 
     Raises HocvusoError (StoreError, SignInRefused) with one line a teacher can act on.
     """
-    from hocvuso.core import Roster, SqlStore
-    from hocvuso.core.identity import check_pin_strength, clean_class_code, new_code, new_pin
-
     url = config.db_url
     # Create every table now, once: 40 kernels starting together would otherwise race to create them.
     SqlStore(url)
@@ -207,7 +204,7 @@ def lan_addresses() -> list[str]:
         pass
     try:
         for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            found.append(info[4][0])
+            found.append(str(info[4][0]))
     except OSError:
         pass
     out = []
@@ -236,9 +233,7 @@ def url_of(config: ServeConfig) -> str:
 
 def qr_text(url: str) -> str:
     """A QR code of `url` drawn with text blocks, for the terminal."""
-    import io
-
-    import qrcode
+    import qrcode  # noqa: PLC0415 - only the terminal's banner needs it; lesson kernels import this package
 
     qr = qrcode.QRCode(border=1, error_correction=qrcode.constants.ERROR_CORRECT_L)
     qr.add_data(url)
@@ -279,11 +274,9 @@ def serve(*, version: str = "", say: Callable[[str], None] = print, **options: A
 
     Raises HocvusoError / SignInRefused / LookupError with one line for a wrong option, before anything runs.
     """
-    from hocvuso import _lessons
-
     config = ServeConfig(**options)
     for name in config.lessons:
-        _lessons.find_lesson(name)
+        find_lesson(name)
     # The store's URL made absolute (and its driver named) once, here: the banner, the server, every
     # kernel (whose working folder is its lesson's) and the clean stop all use this one.
     config = replace(config, db_url=store_url(config.db_url))
@@ -411,5 +404,6 @@ def _tail(path: str, lines: int = 15) -> str:
         return ""
 
 
-__all__ = ["ServeConfig", "banner", "build_site", "pools", "prepare_class", "qr_text", "run", "serve", "url_of", "urls_of",
+__all__ = ["ServeConfig", "banner", "build_site", "pools", "prepare_class", "qr_text", "run", "serve", "settings_of",
+           "url_of", "urls_of",
            "voila_command", "voila_env"]

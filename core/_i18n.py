@@ -1,9 +1,9 @@
 """Learner-facing strings through gettext catalogues, Vietnamese by default, English beside it.
 
 Source strings (msgids) are English. `locales/vi/LC_MESSAGES/*.po` hold the Vietnamese
-translations (one file per part of hocvuso, merged into one catalogue); English needs none. The .po files are read with Babel and compiled to
-gettext catalogues in memory when first needed, so no binary .mo file lives in the repository
-and an edited .po takes effect at the next start.
+translations (one file per part of hocvuso, merged into one catalogue); English needs none. The
+.po files are read with Babel and compiled to gettext catalogues in memory when first needed, so
+no binary .mo file lives in the repository and an edited .po takes effect at the next start.
 
 Content (messages, flags, procedures) is translated in its own data files, not here.
 """
@@ -76,13 +76,12 @@ def translations(locale: str) -> _gettext.NullTranslations:
         if folder.is_dir() else []
     if not files:
         return _gettext.NullTranslations()
-    catalog = None
+    parts = []
     for po in files:
         with po.open("rb") as fh:
-            part = read_po(fh, locale=locale, domain=DOMAIN)
-        if catalog is None:
-            catalog = part
-            continue
+            parts.append(read_po(fh, locale=locale, domain=DOMAIN))
+    catalog = parts[0]
+    for part in parts[1:]:
         for message in part:
             if message.id:
                 catalog[message.id] = message

@@ -24,7 +24,7 @@ from ._env import is_grading
 from ._errors import NotSignedIn, StoreError, SubmissionCorrupt, SubmissionNotFound
 from ._submission import Learner, Submission, check_task_id
 from .config import Settings
-from .database import open_database
+from .database import open_database, shown_url
 
 FILE_SUFFIX = ".hocvuso.json"
 
@@ -128,7 +128,7 @@ class SqlStore:
         try:
             self.engine = open_database(url, self.metadata)
         except SQLAlchemyError as exc:
-            msg = f"cannot open the submission database {sa.engine.make_url(url).render_as_string(hide_password=True)}: {exc}"
+            msg = f"cannot open the submission database {shown_url(url)}: {exc}"
             raise StoreError(msg) from exc
 
     def save(self, submission: Submission) -> None:

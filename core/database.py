@@ -14,8 +14,11 @@ path made absolute, a PostgreSQL URL given the installed driver.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
+import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -46,8 +49,6 @@ def database_url(url: str) -> sa.URL:
 
     Raises StoreError with one line naming the fix when the URL is malformed or its driver is missing.
     """
-    import importlib.util
-
     try:
         parsed = sa.engine.make_url(url)
     except sa.exc.ArgumentError:
@@ -134,9 +135,6 @@ def checkpoint(url: str, *, seconds: float = 10.0) -> bool:
     retries for `seconds`. Returns False if the log could not be folded in (the data is safe in the
     -wal file beside it, and the next start folds it in).
     """
-    import sqlite3
-    import time
-
     engine_url = database_url(url)
     if engine_url.get_backend_name() != "sqlite" or not engine_url.database or engine_url.database == ":memory:":
         return True

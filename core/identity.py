@@ -5,8 +5,9 @@ display name; the server gives the browser a random sign-in token (a cookie, or 
 A lesson kernel asks `current_learner()`: it reads that token from the request Voilà passes to
 the kernel (a preheated kernel first waits for it, the way the classroom's kernels install with
 `set_visitor_wait`: core knows no server), and looks it up in the class roster, in the same
-database as the submissions (`database.open_database`: one engine per process for both). On a JupyterHub the hub has already
-authenticated the user, so `JUPYTERHUB_USER` names the learner (still checked against the roster).
+database as the submissions (`database.open_database`: one engine per process for both). On a
+JupyterHub the hub has already authenticated the user, so `JUPYTERHUB_USER` names the learner (still
+checked against the roster).
 
 What this module must never do:
 
@@ -30,9 +31,11 @@ import logging
 import os
 import secrets
 import threading
+import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs
 
@@ -41,7 +44,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ._env import is_grading
 from ._errors import StoreError
-from ._i18n import N_
+from ._i18n import LOCALES, N_, translations
 from ._submission import Learner
 from ._text import normalize_text
 from .config import Settings
@@ -115,7 +118,8 @@ def clean_class_code(code: object) -> str:
     """Upper-case, spaces removed; raise SignInRefused if it cannot be a class code."""
     text = normalize_text(code).replace(" ", "").replace("-", "").upper() if isinstance(code, str) else ""
     if not (3 <= len(text) <= 16 and text.isascii() and text.isalnum()):
-        raise SignInRefused(f"class code {code!r} is not 3-16 letters or digits", N_("Check the class code with your teacher."))
+        raise SignInRefused(f"class code {code!r} is not 3-16 letters or digits",
+                            N_("Check the class code with your teacher."))
     return text
 
 
@@ -156,8 +160,6 @@ def check_pin_strength(pin: object) -> str:
 
 def plain_name(name: str) -> str:
     """A name as compared: casefolded, without diacritics (đ → d), spaces collapsed."""
-    import unicodedata
-
     text = unicodedata.normalize("NFKD", name.casefold().replace("đ", "d"))
     return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
 
@@ -279,8 +281,6 @@ class Roster:
         many pages each count); while the class must wait, the PIN is not even checked. A right PIN
         clears the count.
         """
-        import time
-
         g = self.pin_guard
         for _ in range(50):
             moment = time.time() if now is None else now
@@ -342,7 +342,8 @@ class Roster:
         code = clean_class_code(class_code)
         clean = clean_name(name)
         if not self.class_exists(code):
-            raise SignInRefused(f"no class {code!r} in the roster", N_("There is no class with this code. Check it with your teacher."))
+            raise SignInRefused(f"no class {code!r} in the roster",
+                                N_("There is no class with this code. Check it with your teacher."))
         wanted = normalize_learner_code(learner_code)
         if wanted:
             with self.engine.connect() as conn:
@@ -351,7 +352,8 @@ class Roster:
                                           self.learners.c.learner_id == wanted)).first()
             if row is None or row.name.casefold() != clean.casefold():
                 raise SignInRefused(f"no learner {wanted!r} named {clean!r} in class {code!r}",
-                                    N_("This name and personal code do not match. Leave the code empty to start as a new learner."))
+                                    N_("This name and personal code do not match. "
+                                       "Leave the code empty to start as a new learner."))
             learner = Learner(class_code=code, name=row.name, learner_id=row.learner_id)
         else:
             if plain_name(clean) in RESERVED_NAMES:
@@ -442,8 +444,6 @@ def _now() -> str:
 
 def _ago(**delta: float) -> str:
     """The ISO time `delta` ago, comparable with the stored `created_at` strings."""
-    from datetime import timedelta
-
     return (datetime.now(timezone.utc) - timedelta(**delta)).isoformat(timespec="seconds")
 
 
@@ -532,8 +532,6 @@ def _find_learner(wait: bool) -> Learner | None:
     # arrives, and only the token look-up is left between the request and the page.
     roster = Roster(db_url)
     if wait and os.environ.get("VOILA_PREHEAT") == "True":
-        from ._i18n import LOCALES, translations
-
         for locale in LOCALES:  # the page's language comes with the request; both catalogues are ready
             translations(locale)
         if _visitor_wait is None:
@@ -570,5 +568,5 @@ def forget_learner() -> None:
 __all__ = ["CODE_ALPHABET", "LEARNER_CODE_LENGTH", "MAX_LEARNERS", "MIN_PIN_DIGITS", "PIN_FREE_TRIES", "TEACHER_COOKIE",
            "TEACHER_HOURS", "TOKEN_COOKIE", "TOKEN_PARAM", "ClassInfo", "PinTry", "Roster", "SignInRefused",
            "check_pin_strength", "clean_class_code", "clean_name", "cookie_value", "current_learner", "forget_learner",
-           "in_classroom", "new_code", "new_pin", "normalize_learner_code", "pin_delay", "plain_name", "set_visitor_wait",
-           "show_learner_code", "token_from_request"]
+           "in_classroom", "new_code", "new_pin", "normalize_learner_code", "pin_delay", "plain_name",
+           "set_visitor_wait", "show_learner_code", "token_from_request"]

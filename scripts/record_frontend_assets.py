@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, start_classroom  # noqa: E402
 
-from hocvuso._lessons import lesson_notebooks  # noqa: E402
+from hocvuso.notebooks import lesson_notebooks  # noqa: E402
 from hocvuso.classroom._frontend import MANIFEST, installed_versions  # noqa: E402
 from hocvuso.core.config import Settings  # noqa: E402
 

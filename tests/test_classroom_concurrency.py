@@ -44,7 +44,8 @@ def test_forty_learners_submit_at_once_and_survive_a_restart(classroom_factory, 
     import urllib.request
 
     def fetch(path, encoding):
-        with urllib.request.urlopen(urllib.request.Request(server.base + path, headers={"Accept-Encoding": encoding})) as r:
+        request = urllib.request.Request(server.base + path, headers={"Accept-Encoding": encoding})
+        with urllib.request.urlopen(request) as r:
             return r.headers.get("Content-Encoding"), r.read()
 
     plain, packed = fetch("/voila/static/voila.js", "identity"), fetch("/voila/static/voila.js", "gzip")

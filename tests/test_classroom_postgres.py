@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from hocvuso.classroom import results_from_rows
-from hocvuso.core import Learner, Roster, SqlStore, Submission, load_inbox
+from hocvuso.core import Learner, Roster, SqlStore, Submission, SubmissionNotFound, load_inbox
 
 pytestmark = pytest.mark.slow
 
@@ -104,7 +104,7 @@ def test_roster_and_store_on_postgresql(postgres_url):
     assert len(rows) == 30
     # One learner's answers are never another's: load is per learner, anonymous sees nothing.
     assert store.load("hop-thu", learner=learners[0]).learner == learners[0]
-    with pytest.raises(Exception):
+    with pytest.raises(SubmissionNotFound):
         store.load("hop-thu")
     results = results_from_rows(store.rows(), class_code="PG1")
     assert len(results) == 30 and all(r.learner_name == "Trần Thị Lan" for r in results)

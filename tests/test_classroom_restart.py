@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import _wait_for_port, find_free_port
+
 from hocvuso.classroom import results_from_rows
 from hocvuso.classroom._loadtest import SimLearner
 from hocvuso.core import Roster, SqlStore, load_inbox

@@ -10,13 +10,12 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import run_coroutine
-from hocvuso.classroom.kernels._provisioner import kernel_key, kernel_key_matches
+
 from hocvuso.classroom import TeacherDashboard
 from hocvuso.classroom._guard import VisitorMailbox, choose_token
-from hocvuso.core import Roster, SignInRefused, SqlStore, Submission
-from hocvuso.core import identity
+from hocvuso.classroom.kernels._provisioner import kernel_key, kernel_key_matches
+from hocvuso.core import Roster, SignInRefused, SqlStore, Submission, identity
 from hocvuso.core.identity import check_pin_strength, new_pin, pin_delay
 
 
@@ -69,7 +68,7 @@ def test_pin_tries_are_counted_per_class_with_growing_waits(db):
     assert [pin_delay(n) for n in (1, 4, 5, 6, 7)] == [0, 0, 15, 30, 60] and pin_delay(40) == 3600
     first, second = Roster(db), Roster(db)  # two kernels, or a server before and after a restart
     now = 1_000_000.0
-    for n in range(1, 5):
+    for _ in range(1, 5):
         assert first.try_pin("LOP9", "111111", now=now) == identity.PinTry(False, 0.0)
     wrong = second.try_pin("LOP9", "111112", now=now)
     assert not wrong.ok and wrong.checked and wrong.wait == 15

@@ -89,7 +89,8 @@ def test_a_class_store_of_the_previous_version_opens_and_keeps_its_answers(tmp_p
     answers = {"messages": {mid: {"verdict": key.messages[mid].verdict, "flags": []}}, "inspected": {}}
     with sqlite3.connect(path) as db:  # the previous version's table, as SQLAlchemy created it
         db.execute("CREATE TABLE submissions (id INTEGER NOT NULL, class_code VARCHAR(64) NOT NULL, "
-                   "learner_id VARCHAR(128) NOT NULL, learner_name VARCHAR(200) NOT NULL, task_id VARCHAR(64) NOT NULL, "
+                   "learner_id VARCHAR(128) NOT NULL, learner_name VARCHAR(200) NOT NULL, "
+                   "task_id VARCHAR(64) NOT NULL, "
                    "kind VARCHAR(32) NOT NULL, scenario_id VARCHAR(128) NOT NULL, points FLOAT, max_points FLOAT, "
                    "saved_at VARCHAR(40) NOT NULL, payload TEXT NOT NULL, PRIMARY KEY (id))")
         old = Submission(task_id="hop-thu", kind="inbox", scenario_id="hop-thu-1", answers=answers)

@@ -5,13 +5,19 @@ import io
 
 import pytest
 
-from hocvuso.classroom import _serve
-from hocvuso.core.database import store_url
-from hocvuso.classroom import (TeacherDashboard, competence_summary, flag_error_rates, lesson_catalogue,
-                               results_from_rows, to_csv, to_xlsx)
+from hocvuso.classroom import (
+    TeacherDashboard,
+    _serve,
+    competence_summary,
+    flag_error_rates,
+    lesson_catalogue,
+    results_from_rows,
+    to_csv,
+    to_xlsx,
+)
 from hocvuso.classroom._pages import catalogue_page
-from hocvuso.core import Roster, SignInRefused, SqlStore, Submission, load_inbox
-from hocvuso.core import identity
+from hocvuso.core import Roster, SignInRefused, SqlStore, Submission, identity, load_inbox
+from hocvuso.core.database import store_url
 
 EVIL = '<img src=x onerror="alert(1)">Lan'
 
@@ -153,7 +159,8 @@ def test_template_drops_the_cdn_font_links():
 
 
 def test_lesson_kernels_start_without_debugpy_and_import_no_batch_grader():
-    """Classroom kernels start through hocvuso.classroom.kernels._kernel; a lesson's imports stay light (memory per learner)."""
+    """Classroom kernels start through hocvuso.classroom.kernels._kernel; a lesson's imports stay light (memory
+    per learner)."""
     import subprocess
     import sys
 
@@ -166,7 +173,8 @@ def test_lesson_kernels_start_without_debugpy_and_import_no_batch_grader():
             "from ipykernel.debugger import _is_debugpy_available\n"
             "from hocvuso.widgets import ScamInbox\n"
             "from hocvuso.grader import grade\n"
-            "heavy = sorted({m.split('.')[0] for m, v in sys.modules.items() if v is not None} & {'nbgrader', 'nbconvert', 'jupyter_server', "
+            "heavy = sorted({m.split('.')[0] for m, v in sys.modules.items() if v is not None}"
+            " & {'nbgrader', 'nbconvert', 'jupyter_server', "
             "'voila', 'tldextract', 'debugpy'})\n"
             "print(_is_debugpy_available, heavy)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
@@ -178,12 +186,11 @@ def test_websockets_to_kernels_send_small_messages_at_once():
     "busy" then its reply waited for the phone's delayed ACK, 40 ms per widget round trip."""
     import socket
 
-    from conftest import run_coroutine
-
     import tornado.httpserver
     import tornado.testing
     import tornado.web
     import tornado.websocket
+    from conftest import run_coroutine
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
     from hocvuso.classroom._app import no_delay

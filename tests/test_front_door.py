@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-
 from conftest import REPO, _wait_for_port, find_free_port
+
 from hocvuso.classroom._loadtest import SimLearner
 
 DEBIAN_PYTHON = "/usr/bin/python3"

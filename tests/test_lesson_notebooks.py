@@ -13,7 +13,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from hocvuso._lessons import lesson_notebooks
+from hocvuso.notebooks import lesson_notebooks
 
 LESSONS = lesson_notebooks()
 EXECUTED = [p for p in LESSONS if not p.parent.name.startswith("tuan-")] + \

@@ -20,9 +20,9 @@ import pytest
 from jupyter_client import KernelManager
 from jupyter_client.connect import write_connection_file
 
+from hocvuso.classroom._app import ClassroomKernelSpecManager
 from hocvuso.classroom.kernels import _provisioner
 from hocvuso.classroom.kernels._provisioner import ForkedKernel, Zygote, stop_zygote, zygote_pid
-from hocvuso.classroom._app import ClassroomKernelSpecManager
 
 pytestmark = pytest.mark.slow
 
@@ -109,7 +109,8 @@ def test_a_forked_kernel_runs_with_the_environment_folder_and_command_line_it_wa
 
     out = json.loads(run(kc, "import json, os, sys\n"
                              "from hocvuso.core import get_locale\n"
-                             f"heavy = sorted({{m.split('.')[0] for m, v in sys.modules.items() if v is not None}} & {set(HEAVY)!r})\n"
+                             "loaded = {m.split('.')[0] for m, v in sys.modules.items() if v is not None}\n"
+                             f"heavy = sorted(loaded & {set(HEAVY)!r})\n"
                              "from ipykernel.kernelapp import IPKernelApp\n"
                              "app = IPKernelApp.instance()\n"
                              "print(json.dumps([os.environ.get('HOCVUSO_TEST_MARK'), os.getcwd(), sys.argv, "
@@ -118,7 +119,8 @@ def test_a_forked_kernel_runs_with_the_environment_folder_and_command_line_it_wa
     mark, cwd, argv, locale, parent_env, parent_handle, polled, ppid, pgid, heavy = out
     assert mark == "chao"
     assert cwd == str(lesson)
-    assert argv[0].endswith(os.path.join("classroom", "kernels", "_kernel.py")) and argv[1:] == ["-f", km.connection_file]
+    assert argv[0].endswith(os.path.join("classroom", "kernels", "_kernel.py"))
+    assert argv[1:] == ["-f", km.connection_file]
     assert locale == "en"  # read from the kernel's environment, not the value the zygote imported with
     # The kernel watches its parent, the zygote (ipykernel read JPY_PARENT_PID when the zygote imported it).
     assert int(parent_env) == parent_handle == polled == ppid == zygote.pid
@@ -254,7 +256,8 @@ def test_the_classroom_server_forks_its_lesson_kernels(classroom_factory):
                and "hocvuso.classroom.kernels._zygote" not in " ".join(p.parent().cmdline())]
     assert len(zygotes) == 1, [p.cmdline() for p in tree]
     assert len(zygotes[0].children()) >= 2  # the warm lesson's pool
-    assert not [p for p in tree if "hocvuso.classroom.kernels._kernel" in " ".join(p.cmdline())]  # none started the ordinary way
+    # none started the ordinary way
+    assert not [p for p in tree if "hocvuso.classroom.kernels._kernel" in " ".join(p.cmdline())]
     assert "cannot be used" not in server.log.read_text(errors="replace")
 
 

@@ -32,7 +32,7 @@ def prepare_interpreter() -> None:
 
 def main() -> None:
     prepare_interpreter()
-    from ipykernel import kernelapp
+    from ipykernel import kernelapp  # noqa: PLC0415 - after prepare_interpreter: no debugpy, no cwd on sys.path
 
     kernelapp.launch_new_instance()
 

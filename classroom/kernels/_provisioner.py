@@ -10,8 +10,9 @@ The classroom's kernel specs name it (`ClassroomKernelSpecManager`); it is found
 
 It never refuses a kernel: when the zygote cannot be started or stops answering (or Linux lacks
 pidfds), it logs one warning and starts kernels the ordinary way for the rest of the server's life.
-A command that is not `python -m hocvuso.classroom.kernels._kernel` with this interpreter also starts the ordinary
-way. `HOCVUSO_ZYGOTE=0` in the server's environment (`Settings.zygote`) turns the zygote off (to compare, or if in doubt).
+A command that is not `python -m hocvuso.classroom.kernels._kernel` with this interpreter also starts
+the ordinary way. `HOCVUSO_ZYGOTE=0` in the server's environment (`Settings.zygote`) turns the zygote
+off (to compare, or if in doubt).
 
 Every kernel it starts (forked or not) gets its own secret (`Settings.kernel_key`, HOCVUSO_KERNEL_KEY): an HMAC of its
 kernel id under a key only this server process holds (`kernel_key`). The classroom hands a visitor's
@@ -37,10 +38,12 @@ import subprocess
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from importlib.metadata import EntryPoint
+from typing import Any, cast
 
 from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.provisioning import LocalProvisioner
+from jupyter_client.provisioning.factory import KernelProvisionerFactory
 
 from hocvuso.core.config import Settings, env_name
 
@@ -104,7 +107,7 @@ class ForkedKernel:
             if not self._exited(timeout):
                 raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout or 0)
             self._gone()
-        return self.returncode
+        return 0  # once exited (see the class docstring)
 
     def send_signal(self, signum: int) -> None:
         if self._pidfd is None:
@@ -326,7 +329,7 @@ class ForkProvisioner(LocalProvisioner):
                 else:
                     self.log.warning("Kernel %s starts as a separate process: %s", self.kernel_id, exc)
             else:
-                self.process = ForkedKernel(pid, pidfd)
+                self.process = cast("subprocess.Popen", ForkedKernel(pid, pidfd))  # Popen's duck, not its child
                 self.pid = self.pgid = pid  # the kernel called setsid(): it leads its own group
                 self.cwd = cwd
                 return self.connection_info
@@ -339,14 +342,12 @@ def provisioner_stanza() -> dict[str, Any]:
     Also registers the provisioner with jupyter_client in this process, should the installed
     package metadata lack the entry point (an editable install made before it existed).
     """
-    from importlib.metadata import EntryPoint
-
-    from jupyter_client.provisioning.factory import KernelProvisionerFactory
 
     KernelProvisionerFactory.provisioners.setdefault(PROVISIONER_NAME, EntryPoint(
         name=PROVISIONER_NAME, value=f"{__name__}:ForkProvisioner", group=KernelProvisionerFactory.GROUP_NAME))
     return {"provisioner_name": PROVISIONER_NAME, "config": {}}
 
 
-__all__ = ["PROVISIONER_NAME", "ForkProvisioner", "kernel_key", "kernel_key_matches", "ForkedKernel", "Zygote", "ZygoteError", "provisioner_stanza",
+__all__ = ["PROVISIONER_NAME", "ForkProvisioner", "ForkedKernel", "Zygote", "ZygoteError", "kernel_key",
+           "kernel_key_matches", "provisioner_stanza",
            "stop_zygote", "zygote_pid"]

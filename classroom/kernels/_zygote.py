@@ -35,15 +35,27 @@ that kernel starts the ordinary way).
 from __future__ import annotations
 
 import atexit
+import ctypes
 import gc
+import importlib
 import json
 import os
 import select
 import signal
 import socket
 import sys
+import tempfile
 import threading
 import traceback
+
+import zmq
+
+from hocvuso.core import DEFAULT_LOCALE, LOCALES, set_locale
+from hocvuso.core import warm_caches as warm_core
+from hocvuso.core.config import Settings
+
+from . import _kernel
+from ._kernel import prepare_interpreter
 
 PRELOAD: tuple[str, ...] = (
     "ipykernel.kernelapp",
@@ -90,7 +102,6 @@ def main(argv: list[str] | None = None) -> None:
         if os.getppid() != int(args[1]):
             return  # the server died before we could ask to die with it
     set_process_name("hocvuso-zygote")
-    from ._kernel import prepare_interpreter
 
     prepare_interpreter()
     startup_env = _startup_env(os.environ)
@@ -108,8 +119,6 @@ def main(argv: list[str] | None = None) -> None:
 
 def preload() -> None:
     """Import `PRELOAD` and fill the content caches every lesson kernel reads."""
-    import importlib
-
     for name in PRELOAD:
         importlib.import_module(name)
     try:
@@ -121,8 +130,6 @@ def preload() -> None:
 def warm_caches() -> None:
     """Compiled translations and the content catalogues the bundled lessons read (cached per process:
     filled here, one copy is shared by all kernels)."""
-    from hocvuso.core import warm_caches as warm_core
-
     warm_core()
 
 
@@ -131,7 +138,6 @@ def _check_fork_safe() -> None:
     their locks and sockets without the threads that own them."""
     if threading.active_count() != 1:
         raise RuntimeError(f"a preloaded module started threads: {threading.enumerate()}")
-    import zmq
 
     if getattr(zmq.Context, "_instance", None) is not None:
         raise RuntimeError("a preloaded module created the global zmq context")
@@ -240,9 +246,8 @@ def run_child(sock: socket.socket, argv: list[str], env: dict[str, str], cwd: st
 
 
 def _run_kernel(argv: list[str], zygote_pid: int) -> int:
-    from ipykernel.kernelapp import IPKernelApp
+    from ipykernel.kernelapp import IPKernelApp  # noqa: PLC0415 - loaded by preload(), after prepare_interpreter
 
-    from . import _kernel
 
     # argv is `PYTHON -m ..._kernel ARGS...`: the kernel sees what `python -m` would give it.
     sys.argv = [_kernel.__file__, *argv[3:]]
@@ -263,10 +268,6 @@ def _replace_environ(env: dict[str, str]) -> None:
 
 def _reread_import_time_env() -> None:
     """Values preloaded modules read from the environment when imported: read them again."""
-    import tempfile
-
-    from hocvuso.core import DEFAULT_LOCALE, LOCALES, set_locale
-    from hocvuso.core.config import Settings
 
     tempfile.tempdir = None  # TMPDIR, cached on first use
     locale = Settings.from_env().locale  # HOCVUSO_LOCALE, read when hocvuso.core._i18n was imported
@@ -280,8 +281,6 @@ def set_parent_death_signal(signum: int) -> None:
 
 def set_process_name(name: str) -> None:
     """The name `top` and `ps -o comm` show (15 bytes at most): kernels and zygote share a command line."""
-    import ctypes
-
     buffer = ctypes.create_string_buffer(name.encode()[:15])  # kept alive until prctl has copied it
     try:
         _prctl(PR_SET_NAME, ctypes.addressof(buffer))
@@ -290,8 +289,6 @@ def set_process_name(name: str) -> None:
 
 
 def _prctl(option: int, arg: int) -> None:
-    import ctypes
-
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(option, ctypes.c_ulong(arg), 0, 0, 0) != 0:
         errno = ctypes.get_errno()

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hocvuso._lessons import contest_notebooks, lesson_notebooks
+from hocvuso.notebooks import contest_notebooks, lesson_notebooks
 from hocvuso._tools import tool_env
 
 from .._errors import GraderError
