@@ -16,7 +16,7 @@ import pytest
 from conftest import full_screenshot
 from playwright.sync_api import Page, expect
 
-from hocvuso.core import SqlStore, load_exercise
+from hocvuso.core import SqlStore, load_exercise, score
 
 pytestmark = pytest.mark.browser
 
@@ -158,6 +158,7 @@ def test_learner_files_a_dossier_on_a_phone(phone: Page, lesson_server, artifact
     assert row is not None and row["kind"] == "dossier" and row["task_id"] == "thu-tuc"
     assert json.loads(row["payload"])["answers"]["code"] == code.text_content()
     assert SCENARIO.account.passcode not in row["payload"] and otp not in row["payload"]
-    assert row["points"] is not None and row["points"] >= row["max_points"] - 1  # status not yet tracked
+    result = score(SCENARIO, KEY, json.loads(row["payload"])["answers"])  # the store keeps answers, not scores
+    assert result.points >= result.max_points - 1  # status not yet tracked
     assert not [u for u in phone.blocked if "hoso.top" in u or "xyz" in u]  # type: ignore[attr-defined]
     assert seconds < 60

@@ -17,7 +17,7 @@ import pytest
 from conftest import full_screenshot
 from playwright.sync_api import Page, expect
 
-from hocvuso.core import SqlStore, describe_link, load_inbox
+from hocvuso.core import SqlStore, describe_link, load_inbox, score
 
 pytestmark = pytest.mark.browser
 
@@ -123,7 +123,10 @@ def test_learner_spots_a_scam_on_a_phone(phone: Page, lesson_server, artifacts) 
     assert answers["messages"][SCAM.id]["verdict"] == "scam"
     assert set(answers["messages"][SCAM.id]["flags"]) == set(SCAM_FLAGS)
     assert answers["inspected"] == {SCAM.id: [0]}
-    assert row["kind"] == "inbox" and row["task_id"] == "hop-thu" and row["points"] is not None
+    assert row["kind"] == "inbox" and row["task_id"] == "hop-thu"
+    # Scored as the dashboard does, from the stored answers: the verdict and the two flags named.
+    scam = next(i for i in score(_SCENARIO, _KEY, answers).items if i.item_id == SCAM.id)
+    assert scam.points == _KEY.rules.verdict + _KEY.rules.per_flag * len(SCAM_FLAGS)
 
     # Phone fit: nothing wider than the screen.
     widths = phone.evaluate("""() => [document.scrollingElement.scrollWidth,
