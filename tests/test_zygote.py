@@ -268,3 +268,10 @@ def test_the_provisioner_is_registered_for_the_classroom_kernel_spec():
 
     assert KernelProvisionerFactory.instance().provisioners[_provisioner.PROVISIONER_NAME].load() \
         is _provisioner.ForkProvisioner
+    # The installed metadata (the entry point jupyter_client reads) names the module where it lives now:
+    # after a move, `pip install -e .` (scripts/test.sh does it when pyproject.toml changed) updates it.
+    from importlib.metadata import entry_points
+
+    [installed] = [e for e in entry_points(group="jupyter_client.kernel_provisioners")
+                   if e.name == _provisioner.PROVISIONER_NAME]
+    assert installed.value == f"{_provisioner.__name__}:ForkProvisioner"
