@@ -20,13 +20,12 @@ from hocvuso.core import (
     load_exercise,
     score,
 )
-from hocvuso.core._content import content_root
 from hocvuso.widgets import DossierPortal, NewsFeed, PhoneSimulator, ScamInbox
 
 
 def bundled() -> list[tuple[str, str]]:
     """(kind id, scenario id) of every bundled scenario, from the registry's content folders."""
-    return [(k.id, p.stem) for k in all_kinds() for p in sorted((content_root() / k.folder).glob("*.yaml"))]
+    return [(k.id, p.stem) for k in all_kinds() for p in sorted(k.path("any").parent.glob("*.yaml"))]
 
 
 def test_each_kind_is_registered_once_with_its_own_folder_and_type():
