@@ -54,3 +54,9 @@ def total(kind: str, items: Iterable[ItemScore]) -> Score:
     items = tuple(items)
     return Score(kind=kind, points=max(0.0, sum(i.points for i in items)), max_points=sum(i.max_points for i in items),
                  items=items)
+
+
+def item_feedback(item: ItemScore, headline: str, **fields: Any) -> dict[str, Any]:
+    """One item's feedback as every widget shows it: outcome, headline and points, with the kind's own `fields`."""
+    return {"outcome": item.outcome, "correct": item.outcome == "correct", "headline": headline, **fields,
+            "points": item.points, "max_points": item.max_points}

@@ -27,14 +27,14 @@ from typing import Any
 
 from ._content import content_root
 from ._errors import ContentError, GradingError
-from ._score import Score
+from ._score import ItemScore, Score
 from .dossier import DossierScenario, dossier_feedback, load_dossier, score_dossier
 from .dossier import parse_answers as parse_dossier_answers
-from .feed import FeedScenario, feed_feedback, load_feed, score_feed
+from .feed import FeedScenario, load_feed, post_feedback, score_feed
 from .feed import parse_answers as parse_feed_answers
-from .inbox import InboxScenario, inbox_feedback, load_inbox, score_inbox
+from .inbox import InboxScenario, load_inbox, message_feedback, score_inbox
 from .inbox import parse_answers as parse_inbox_answers
-from .phone import PhoneScenario, load_phone, phone_feedback, score_phone
+from .phone import PhoneScenario, load_phone, score_phone, step_feedback
 from .phone import parse_answers as parse_phone_answers
 
 Feedback = Callable[[Any, Any, Score, str], list[dict[str, Any]]]
@@ -84,6 +84,11 @@ class ExerciseKind:
         return self.scorer(scenario, key, answers)
 
 
+def _each_item(feedback: Callable[[Any, Any, ItemScore, str], dict[str, Any]]) -> Feedback:
+    """A kind's feedback made of one entry per scored item (a message, a step, a post), in scored order."""
+    return lambda scenario, key, result, locale: [feedback(scenario, key, item, locale) for item in result.items]
+
+
 def _per_item(items: str) -> Callable[[Any], Mapping[str, tuple[str, ...]]]:
     """Competences of a scenario whose items (messages, posts) each name their own codes."""
     return lambda scenario: {item.id: tuple(item.competences) for item in getattr(scenario, items)}
@@ -96,16 +101,16 @@ def _whole(scenario: Any) -> Mapping[str, tuple[str, ...]]:
 
 _KINDS: dict[str, ExerciseKind] = {k.id: k for k in (
     ExerciseKind(id="inbox", folder="inboxes", scenario_type=InboxScenario, loader=load_inbox,
-                 parse_answers=parse_inbox_answers, scorer=score_inbox, feedback=inbox_feedback,
+                 parse_answers=parse_inbox_answers, scorer=score_inbox, feedback=_each_item(message_feedback),
                  item_competences=_per_item("messages")),
     ExerciseKind(id="dossier", folder="dossier_tasks", scenario_type=DossierScenario, loader=load_dossier,
                  parse_answers=parse_dossier_answers, scorer=score_dossier, feedback=dossier_feedback,
                  item_competences=_whole),
     ExerciseKind(id="phone", folder="scenarios", scenario_type=PhoneScenario, loader=load_phone,
-                 parse_answers=parse_phone_answers, scorer=score_phone, feedback=phone_feedback,
+                 parse_answers=parse_phone_answers, scorer=score_phone, feedback=_each_item(step_feedback),
                  item_competences=_whole),
     ExerciseKind(id="feed", folder="feeds", scenario_type=FeedScenario, loader=load_feed,
-                 parse_answers=parse_feed_answers, scorer=score_feed, feedback=feed_feedback,
+                 parse_answers=parse_feed_answers, scorer=score_feed, feedback=_each_item(post_feedback),
                  item_competences=_per_item("posts")),
 )}
 

@@ -11,7 +11,7 @@ One module per job: `schema` (what a teacher writes), `model` (the loaded scenar
 beyond reading content, keeps a clock, or touches widgets.
 """
 from .answers import FeedAnswers, PostAnswer, parse_answers
-from .feedback import feed_feedback, feed_summary, post_feedback, tool_result
+from .feedback import feed_summary, post_feedback, tool_result
 from .load import feed_paths, load_feed
 from .model import KIND, FeedKey, FeedPost, FeedScenario, PostKey, decision_label, tool_label
 from .schema import DECISIONS, TOOLS, FeedDef
@@ -19,6 +19,6 @@ from .score import score_feed, score_post
 
 __all__ = [
     "DECISIONS", "KIND", "TOOLS", "FeedAnswers", "FeedDef", "FeedKey", "FeedPost", "FeedScenario", "PostAnswer",
-    "PostKey", "decision_label", "feed_feedback", "feed_paths", "feed_summary", "load_feed", "parse_answers",
+    "PostKey", "decision_label", "feed_paths", "feed_summary", "load_feed", "parse_answers",
     "post_feedback", "score_feed", "score_post", "tool_label", "tool_result",
 ]

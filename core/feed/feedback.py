@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._i18n import N_, gettext
-from .._score import ItemScore, Score
+from .._score import ItemScore, Score, item_feedback
 from .model import FeedKey, FeedPost, FeedScenario, decision_label, tool_label
 
 _HEADLINES = {
@@ -44,21 +44,9 @@ def post_feedback(scenario: FeedScenario, key: FeedKey, item: ItemScore, locale:
                 status = "extra"
             lines.append({"status": status, "label": tool_label(tool, locale),
                           "explain": tool_result(post, tool, locale)})
-    return {
-        "outcome": item.outcome,
-        "correct": item.outcome == "correct",
-        "headline": gettext(_HEADLINES[item.outcome], locale),
-        "label": post_key.label.get(locale),
-        "lines": lines,
-        "explain": post_key.explain.get(locale),
-        "points": item.points,
-        "max_points": item.max_points,
-    }
+    return item_feedback(item, gettext(_HEADLINES[item.outcome], locale), label=post_key.label.get(locale),
+                         lines=lines, explain=post_key.explain.get(locale))
 
-
-def feed_feedback(scenario: FeedScenario, key: FeedKey, result: Score, locale: str) -> list[dict[str, Any]]:
-    """`post_feedback` for every post of a scored feed, in feed order."""
-    return [post_feedback(scenario, key, item, locale) for item in result.items]
 
 
 def feed_summary(scenario: FeedScenario, result: Score, locale: str) -> dict[str, Any]:

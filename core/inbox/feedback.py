@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._i18n import N_, gettext
-from .._score import ItemScore, Score
+from .._score import ItemScore, item_feedback
 from .model import InboxKey, InboxScenario
 
 _HEADLINES = {
@@ -30,19 +30,6 @@ def message_feedback(scenario: InboxScenario, key: InboxKey, item: ItemScore, lo
     entries += [flag_entry(f, "missed") for f in details["flags_missed"]]
     entries += [flag_entry(f, "wrong") for f in details["flags_wrong"]]
     headline = _HEADLINES[item.outcome][message_key.verdict]
-    return {
-        "outcome": item.outcome,
-        "correct": item.outcome == "correct",
-        "verdict": message_key.verdict,
-        "headline": gettext(headline, locale),
-        "flags": entries,
-        "explanation": message_key.explanation.get(locale),
-        "action": message_key.action.get(locale),
-        "points": item.points,
-        "max_points": item.max_points,
-    }
+    return item_feedback(item, gettext(headline, locale), verdict=message_key.verdict, flags=entries,
+                         explanation=message_key.explanation.get(locale), action=message_key.action.get(locale))
 
-
-def inbox_feedback(scenario: InboxScenario, key: InboxKey, result: Score, locale: str) -> list[dict[str, Any]]:
-    """`message_feedback` for every message of a scored inbox, in inbox order."""
-    return [message_feedback(scenario, key, item, locale) for item in result.items]

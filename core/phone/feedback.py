@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._i18n import N_, gettext
-from .._score import ItemScore, Score
+from .._score import ItemScore, item_feedback
 from .model import PhoneKey, PhoneScenario
 from .passwords import CHECKS
 
@@ -82,17 +82,6 @@ def step_feedback(scenario: PhoneScenario, key: PhoneKey, item: ItemScore, local
                 lines.append({"status": "hit" if ok else "wrong",
                               "label": gettext(_CHECK_TEXT[c][0], locale).format(n=n),
                               "explain": gettext(_CHECK_TEXT[c][1], locale).format(n=n)})
-    return {
-        "outcome": item.outcome,
-        "correct": item.outcome == "correct",
-        "headline": gettext(_HEADLINES[item.outcome], locale),
-        "lines": lines,
-        "explain": step_key.explain.get(locale),
-        "points": item.points,
-        "max_points": item.max_points,
-    }
+    return item_feedback(item, gettext(_HEADLINES[item.outcome], locale), lines=lines,
+                         explain=step_key.explain.get(locale))
 
-
-def phone_feedback(scenario: PhoneScenario, key: PhoneKey, result: Score, locale: str) -> list[dict[str, Any]]:
-    """`step_feedback` for every step of a scored scenario, in story order."""
-    return [step_feedback(scenario, key, item, locale) for item in result.items]
