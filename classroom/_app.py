@@ -44,7 +44,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlencode
 
 import tornado.web
 import tornado.websocket
@@ -85,6 +84,7 @@ from ._pages import catalogue_page, message_page, teacher_pin_page
 from .forms import EXPIRED, XSRF_SETTINGS, form_token
 from .kernels._provisioner import KERNEL_MODULE, kernel_key_matches, provisioner_stanza
 from .kernels._visitor import KEY_HEADER, VISITOR_PATH
+from .urls import base_of, normal_base, site_url
 
 TEMPLATE_DIR = Path(__file__).parent / "template"
 DASHBOARD_DIR = "giao-vien"
@@ -151,6 +151,13 @@ class _Base(tornado.web.RequestHandler):
         lang = self.get_argument("lang", None) or self.get_cookie("hv_lang") or self.classroom.default_locale
         return lang if lang in ("vi", "en") else "vi"
 
+    def base(self) -> str:
+        """The server's base URL ("/" standalone, "/user/NAME/" behind a hub): every URL and cookie path."""
+        return base_of(self)
+
+    def url(self, path: str = "", **query: str) -> str:
+        return site_url(self.base(), path, **query)
+
     def learner(self):
         token = cookie_value(self.request.headers.get("Cookie"), TOKEN_COOKIE)
         learner = self.classroom.roster.resolve(token) if token else None
@@ -159,7 +166,7 @@ class _Base(tornado.web.RequestHandler):
     def message(self, text: str, status: int) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(message_page(self.lang(), text))
+        self.finish(message_page(self.lang(), text, base_url=self.base()))
 
     def csrf(self) -> str:
         return form_token(self)
@@ -168,20 +175,20 @@ class _Base(tornado.web.RequestHandler):
         """A refused form (Tornado's XSRF check: no or a wrong `_xsrf` token) says so in the learner's language."""
         if status_code == 403:
             self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(message_page(self.lang(), translator(self.lang())(EXPIRED)))
+            self.finish(message_page(self.lang(), translator(self.lang())(EXPIRED), base_url=self.base()))
             return
         super().write_error(status_code, **kwargs)
 
     def render_catalogue(self, *, error: str | None = None, status: int = 200, **hints: str) -> None:
         locale = self.lang()
         if self.get_argument("lang", None) in ("vi", "en"):
-            self.set_cookie("hv_lang", locale, samesite="Lax", path="/", expires_days=365)
+            self.set_cookie("hv_lang", locale, samesite="Lax", path=self.base(), expires_days=365)
         learner = self.learner()
         page = catalogue_page(lessons=self.classroom.lessons, locale=locale, learner=learner,
                               csrf=self.csrf(), error=error, code=self.code_to_show(learner),
                               class_hint=hints.get("class_hint", self.get_argument("lop", "")[:16]),
-                              name_hint=hints.get("name_hint", ""),
-                              dashboard=f"/voila/render/{DASHBOARD_NOTEBOOK}?lang={locale}")
+                              name_hint=hints.get("name_hint", ""), base_url=self.base(),
+                              dashboard=self.url(f"voila/render/{DASHBOARD_NOTEBOOK}", lang=locale))
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.finish(page)
@@ -246,10 +253,10 @@ class SignInHandler(_Base):
         except StoreError:
             self.render_catalogue(error=_("Your work could not be saved. Please tell your teacher."), status=503)
             return
-        self.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Lax", path="/", expires_days=COOKIE_DAYS)
+        self.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Lax", path=self.base(), expires_days=COOKIE_DAYS)
         if not code:
             self.show_code_once(token, learner.learner_id)  # a new learner writes it down now
-        self.redirect("/?" + urlencode({"lang": self.lang()}), status=303)
+        self.redirect(self.url(lang=self.lang()), status=303)
 
 
 class ShowCodeHandler(_Base):
@@ -260,7 +267,7 @@ class ShowCodeHandler(_Base):
         token = cookie_value(self.request.headers.get("Cookie"), TOKEN_COOKIE)
         if learner is not None and token:
             self.show_code_once(token, learner.learner_id)
-        self.redirect("/?" + urlencode({"lang": self.lang()}), status=303)
+        self.redirect(self.url(lang=self.lang()), status=303)
 
 
 class SignOutHandler(_Base):
@@ -273,8 +280,8 @@ class SignOutHandler(_Base):
             if learner is not None and self.get_body_argument("all", "") == "1":
                 self.classroom.roster.revoke_all(learner)
             self.classroom.roster.revoke(token)
-        self.clear_cookie(TOKEN_COOKIE, path="/")
-        self.redirect("/?" + urlencode({"lang": self.lang()}), status=303)
+        self.clear_cookie(TOKEN_COOKIE, path=self.base())
+        self.redirect(self.url(lang=self.lang()), status=303)
 
 
 class TeacherHandler(_Base):
@@ -293,9 +300,9 @@ class TeacherHandler(_Base):
             self.render_pin_form(error=error, status=403 if result.checked else 429)
             return
         token = cc.roster.start_teacher_session(cc.class_code)
-        self.set_cookie(TEACHER_COOKIE, token, httponly=True, samesite="Strict", path="/",
+        self.set_cookie(TEACHER_COOKIE, token, httponly=True, samesite="Strict", path=self.base(),
                         expires_days=TEACHER_HOURS / 24)
-        self.redirect(f"/voila/render/{DASHBOARD_NOTEBOOK}?" + urlencode({"lang": self.lang()}), status=303)
+        self.redirect(self.url(f"voila/render/{DASHBOARD_NOTEBOOK}", lang=self.lang()), status=303)
 
     def render_pin_form(self, *, error: str | None = None, status: int = 200) -> None:
         render_pin_form(self, error=error, status=status)
@@ -308,7 +315,7 @@ def render_pin_form(handler, *, error: str | None = None, status: int = 200) -> 
     handler.set_status(status)
     handler.set_header("Content-Type", "text/html; charset=utf-8")
     handler.set_header("Cache-Control", "no-store")
-    handler.finish(teacher_pin_page(locale=locale, csrf=form_token(handler), error=error))
+    handler.finish(teacher_pin_page(locale=locale, csrf=form_token(handler), error=error, base_url=base_of(handler)))
 
 
 class WhoAmIHandler(_Base):
@@ -527,7 +534,7 @@ class ClassroomKernelSpecManager(KernelSpecManager):
 
 class ToCatalogue(tornado.web.RequestHandler):
     def get(self, *args) -> None:
-        self.redirect("/")
+        self.redirect(site_url(base_of(self)))
 
 
 BUSY = N_("The class computer is busy. Wait a minute, then open the lesson again.")
@@ -547,7 +554,7 @@ def guarded_render_handler(classroom: _Classroom) -> type:
                 token, rest = choose_token(headers.get("Cookie"), self.request.query)
                 learner = classroom.roster.resolve(token) if token else None
                 if learner is None or learner.class_code != classroom.class_code:
-                    self.redirect("/?" + urlencode({"lang": lang if lang in ("vi", "en") else "vi"}))
+                    self.redirect(site_url(base_of(self), lang=lang if lang in ("vi", "en") else "vi"))
                     return None
                 owner = f"learner:{learner.class_code}:{learner.learner_id}"
                 headers["Cookie"] = f"{TOKEN_COOKIE}={token}"
@@ -574,7 +581,7 @@ def guarded_render_handler(classroom: _Classroom) -> type:
                 self.set_status(503 if why == "busy" else 429)
                 self.set_header("Retry-After", "60")
                 self.set_header("Content-Type", "text/html; charset=utf-8")
-                self.finish(message_page(lang, _(BUSY if why == "busy" else TOO_OFTEN)))
+                self.finish(message_page(lang, _(BUSY if why == "busy" else TOO_OFTEN), base_url=base_of(self)))
                 return None
             CURRENT_VISIT.set(visit)
             return super().prepare()
@@ -620,7 +627,9 @@ class ClassroomVoila(Voila):
 
     def init_settings(self):
         """Voilà's Tornado settings with Tornado's XSRF check on every unsafe request (see `forms`)."""
-        return {**super().init_settings(), **XSRF_SETTINGS}
+        xsrf = {**XSRF_SETTINGS, "xsrf_cookie_kwargs": {**XSRF_SETTINGS["xsrf_cookie_kwargs"],
+                                                         "path": normal_base(self.base_url)}}
+        return {**super().init_settings(), **xsrf}
 
     def init_handlers(self):
         handlers = super().init_handlers()

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from html import escape
-from urllib.parse import quote
 
 from hocvuso.core import N_, Learner, load_competences, translator
 from hocvuso.core.identity import show_learner_code
 
 from ._catalogue import Lesson
 from .forms import XSRF_FIELD
+from .urls import site_url
 
 T = {
     "brand": N_("Digital literacy for all"),
@@ -161,12 +161,13 @@ def lang_switch(locale: str, base: str = "/") -> str:
     out = []
     for code, label in (("vi", "VI"), ("en", "EN")):
         current = ' aria-current="true"' if code == locale else ""
-        out.append(f'<a href="{base}?lang={code}" lang="{code}" hreflang="{code}"{current}>{label}</a>')
+        href = escape(site_url(base, lang=code))
+        out.append(f'<a href="{href}" lang="{code}" hreflang="{code}"{current}>{label}</a>')
     return "".join(out)
 
 
 def lesson_url(lesson: Lesson, locale: str, base_url: str = "/") -> str:
-    return f"{base_url}voila/render/{quote(lesson.relpath)}?lang={locale}"
+    return site_url(base_url, f"voila/render/{lesson.relpath}", lang=locale)
 
 
 def catalogue_page(*, lessons: list[Lesson], locale: str, learner: Learner | None, csrf: str,
@@ -185,7 +186,7 @@ def catalogue_page(*, lessons: list[Lesson], locale: str, learner: Learner | Non
         parts.append(
             f'<section class="hv-card" aria-labelledby="hv-signin-h">'
             f'<h2 id="hv-signin-h">{escape(_(T["sign_in_title"]))}</h2>{err}'
-            f'<form method="post" action="{base_url}hv/signin" class="hv-signin">{hidden}'
+            f'<form method="post" action="{escape(site_url(base_url, "hv/signin"))}" class="hv-signin">{hidden}'
             f'<label for="hv-class">{escape(_(T["class_code"]))}</label>'
             f'<input type="text" id="hv-class" name="class_code" value="{escape(class_hint)}" autocomplete="off" '
             f'autocapitalize="characters" spellcheck="false" required maxlength="16" inputmode="text">'
@@ -205,12 +206,13 @@ def catalogue_page(*, lessons: list[Lesson], locale: str, learner: Learner | Non
             + (f'<p>{escape(_(T["code_note"])).format(code=shown_code)}</p>'
                if code else
                f'<p class="hv-hint">{escape(_(T["code_hidden"]))}</p>'
-               f'<form method="post" action="{base_url}hv/code">{hidden}'
+               f'<form method="post" action="{escape(site_url(base_url, "hv/code"))}">{hidden}'
                f'<button type="submit" class="hv-btn hv-btn-quiet hv-show-code">{escape(_(T["show_code"]))}</button>'
                '</form>')
-            + f'<form method="post" action="{base_url}hv/signout">{hidden}'
+            + f'<form method="post" action="{escape(site_url(base_url, "hv/signout"))}">{hidden}'
             f'<button type="submit" class="hv-btn hv-btn-quiet hv-signout">{escape(_(T["sign_out"]))}</button></form>'
-            f'<form method="post" action="{base_url}hv/signout">{hidden}<input type="hidden" name="all" value="1">'
+            f'<form method="post" action="{escape(site_url(base_url, "hv/signout"))}">{hidden}'
+            '<input type="hidden" name="all" value="1">'
             f'<button type="submit" class="hv-btn hv-btn-quiet hv-signout-all">{escape(_(T["sign_out_all"]))}</button>'
             '</form></section>')
     parts.append(f'<h2 class="hv-lessons-h">{escape(_(T["lessons"]))}</h2>')
@@ -246,7 +248,8 @@ def message_page(locale: str, text: str, *, base_url: str = "/") -> str:
     """A short page with one message and a way back to the lessons (busy server, too many opens)."""
     _ = translator(locale if locale in ("vi", "en") else "vi")
     body = (f'<section class="hv-card"><p class="hv-error" role="alert">{escape(text)}</p>'
-            f'<a class="hv-btn" href="{base_url}?lang={locale}">‹ {escape(_(T["lessons"]))}</a></section>')
+            f'<a class="hv-btn" href="{escape(site_url(base_url, lang=locale))}">‹ {escape(_(T["lessons"]))}</a>'
+            '</section>')
     return _page(locale, _(T["brand"]), body, lang_links=lang_switch(locale, base_url))
 
 
@@ -256,7 +259,7 @@ def teacher_pin_page(*, locale: str, csrf: str, error: str | None = None, base_u
     err = f'<p class="hv-error" role="alert" id="hv-error">{escape(error)}</p>' if error else ""
     body = (f'<section class="hv-card hv-pin"><h2>{escape(_(T["pin_title"]))}</h2>{err}'
             f'<p class="hv-hint">{code_spans(escape(_(T["pin_help"])))}</p>'
-            f'<form method="post" action="{base_url}hv/teacher?lang={locale}">'
+            f'<form method="post" action="{escape(site_url(base_url, "hv/teacher", lang=locale))}">'
             f'{hidden_fields(csrf, locale)}'
             f'<label for="hv-pin">{escape(_(T["pin"]))}</label>'
             '<input type="password" id="hv-pin" name="pin" inputmode="numeric" autocomplete="off" maxlength="12" '

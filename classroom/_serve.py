@@ -45,6 +45,8 @@ from hocvuso.core.database import checkpoint, shown_url, store_url
 from hocvuso.core.identity import check_pin_strength, clean_class_code, new_code, new_pin
 from hocvuso.notebooks import find_lesson, lesson_notebooks
 
+from .urls import normal_base, site_url
+
 DEFAULT_DB = "sqlite:///hocvuso-classroom.sqlite"
 DEFAULT_WARM = "lua-dao-tin-nhan"
 DEFAULT_LOG = "hocvuso-classroom.log"
@@ -62,6 +64,9 @@ class ServeConfig:
     """Address to listen on (0.0.0.0: every network interface, so phones on the LAN can connect)."""
     port: int = 8866
     """Port to listen on."""
+    base_url: str = "/"
+    """Path the classroom is served under ("/"; "/user/NAME/" behind a hub): every page, form, redirect and
+    cookie the server makes is under it (`urls.site_url`)."""
     class_code: str = ""
     """Code learners type to join; empty: continue the class this store served last (or a new one)."""
     new_class: bool = False
@@ -135,6 +140,7 @@ def voila_command(config: ServeConfig, site: Path) -> list[str]:
         f"--port={config.port}",
         "--Voila.port_retries=0",
         f"--Voila.ip={config.host}",
+        f"--Voila.base_url={normal_base(config.base_url)}",
         "--KernelManager.transport=ipc",
         f"--MappingKernelManager.cull_interval={config.cull_interval}",
         f"--MappingKernelManager.cull_idle_timeout={config.cull_idle_timeout}",
@@ -223,7 +229,7 @@ def urls_of(config: ServeConfig) -> list[str]:
     only when it has no other, e.g. no Wi-Fi yet)."""
     query = f"?lop={config.class_code}" if config.class_code else ""
     hosts = (lan_addresses() or ["127.0.0.1"]) if _listens_everywhere(config) else [config.host]
-    return [f"http://{h}:{config.port}/{query}" for h in hosts]
+    return [f"http://{h}:{config.port}{site_url(config.base_url)}{query}" for h in hosts]
 
 
 def url_of(config: ServeConfig) -> str:
@@ -291,7 +297,7 @@ def serve(*, version: str = "", say: Callable[[str], None] = print, **options: A
 
 def _ready_url(config: ServeConfig) -> str:
     host = "127.0.0.1" if _listens_everywhere(config) else config.host
-    return f"http://{host}:{config.port}/hv/ready"
+    return f"http://{host}:{config.port}{site_url(config.base_url, 'hv/ready')}"
 
 
 def _pools_warm(config: ServeConfig) -> bool:

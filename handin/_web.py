@@ -40,6 +40,7 @@ import tornado.httputil
 import tornado.web
 
 from hocvuso.classroom.forms import XSRF_FIELD, XSRF_SETTINGS, RateLimiter, form_token, streamed_form_ok
+from hocvuso.classroom.urls import base_of, site_url
 from hocvuso.core import translator
 from hocvuso.core.config import Settings
 from hocvuso.core._i18n import N_
@@ -369,7 +370,8 @@ class UploadHandler(_Base):
         if self.site.classroom:
             if learner is None:
                 body.append(f'<section class="hv-card"><p class="hv-error" role="alert">{escape(tr(T["sign_in_first"]))}</p>'
-                            f'<a class="hv-btn" href="/?lang={locale}">{escape(tr(T["to_lessons"]))}</a></section>')
+                            f'<a class="hv-btn" href="{escape(site_url(base_of(self), lang=locale))}">'
+                            f'{escape(tr(T["to_lessons"]))}</a></section>')
                 self._finish_page(locale, body, status if status != 200 else 403)
                 return
             who = (f'<p class="hv-who"><strong>{escape(tr(T["handing_in_as"]).format(name=learner.name))}</strong></p>')
