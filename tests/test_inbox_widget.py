@@ -126,10 +126,10 @@ def test_contest_mode_saves_without_points(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'contest.sqlite'}"
     widget = ScamInbox(INBOX, task_id="hop-thu", mode="contest", store=SqlStore(url))
     assert widget.answer(SCAM, "safe") is None
-    assert widget.answer(SCAM, "scam", ["urgency"]) is None  # may change its mind in a contest
+    assert widget.answer(SCAM, "scam", ["secrecy"]) is None  # may change its mind in a contest
     rows = SqlStore(url).rows()
     assert len(rows) == 2 and not any("points" in r for r in rows)
-    assert json.loads(rows[-1]["payload"])["answers"]["messages"][SCAM] == {"verdict": "scam", "flags": ["urgency"]}
+    assert json.loads(rows[-1]["payload"])["answers"]["messages"][SCAM] == {"verdict": "scam", "flags": ["secrecy"]}
 
 
 def test_typed_text_is_normalised(lesson: ScamInbox, store: MemoryStore) -> None:
@@ -140,7 +140,7 @@ def test_typed_text_is_normalised(lesson: ScamInbox, store: MemoryStore) -> None
 def test_restores_a_named_learners_earlier_answers(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'class.sqlite'}"
     learner = Learner(class_code="6a", name="Lan", learner_id="lan")
-    ScamInbox(INBOX, task_id="hop-thu", store=SqlStore(url), learner=learner).answer(SCAM, "scam", ["urgency"])
+    ScamInbox(INBOX, task_id="hop-thu", store=SqlStore(url), learner=learner).answer(SCAM, "scam", ["secrecy"])
     again = ScamInbox(INBOX, task_id="hop-thu", store=SqlStore(url), learner=learner)
     assert again.answers["messages"][SCAM]["verdict"] == "scam"
     assert SCAM in again.feedback
@@ -167,7 +167,7 @@ def test_restores_from_the_notebook_file_but_not_for_voila_visitors(tmp_path, mo
 def test_feedback_only_after_answering(lesson: ScamInbox) -> None:
     assert lesson.feedback == {}
     assert_no_key_in_state(lesson)
-    result = lesson.answer(SCAM, "scam", ["lookalike-link", "urgency"])
+    result = lesson.answer(SCAM, "scam", ["lookalike-link", "secrecy"])
     assert set(lesson.feedback) == {SCAM}
     assert lesson.feedback[SCAM] == result
     assert result["verdict"] == "scam"
@@ -346,3 +346,14 @@ def test_bad_arguments_say_how_to_fix(store: MemoryStore) -> None:
         ScamInbox(INBOX, task_id="Hộp thư", store=store)
     with pytest.raises(ValueError, match="unknown locale"):
         ScamInbox(INBOX, task_id="hop-thu", locale="fr", store=store)
+
+
+def test_a_flag_the_message_does_not_offer_cannot_be_ticked(lesson: ScamInbox, store: MemoryStore) -> None:
+    offered = set(lesson._scenario.message(SCAM).offered)
+    not_offered = next(f.id for f in lesson._scenario.flags if f.id not in offered)
+    lesson._on_front_end_msg(lesson, {"action": "answer", "message_id": SCAM, "verdict": "scam",
+                                      "flags": [not_offered]}, [])
+    assert lesson.status["level"] == "error"
+    assert SCAM not in lesson.answers["messages"]
+    assert lesson.view["messages"][[m["id"] for m in lesson.view["messages"]].index(SCAM)]["flags"] == \
+        [f.id for f in lesson._scenario.flags if f.id in offered]

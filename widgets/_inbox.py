@@ -188,10 +188,13 @@ class ScamInbox(TaskWidget):
             msg = f"flags must be a list of red-flag ids, got {type(flags).__name__}"
             raise Refused(msg, _UNKNOWN_FLAG)
         clean: list[str] = []
+        # Only the flags this message offers can be ticked (core/inbox/choices.py), the same list the form shows.
+        offered = set(self._scenario.message(message_id).offered) or self._flag_ids
         for flag in flags:
             flag_id = normalize_text(flag) if isinstance(flag, str) else flag
-            if flag_id not in self._flag_ids:
-                msg = f"unknown red flag {flag!r}; choose from {sorted(self._flag_ids)}"
+            if flag_id not in offered:
+                what = "is not offered on" if flag_id in self._flag_ids else "unknown red flag, not offered on"
+                msg = f"{flag!r}: {what} message {message_id!r}; choose from {sorted(offered)}"
                 raise Refused(msg, _UNKNOWN_FLAG)
             if flag_id not in clean:
                 clean.append(flag_id)

@@ -54,6 +54,14 @@ function render({ model, el }) {
     return drafts[id];
   }
 
+  // The short list this message offers (Python picks it: its key's flags and distractors); all flags if none.
+  function offeredFlags(m) {
+    const all = view().flags || [];
+    if (!m.flags || !m.flags.length) return all;
+    const offered = new Set(m.flags);
+    return all.filter((f) => offered.has(f.id));
+  }
+
   function send(payload) {
     model.send(payload);
   }
@@ -201,7 +209,7 @@ function render({ model, el }) {
 
     const fset = h("fieldset", { cls: "hv-inbox-flags" });
     fset.appendChild(h("legend", { cls: "hv-inbox-legend", text: S("flags_legend") }));
-    for (const flag of view().flags || []) {
+    for (const flag of offeredFlags(m)) {
       const id = `${uid}-${m.id}-${flag.id}`;
       const box = h("input", {
         cls: "hv-inbox-flag",
@@ -222,7 +230,7 @@ function render({ model, el }) {
     sendBtn.addEventListener("click", (e) => {
       e.preventDefault();
       if (!d.verdict) { hint.textContent = S("need_verdict"); return; }
-      const flags = (view().flags || []).map((f) => f.id).filter((f) => d.flags.has(f));
+      const flags = offeredFlags(m).map((f) => f.id).filter((f) => d.flags.has(f));
       send({ action: "answer", message_id: m.id, verdict: d.verdict, flags });
     });
     if (!locked) {

@@ -9,16 +9,18 @@ One module per job: `schema` (what a teacher writes), `model` (the loaded scenar
 `answers` (the saved answers and their check), `score` (pure), `feedback`, `links` (link inspection).
 """
 from .answers import InboxAnswers, MessageAnswer, parse_answers
+from .choices import FLAG_CHOICES, offered_flags
 from .feedback import message_feedback
 from .links import describe_link, registrable_domain
 from .load import inbox_paths, load_flags, load_inbox, load_message, message_paths
 from .model import KIND, Flag, InboxKey, InboxMessage, InboxScenario, MessageKey
-from .schema import LINK_MARK, VERDICTS, LinkDef, MessageDef, ScoringRules, SenderDef, TranscriptLine
+from .schema import CHANNELS, LINK_MARK, VERDICTS, LinkDef, MessageDef, ScoringRules, SenderDef, TranscriptLine
 from .score import score_inbox, score_message
 
 __all__ = [
-    "KIND", "LINK_MARK", "VERDICTS", "Flag", "InboxAnswers", "InboxKey", "InboxMessage", "InboxScenario", "LinkDef",
+    "CHANNELS", "FLAG_CHOICES", "KIND", "LINK_MARK", "VERDICTS", "Flag",
+    "InboxAnswers", "InboxKey", "InboxMessage", "InboxScenario", "LinkDef",
     "MessageAnswer", "MessageDef", "MessageKey", "ScoringRules", "SenderDef", "TranscriptLine", "describe_link",
     "inbox_paths", "load_flags", "load_inbox", "load_message", "message_feedback",
-    "message_paths", "parse_answers", "registrable_domain", "score_inbox", "score_message",
+    "message_paths", "offered_flags", "parse_answers", "registrable_domain", "score_inbox", "score_message",
 ]

@@ -7,6 +7,7 @@ from pathlib import Path
 from .._common import check_competences, check_form_of_fraud, load_scenario_file, no_duplicates
 from .._content import content_root, load_file, read_yaml, validate
 from .._errors import ContentError
+from .choices import offered_flags
 from .model import Flag, InboxKey, InboxMessage, InboxScenario, MessageKey
 from .schema import FlagDef, InboxDef, MessageDef
 
@@ -18,8 +19,8 @@ def load_flags(root: Path | None = None) -> tuple[Flag, ...]:
     data = read_yaml(path)
     if not isinstance(data, list):
         raise ContentError("must be a list of flags", path=path)
-    flags = tuple(Flag(d.id, d.label, d.explain) for d in (validate(FlagDef, item, path=f"{path} [{i}]")
-                                                           for i, item in enumerate(data)))
+    defs = [validate(FlagDef, item, path=f"{path} [{i}]") for i, item in enumerate(data)]
+    flags = tuple(Flag(d.id, d.label, d.explain, tuple(d.channels)) for d in defs)
     no_duplicates([f.id for f in flags], path)
     return flags
 
@@ -30,7 +31,8 @@ def load_message(path: Path, *, root: Path | None = None) -> tuple[InboxMessage,
     definition = load_file(MessageDef, path)
     if definition.id != path.stem:
         raise ContentError(f"id {definition.id!r} must equal the file name {path.stem!r}", path=path, field="id")
-    flags = {f.id for f in load_flags(root)}
+    catalogue = load_flags(root)
+    flags = {f.id for f in catalogue}
     for i, flag in enumerate(definition.key.red_flags):
         if flag not in flags:
             raise ContentError(f"unknown red flag {flag!r}; choose from {sorted(flags)}", path=path,
@@ -44,6 +46,7 @@ def load_message(path: Path, *, root: Path | None = None) -> tuple[InboxMessage,
         subject=definition.subject, body=definition.body, transcript=tuple(definition.transcript),
         links=tuple(definition.links), form=definition.form, competences=tuple(definition.competences),
         level=definition.level,
+        offered=offered_flags(definition.id, definition.channel, definition.key.red_flags, catalogue),
     )
     key = MessageKey(verdict=definition.key.verdict, red_flags=tuple(definition.key.red_flags),
                      explanation=definition.key.explanation, action=definition.key.action)

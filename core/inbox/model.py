@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._common import LocalText, by_id
-from .schema import LINK_MARK, LinkDef, ScoringRules, SenderDef, TranscriptLine
+from .schema import CHANNELS, LINK_MARK, LinkDef, ScoringRules, SenderDef, TranscriptLine
 
 KIND = "inbox"
 """The kind id an inbox's scenario, submissions and scores carry."""
@@ -26,6 +26,8 @@ class Flag:
     """Short name on its check box."""
     explain: LocalText
     """What it means; shown in the feedback."""
+    channels: tuple[str, ...] = CHANNELS
+    """Channels on which it is a plausible choice (offered as a distractor there)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class InboxMessage:
     """Circular 02/2025 codes it trains."""
     level: int
     """Difficulty 1-3."""
+    offered: tuple[str, ...] = ()
+    """The red flags (ids, catalogue order) its answer form offers (core/inbox/choices.py); empty: all."""
 
 
 @dataclass(frozen=True)
@@ -144,4 +148,5 @@ def _message_view(msg: InboxMessage, locale: str) -> dict[str, Any]:
         "segments": segments,
         "transcript": [{"who": line.who, "text": getattr(line, locale)} for line in msg.transcript],
         "links": [{"shown": link.shown} for link in msg.links],
+        "flags": list(msg.offered),
     }

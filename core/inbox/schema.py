@@ -18,6 +18,9 @@ from .._i18n import LOCALES
 VERDICTS = ("scam", "safe")
 """The two verdicts a learner gives a message, in the order the widget shows them."""
 Verdict = Literal["scam", "safe"]
+Channel = Literal["sms", "zalo", "email", "call"]
+CHANNELS: tuple[str, ...] = ("sms", "zalo", "email", "call")
+"""The channels a message arrives by."""
 LINK_MARK = re.compile(r"\[\[(\d+)\]\]")
 """How a message body places its links: [[1]] is the first entry of `links`."""
 
@@ -29,6 +32,9 @@ class FlagDef(BaseModel):
     id: str = Field(pattern=SLUG, description="The id message keys name under key.red_flags.")
     label: LocalText = Field(description="The short name on the flag's check box, e.g. 'Urgency'.")
     explain: LocalText = Field(description="What the flag means and why it matters, shown in the feedback.")
+    channels: list[Channel] = Field(default=list(CHANNELS), min_length=1,
+                                    description="Channels on which the flag is a plausible choice: a message "
+                                    "of another channel never offers it unless its key names it.")
 
 
 class SenderDef(BaseModel):
@@ -89,7 +95,7 @@ class MessageDef(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=SLUG, description="The message id; must equal the file name.")
-    channel: Literal["sms", "zalo", "email", "call"] = Field(description="How it arrives; decides how it is drawn.")
+    channel: Channel = Field(description="How it arrives; decides how it is drawn.")
     sender: SenderDef = Field(description="Who it seems to come from.")
     time: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="The time shown in the inbox, HH:MM.")
     subject: LocalText | None = Field(default=None, description="An e-mail's subject line (e-mail only).")
