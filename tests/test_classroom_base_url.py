@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import sys
 import urllib.request
 
 import pytest
 import requests
-from conftest import _wait_for_port, find_free_port
+from conftest import ClassroomServer, _wait_for_port, find_free_port
 
 from hocvuso.classroom._loadtest import SimLearner
 from hocvuso.core import SqlStore, load_inbox
@@ -38,16 +37,13 @@ def server(tmp_path_factory):
     with log.open("wb") as fh:
         proc = subprocess.Popen([sys.executable, "-c", SERVE, str(port), f"sqlite:///{work / 'class.sqlite'}", BASE],
                                 cwd=work, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
+    running = ClassroomServer(base=f"http://127.0.0.1:{port}", db_url=f"sqlite:///{work / 'class.sqlite'}",
+                              class_code="LOP7A", pin="246810", log=log, proc=proc, args=())
     try:
         _wait_for_port(port, proc, log, timeout=90)
-        yield f"http://127.0.0.1:{port}", work, log
+        yield running.base, work, log
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
+        running.stop()
 
 
 def local_urls(html: str) -> list[str]:
