@@ -88,6 +88,10 @@ class RulesDef(BaseModel):
     free_email_domains: list[str] = Field(description="Free mailbox domains (gmail.com …).")
     negations: list[str] = Field(description="Words that negate a following match (with diacritics).")
     negations_unaccented: list[str] = Field(description="The same, for text written without diacritics.")
+    negation_exceptions: list[str] = Field(default=[], description="Phrases holding a negation word that do not "
+                                           "negate (“nếu không …”: a threat, still a request), with diacritics.")
+    warnings: list[str] = Field(default=[], description="Patterns of a warning sentence (“không bao giờ yêu cầu”, "
+                                "“kẻ gian”): a `negated` signal matched in such a sentence does not count.")
     advice: list[AdviceRule] = Field(default=[], description="Advice that must be written the right way.")
     signals: dict[str, SignalDef] = Field(description="Word signals by name (built-in signals need no entry).")
     flags: dict[str, FlagRule] = Field(description="For each red flag of flags.yaml, when it has evidence.")
@@ -128,6 +132,8 @@ class Rules:
     """Each signal's patterns, for text written with diacritics."""
     plain: dict[str, list[re.Pattern[str]]]
     """The same patterns without diacritics, for text written without them."""
+    context: dict[bool, tuple[re.Pattern[str] | None, ...]]
+    """By `unaccented`: the negation, negation-exception and warning patterns."""
 
     def patterns(self, signal: str, unaccented: bool) -> list[re.Pattern[str]]:
         """The patterns of `signal` for accented or unaccented text."""
@@ -150,6 +156,7 @@ def load_rules(path: Path | None = None) -> Rules:
             plain[name] = [re.compile(strip_accents(w), re.IGNORECASE) for w in signal.words]
         except re.error as exc:
             raise ContentError(f"bad pattern: {exc}", path=path, field=f"signals.{name}.words") from exc
+    context = {plain_text: _context_patterns(definition, plain_text, path) for plain_text in (False, True)}
     known = set(definition.signals) | set(BUILTINS)
     for flag, rule in definition.flags.items():
         for condition in rule.when:
@@ -157,7 +164,22 @@ def load_rules(path: Path | None = None) -> Rules:
                 if name not in known:
                     raise ContentError(f"unknown signal {name!r}; define it under signals", path=path,
                                        field=f"flags.{flag}.when")
-    return Rules(definition, accented, plain)
+    return Rules(definition, accented, plain, context)
+
+
+def _context_patterns(d: RulesDef, unaccented: bool, path: Path) -> tuple[re.Pattern[str] | None, ...]:
+    """The negation, negation-exception and warning patterns for accented or unaccented text."""
+    def alternatives(words: list[str], escape: bool) -> re.Pattern[str] | None:
+        words = [strip_accents(w) if unaccented else w for w in words]
+        if not words:
+            return None
+        try:
+            return re.compile(r"\b(" + "|".join(map(re.escape, words) if escape else words) + r")\b", re.IGNORECASE)
+        except re.error as exc:
+            raise ContentError(f"bad pattern: {exc}", path=path, field="warnings") from exc
+
+    negation = alternatives(d.negations_unaccented if unaccented else d.negations, escape=True)
+    return negation, alternatives(d.negation_exceptions, escape=True), alternatives(d.warnings, escape=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -213,19 +235,29 @@ class Evidence:
         source = self.text if signal.scope == "text" else self.sender
         plain = self.unaccented and signal.scope == "text"
         haystack = _LEET_CHAR.sub(lambda m: m.group(0).translate(_LEET), strip_accents(source) if plain else source)
-        negations = self.rules.definition.negations_unaccented if plain else self.rules.definition.negations
-        negation = re.compile(r"\b(" + "|".join(map(re.escape, negations)) + r")\b", re.IGNORECASE)
         words = []
         for pattern in self.rules.patterns(name, plain):
             pos = 0
             while (m := pattern.search(haystack, pos)) is not None:
-                before = re.split(r"[.!?\n]", haystack[max(0, m.start() - 40):m.start()])[-1]
-                if signal.negated and negation.search(before):
+                if signal.negated and self._negated(haystack, m.start(), m.end(), plain):
                     pos = m.start() + 1
                     continue
                 words.append(source[m.start():m.end()])
                 break
         return words
+
+    def _negated(self, text: str, start: int, end: int, plain: bool) -> bool:
+        """A match that a negation just before it (same sentence, 40 characters) denies, or that sits in a
+        sentence warning about such a request (the rules' `warnings`)."""
+        negation, exceptions, warnings = self.rules.context[plain]
+        before = re.split(r"[.!?\n]", text[max(0, start - 40):start])[-1]
+        if exceptions is not None:
+            before = exceptions.sub(" ", before)
+        if negation is not None and negation.search(before):
+            return True
+        sentence_start = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+        ends = [i for i in (text.find(c, end) for c in ".!?\n") if i >= 0]
+        return warnings is not None and bool(warnings.search(text[sentence_start:min(ends, default=len(text))]))
 
     def _add(self, name: str, words: Iterable[str]) -> None:
         words = [w for w in words if w]

@@ -167,3 +167,29 @@ def test_any_gov_vn_site_is_official_but_gov_vn_inside_another_domain_is_not(fol
           body="BHXH Việt Nam: tra cứu quá trình đóng bảo hiểm trên ứng dụng VssID hoặc tại [[1]].")
     [finding] = problems(folder)
     assert "'lookalike-link'" in finding and "vssid.gov.vn.tra-cuu.cc" in finding
+
+
+# A genuine message that WARNS about a request does not make the request (rules: negations, warnings).
+@pytest.mark.parametrize("body", [
+    "Mã OTP của quý khách là 482913. Không chia sẻ mã OTP cho bất kỳ ai.",
+    "Ngân hàng Sen Vàng không bao giờ yêu cầu khách hàng qua điện thoại hay tin nhắn cung cấp mã OTP, mật khẩu.",
+    "Nếu có ai gọi điện bảo bạn đọc mã OTP, đó là kẻ gian.",
+    "Ngân hàng không bao giờ yêu cầu gửi ảnh căn cước hay cài ứng dụng qua đường link.",
+    "Ngan hang khong bao gio yeu cau quy khach qua dien thoai hay tin nhan cung cap ma OTP cua minh.",
+])
+def test_a_warning_in_a_genuine_message_is_not_a_request(folder: Path, body: str) -> None:
+    write(folder, name="SenVangBank", address="SenVangBank", body=body, flags=[], verdict="safe")
+    found = [p for p in problems(folder) if "asks-otp" in p or "asks-personal-data" in p
+             or "app-outside-store" in p]
+    assert found == []
+
+
+@pytest.mark.parametrize(("body", "flag"), [
+    ("Vui lòng đọc mã OTP cho nhân viên để xác minh tài khoản.", "asks-otp"),
+    ("Nếu không cung cấp mã OTP ngay, tài khoản sẽ bị khóa.", "asks-otp"),  # “nếu không”: a threat, not a denial
+    ("Neu khong cung cap ma OTP ngay, tai khoan cua quy khach se bi khoa vinh vien.", "asks-otp"),
+    ("Quý khách gửi ảnh căn cước hai mặt để hoàn tất hồ sơ.", "asks-personal-data"),
+])
+def test_a_real_request_is_still_evidence(folder: Path, body: str, flag: str) -> None:
+    write(folder, name="SenVangBank", address="SenVangBank", body=body, flags=[], verdict="safe")
+    assert any(f"'{flag}'" in p for p in problems(folder)), problems(folder)

@@ -7,7 +7,7 @@ the learner sees is given in vi and en. Loading (`load.py`) checks these and spl
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Literal, get_args
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -19,7 +19,7 @@ VERDICTS = ("scam", "safe")
 """The two verdicts a learner gives a message, in the order the widget shows them."""
 Verdict = Literal["scam", "safe"]
 Channel = Literal["sms", "zalo", "email", "call"]
-CHANNELS: tuple[str, ...] = ("sms", "zalo", "email", "call")
+CHANNELS: tuple[Channel, ...] = get_args(Channel)
 """The channels a message arrives by."""
 LINK_MARK = re.compile(r"\[\[(\d+)\]\]")
 """How a message body places its links: [[1]] is the first entry of `links`."""
