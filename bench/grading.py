@@ -10,8 +10,8 @@ time with no isolation; hocvuso grade runs every notebook in its sandbox with th
 from __future__ import annotations
 
 import argparse
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,7 +26,6 @@ from graderkit import ASSIGNMENT, hand_in, make_course, read_results  # noqa: E4
 from nbgrader.api import Gradebook  # noqa: E402
 
 from hocvuso._tools import tool_env  # noqa: E402
-
 from hocvuso.grader.judge import grade_batch  # noqa: E402
 
 VARIANTS = [  # (tong body, la_so_chan body, inbox)
@@ -69,7 +68,8 @@ def main() -> None:
 
         n = args.students
         print(f"stock nbgrader autograde (sequential, no isolation): {stock:7.1f} s  {stock / n:.3f} s/notebook"
-              + (f"  ({len(stock_failed)} notebooks failed in stock: {', '.join(stock_failed[:5])})" if stock_failed else ""))
+              + (f"  ({len(stock_failed)} notebooks failed in stock: {', '.join(stock_failed[:5])})"
+                 if stock_failed else ""))
         print(f"hocvuso grade ({os.cpu_count()} workers, isolation={summary.isolation}):  {ours:7.1f} s  "
               f"{ours / n:.3f} s/notebook")
         print(f"throughput ratio: {stock / ours:.1f}x  (target >= 20x)")

@@ -19,11 +19,20 @@ What this package must never hold: a contest answer key or hidden test data. A t
 wheel and checks.
 """
 from ._banks import load_bank, variant_exercise
-from ._sms import (LABELS, TRAIN_SEED, VALIDATION_SEED, Sample, generate_sms, judge_data_dir, make_dataset, read_csv,
-                   write_csv)
-from ._variants import contest_id, pick_variant, student_rng, variant_digest
-from ._inbox import ContestInbox
 from ._dossier import ContestDossier
+from ._inbox import ContestInbox
+from ._sms import (
+                   LABELS,
+                   TRAIN_SEED,
+                   VALIDATION_SEED,
+                   Sample,
+                   generate_sms,
+                   judge_data_dir,
+                   make_dataset,
+                   read_csv,
+                   write_csv,
+)
+from ._variants import contest_id, pick_variant, student_rng, variant_digest
 
 __all__ = ["LABELS", "TRAIN_SEED", "VALIDATION_SEED", "ContestDossier", "ContestInbox", "Sample", "contest_id",
            "generate_sms", "judge_data_dir", "load_bank", "make_dataset", "pick_variant", "read_csv", "student_rng",

@@ -1,6 +1,7 @@
 """Synthetic Vietnamese SMS for the AI-application contest: deterministic, labelled, noisy.
 
-A message is a *phrasing* (a template written by us, one per line of `sms-phrasings.yaml` beside this file) with slots filled from
+A message is a *phrasing* (a template written by us, one per line of `sms-phrasings.yaml` beside this
+file) with slots filled from
 shared vocabularies (invented banks, carriers, shops, people, amounts, codes and links), then passed
 through noise of the kind real scam SMS carry: Vietnamese without accents, digits for letters
 ("Th0ng ba0"), junk characters inside words, odd spacing and capitals. Legitimate messages get some
@@ -124,7 +125,8 @@ class _Slots:
             return r.choice(PRODUCTS)
         if key == "amount":
             return r.choice([f"{r.randint(2, 95) * 100}.000đ", f"{r.randint(1, 20)} triệu", f"{r.randint(2, 9)}00k",
-                             f"{r.randint(1, 50)},{r.randint(0, 9)}00.000 VND", f"{r.randint(1, 9)}.{r.randint(0, 9)}00.000đ"])
+                             f"{r.randint(1, 50)},{r.randint(0, 9)}00.000 VND",
+                             f"{r.randint(1, 9)}.{r.randint(0, 9)}00.000đ"])
         if key == "big":
             return r.choice([f"{r.randint(20, 300)} triệu", f"{r.randint(20, 300)}.000.000đ", f"{r.randint(2, 9)}0tr"])
         if key == "small":
@@ -132,7 +134,8 @@ class _Slots:
         if key == "phone":
             return r.choice(["09", "03", "08", "07", "05"]) + "".join(str(r.randint(0, 9)) for _ in range(8))
         if key == "foreign":
-            return r.choice(["+855", "+882", "+94", "+840", "+63", "+856"]) + "".join(str(r.randint(0, 9)) for _ in range(8))
+            prefix = r.choice(["+855", "+882", "+94", "+840", "+63", "+856"])
+            return prefix + "".join(str(r.randint(0, 9)) for _ in range(8))
         if key == "hotline":
             return r.choice(["1900", "1800"]) + " " + "".join(str(r.randint(0, 9)) for _ in range(4))
         if key == "otp":

@@ -10,6 +10,12 @@
   * StoreError               – the store itself failed (database unreachable, disk full …)
     * NotSignedIn            – the classroom store refused an answer without a learner of its class
   * GradingError             – a grade could not be computed for a reason that is not the learner's
+  and, defined by the packages above core (hocvuso.grader._errors):
+  * GraderError              – the judges' batch cannot run (bad course, options, no sandbox)
+    * GraderFault            – the grader's own machinery failed on one submission (regraded next run)
+  * NotebookProblem          – a handed-in notebook cannot be read (that student's row: invalid)
+  * Tampered                 – a submission's data were edited or forged (that student's row: tampered)
+  * UploadRefused            – the upload page refuses a hand-in, with a reason the student reads
 
 Developer-facing text is plain English; what a learner sees is translated elsewhere.
 """

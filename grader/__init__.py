@@ -6,7 +6,13 @@ every classroom kernel right after the learner's page was asked for:
 * `grade` (widget tasks), `check_function` (coding tasks), `check_model` (model tasks) and
   `grade_variant` (contest widget tasks with per-student variants);
 * `self_check`, the student's check before handing in (it loads the judge's runner only when called);
-* `GraderError` and the defaults the judges' command line shows (`DEFAULT_TIMEOUT` …).
+* the grader's errors (`GraderError` …, all under `hocvuso.core.HocvusoError`) and the defaults the
+  judges' command line shows (`DEFAULT_TIMEOUT` …).
+
+Modules here that are not the kernel's face: `_bridge` (the wire between a judge-side test cell and the
+student's process; one end runs in that process, so it lives on this light side), `_check` (the
+self-check, loaded by `self_check`), and the pieces both audiences share: `_cells` (what a cell's
+nbgrader metadata says), `_scoring` (saved answers to points), `_limits` (defaults written once).
 
 Importing this package never imports nbgrader, nbconvert, Dask or the judge's pipeline (a test runs
 it in a fresh interpreter and looks at `sys.modules`). The judge's pipeline — intake, sandbox,
@@ -18,7 +24,7 @@ import os
 from typing import TYPE_CHECKING
 
 from ._checks import check_function, check_model
-from ._errors import GraderError
+from ._errors import GraderError, GraderFault, NotebookProblem, Tampered, UploadRefused
 from ._gradecell import grade
 from ._limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, MIN_MEMORY_MB, MIN_TIMEOUT
 from ._variantcell import grade_variant
@@ -39,5 +45,6 @@ def self_check(notebook: str | os.PathLike | None = None, *, course: str | os.Pa
     return run(notebook, course=course, assignment=assignment, locale=locale, timeout=timeout)
 
 
-__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "MIN_MEMORY_MB", "MIN_TIMEOUT", "GraderError", "check_function",
-           "check_model", "grade", "grade_variant", "self_check"]
+__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "MIN_MEMORY_MB", "MIN_TIMEOUT", "GraderError", "GraderFault",
+           "NotebookProblem", "Tampered", "UploadRefused", "check_function", "check_model", "grade", "grade_variant",
+           "self_check"]

@@ -40,12 +40,20 @@ What must never happen, and why it cannot:
 Modules and library callables (``np``, ``from math import sqrt``) come back by name and are imported
 judge-side when their top-level package is in `JUDGE_MODULES`: a test that uses the student's ``np``
 gets the judge's numpy, never a monkeypatched one.
+
+Why here and not in `hocvuso.grader.judge`: one end of the bridge (`serve_namespace`) runs in the student's
+process, which must start quickly and must not load the judge's pipeline; this module imports nothing of
+hocvuso, and its package (`hocvuso.grader`) is the light one.
 """
 from __future__ import annotations
 
+import ast
 import base64
 import builtins
 import contextlib
+import datetime
+import decimal
+import fractions
 import importlib
 import io
 import json
@@ -55,6 +63,7 @@ import signal
 import struct
 import sys
 import time
+import traceback
 import types
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -100,6 +109,16 @@ loop or `map` silently."""
 
 _SAFE_DUNDERS = frozenset({"__name__", "__qualname__", "__doc__", "__module__"})
 _ARRAY_KINDS = "biufcmMSU"
+
+
+def _rebuilt(cls: type[Exception], message: str) -> Exception:
+    """A judge-side exception of the student's exception's type, carrying its message (the Unicode errors'
+    constructors want the codec's details, which do not cross: they get empty ones)."""
+    if issubclass(cls, UnicodeDecodeError):
+        return cls("utf-8", b"", 0, 0, message)
+    if issubclass(cls, UnicodeEncodeError):
+        return cls("utf-8", "", 0, 0, message)
+    return cls(message)
 
 
 class StudentError(Exception):
@@ -223,7 +242,8 @@ class Encoder:
         if t is complex:
             return {"C": [v.real, v.imag]}
         if t is list or t is tuple or t is set or t is frozenset:
-            tag = {list: "L", tuple: "T", set: "S", frozenset: "F"}[t]
+            tags: dict[type, str] = {list: "L", tuple: "T", set: "S", frozenset: "F"}
+            tag = tags[t]
             return {tag: [self.encode(x, depth + 1) for x in v]}
         if t is dict:
             return {"D": [[self.encode(k, depth + 1), self.encode(x, depth + 1)] for k, x in v.items()]}
@@ -256,7 +276,8 @@ class Encoder:
             if t is pd.RangeIndex:
                 return {"PR": [v.start, v.stop, v.step, self.encode(v.name, depth + 1)]}
             if t is pd.MultiIndex:
-                return {"PM": {"tuples": self.encode(list(v), depth + 1), "names": self.encode(list(v.names), depth + 1)}}
+                return {"PM": {"tuples": self.encode(list(v), depth + 1),
+                               "names": self.encode(list(v.names), depth + 1)}}
             if isinstance(v, pd.Index) and t.__module__.split(".")[0] == "pandas":
                 freq = getattr(v, "freqstr", None) if t is pd.DatetimeIndex else None
                 return {"PI": {"values": self._values(v, depth + 1), "name": self.encode(v.name, depth + 1),
@@ -274,7 +295,7 @@ class Encoder:
     def _array(self, a: Any, depth: int) -> Any:
         if a.dtype.kind in _ARRAY_KINDS and a.dtype.fields is None and a.dtype.subdtype is None:
             self._spend(a.nbytes * 4 // 3 + 64)
-            import numpy as np
+            import numpy as np  # noqa: PLC0415 - numpy is optional: loaded when such a value crosses
             return {"N": {"dtype": a.dtype.str, "shape": list(a.shape),
                           "data": base64.b64encode(np.ascontiguousarray(a).tobytes()).decode()}}
         if a.dtype.kind == "O":
@@ -283,7 +304,7 @@ class Encoder:
 
     def _values(self, values: Any, depth: int) -> Any:
         """The values of a Series/Index column: an exact numpy array, or items plus a pandas dtype name."""
-        import numpy as np
+        import numpy as np  # noqa: PLC0415 - numpy is optional: loaded when such a value crosses
         dtype = values.dtype
         if isinstance(dtype, np.dtype):
             encoded = self._array(values.to_numpy(), depth)
@@ -301,7 +322,6 @@ class Encoder:
 
 def _encode_stdlib(v: Any, t: type) -> Any:
     """Dates, times, durations, decimals and fractions by exact type (tz-aware only with a fixed offset)."""
-    import datetime
     if t in (datetime.date, datetime.datetime, datetime.time):
         if t is not datetime.date and v.tzinfo is not None and type(v.tzinfo) is not datetime.timezone:
             return None
@@ -393,7 +413,7 @@ class Decoder:
         return shape
 
     def _array(self, body: dict) -> Any:
-        import numpy as np
+        import numpy as np  # noqa: PLC0415 - numpy is optional: loaded when such a value crosses
         dtype = np.dtype(self._str(body["dtype"]))
         if dtype.kind not in _ARRAY_KINDS or dtype.fields is not None or dtype.subdtype is not None:
             raise ValueError(f"dtype {dtype} is not carried")
@@ -404,7 +424,7 @@ class Decoder:
         return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
 
     def _object_array(self, body: dict, depth: int) -> Any:
-        import numpy as np
+        import numpy as np  # noqa: PLC0415 - numpy is optional: loaded when such a value crosses
         shape = self._shape(body)
         items = [self.decode(x, depth) for x in self._list(body["items"])]
         out = np.empty(len(items), dtype=object)
@@ -413,7 +433,7 @@ class Decoder:
         return out.reshape(shape)
 
     def _values(self, body: Any, depth: int) -> Any:
-        import pandas as pd
+        import pandas as pd  # noqa: PLC0415 - pandas is optional: loaded when such a value crosses
         tag, inner = next(iter(body.items()))
         if tag == "N":
             return self._array(inner)
@@ -429,10 +449,10 @@ class Decoder:
         raise ValueError(f"unknown values tag {tag!r}")
 
     def _stdlib(self, tag: str, body: Any) -> Any:
-        import datetime
         if tag == "DT":
             kind, iso = self._list(body)
-            cls = {"date": datetime.date, "datetime": datetime.datetime, "time": datetime.time}[kind]
+            classes: dict[str, Any] = {"date": datetime.date, "datetime": datetime.datetime, "time": datetime.time}
+            cls = classes[kind]
             return cls.fromisoformat(self._str(iso))
         if tag == "TD":
             days, seconds, micro = self._list(body)
@@ -440,14 +460,12 @@ class Decoder:
                 raise TypeError("a duration that is not ints")
             return datetime.timedelta(days=days, seconds=seconds, microseconds=micro)
         if tag == "DEC":
-            import decimal
             return decimal.Decimal(self._str(body))
-        import fractions
         numerator, denominator = self._list(body)
         return fractions.Fraction(int(self._str(numerator), 16), int(self._str(denominator), 16))
 
     def _pandas(self, tag: str, body: Any, depth: int) -> Any:
-        import pandas as pd
+        import pandas as pd  # noqa: PLC0415 - pandas is optional: loaded when such a value crosses
         if tag == "NA":
             return pd.NA
         if tag == "NaT":
@@ -464,7 +482,8 @@ class Decoder:
             start, stop, step, name = self._list(body)
             return pd.RangeIndex(int(start), int(stop), int(step), name=self.decode(name, depth))
         if tag == "PM":
-            return pd.MultiIndex.from_tuples(self.decode(body["tuples"], depth), names=self.decode(body["names"], depth))
+            return pd.MultiIndex.from_tuples(self.decode(body["tuples"], depth),
+                                             names=self.decode(body["names"], depth))
         if tag == "PI":
             values = self._values(body["values"], depth)
             name = self.decode(body["name"], depth)
@@ -520,10 +539,12 @@ def _exception_reply(exc: BaseException) -> dict:
 
 def compile_cell(source: str, filename: str = "<test cell>") -> tuple[types.CodeType, types.CodeType | None]:
     """A cell's statements, and its last expression apart (its value is the cell's result, as in IPython)."""
-    import ast
     tree = ast.parse(source, filename)
-    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-    expression = compile(ast.Expression(last.value), filename, "eval") if last is not None else None
+    last = tree.body[-1] if tree.body else None
+    expression = None
+    if isinstance(last, ast.Expr):
+        tree.body.pop()
+        expression = compile(ast.Expression(last.value), filename, "eval")
     return compile(tree, filename, "exec"), expression
 
 
@@ -534,7 +555,6 @@ def exec_cell(namespace: dict, source: str) -> dict:
     expression's value (partial credit). The student's process reports this, so a verdict built on it is
     only as trustworthy as stock nbgrader's; the row says so.
     """
-    import traceback
     try:
         body, last = compile_cell(source)
         exec(body, namespace)  # noqa: S102 - the judge's test, run in the student's process on request
@@ -550,7 +570,8 @@ def ipython_cell_runner(shell: Any) -> Callable[[dict, str], dict]:
         result = shell.run_cell(source, store_history=True)
         error = result.error_before_exec or result.error_in_exec
         value = None if error or result.result is None else repr(result.result)[:MESSAGE_CHARS]
-        return {"failed": error is not None, "error": f"{type(error).__name__}: {error}"[:MESSAGE_CHARS] if error else "",
+        return {"failed": error is not None,
+                "error": f"{type(error).__name__}: {error}"[:MESSAGE_CHARS] if error else "",
                 "value": value}
     return run
 
@@ -807,8 +828,9 @@ class StudentChannel:
             raise self._fail(BridgeLimit(str(reply["limit"])[:MESSAGE_CHARS]), broken=False)
         if "err" in reply:
             err = reply["err"] if type(reply["err"]) is dict else {}
-            cls = _EXCEPTIONS.get(err.get("type"), StudentError) if type(err.get("type")) is str else StudentError
-            raise cls(str(err.get("msg", ""))[:MESSAGE_CHARS])
+            name = err.get("type")
+            cls = _EXCEPTIONS.get(name, StudentError) if type(name) is str else StudentError
+            raise _rebuilt(cls, str(err.get("msg", ""))[:MESSAGE_CHARS])
         if "ok" not in reply:
             raise self._fail(BridgeBroken("a reply without a value"), broken=True)
         try:

@@ -29,13 +29,16 @@ from typing import Any
 import nbformat
 from nbgrader.utils import compute_checksum
 
-from hocvuso.core._i18n import N_, get_locale, translator
+from hocvuso.contest import VALIDATION_SEED, make_dataset
+from hocvuso.core import N_, FileStore, SubmissionCorrupt, SubmissionNotFound, get_locale, translator
 from hocvuso.core.config import Settings, env_name
 
 from ._cells import call_name, cells_by_id, grade_id, is_graded, is_locked, last_call, nbgrader_meta
 from ._errors import GraderError, NotebookProblem
 from ._limits import DEFAULT_TIMEOUT
+from .judge import _sandbox
 from .judge._integrity import tamper_problems
+from .judge._judge import judge_model, judge_probe
 from .judge._reading import read_notebook
 from .judge._spec import GradeItem, ProbeCase, _public_cases, _uses_hocvuso
 
@@ -46,8 +49,10 @@ T = {
     "saved_at": N_("This checks the copy saved on disk at {time}. Save the notebook (Ctrl+S) before checking."),
     "unreadable": N_("The notebook cannot be read: {problem}"),
     "well_formed": N_("Well-formed: every locked cell is in place and unchanged."),
-    "not_well_formed": N_("Not well-formed: the judge would mark this notebook as tampered. Download a fresh copy of the assignment and copy your answers into it."),
-    "no_course": N_("Checked against the checksums saved in the notebook; a deleted cell is found only with --course (the release)."),
+    "not_well_formed": N_("Not well-formed: the judge would mark this notebook as tampered. Download a fresh copy "
+                          "of the assignment and copy your answers into it."),
+    "no_course": N_("Checked against the checksums saved in the notebook; a deleted cell is found only with "
+                    "--course (the release)."),
     "changed": N_("Locked cell {cell} was changed."),
     "damaged": N_("Locked cell {cell} has damaged metadata."),
     "duplicated": N_("Cell {cell} appears more than once."),
@@ -56,13 +61,16 @@ T = {
     "unanswered": N_("Not answered yet: {cells}."),
     "tests": N_("Public tests"),
     "passed": N_("{passed} of {total} public cases pass."),
-    "hidden_note": N_("The judge also uses hidden cases that are not shown here: make your code right for every input, not only these."),
+    "hidden_note": N_("The judge also uses hidden cases that are not shown here: make your code right for every "
+                      "input, not only these."),
     "case_ok": N_("✓ {call} gave {got}"),
     "case_bad": N_("✗ {call} gave {got}, expected {expected}"),
-    "model": N_("F1 on the public validation set ({n} messages): {f1} (0 points at {baseline}, full points at {target}). The judge uses hidden messages."),
+    "model": N_("F1 on the public validation set ({n} messages): {f1} (0 points at {baseline}, full points at "
+                "{target}). The judge uses hidden messages."),
     "model_bad": N_("The model task gave no usable predictions: {why}"),
     "widget_saved": N_("Task {task}: answers saved."),
-    "widget_missing": N_("Task {task}: no saved answers yet. Do the exercise; the answers file {file} must be next to the notebook."),
+    "widget_missing": N_("Task {task}: no saved answers yet. Do the exercise; the answers file {file} must be next "
+                         "to the notebook."),
     "widget_bad": N_("Task {task}: the saved answers cannot be read ({why}). Do the exercise again."),
     "manual": N_("Cell {cell} is graded by a person."),
     "timeout": N_("Your code did not finish within {seconds} seconds; cases not reached count as failed."),
@@ -188,7 +196,7 @@ def _unanswered(nb: nbformat.NotebookNode) -> list[str]:
             try:
                 if compute_checksum(cell) == meta["checksum"]:
                     out.append(grade_id(cell) or "?")
-            except Exception:
+            except Exception:  # noqa: BLE001 - damaged metadata is reported as tampering, not here
                 continue
     return out
 
@@ -291,15 +299,14 @@ def self_check(notebook: str | os.PathLike | None = None, *, course: str | os.Pa
 
 def _model_item(gid: str, function: str, kwargs: dict, points: float, notebook: str) -> GradeItem | None:
     try:
-        from hocvuso.contest import make_dataset
-        from hocvuso.contest._sms import VALIDATION_SEED
 
         data = _literal(kwargs.get("data"), {}) or {}
         public = make_dataset(generator=data.get("generator", "sms"), split="validation", seed=VALIDATION_SEED, n=400)
     except Exception:  # noqa: BLE001 - no contest data here: the model cell is run in Jupyter instead
         return None
     case = ProbeCase(args=([s.text for s in public],), expected=[s.label for s in public], hidden=False)
-    spec = {"positive": _literal(kwargs.get("positive"), "scam"), "baseline": float(_literal(kwargs.get("baseline"), 0)),
+    spec = {"positive": _literal(kwargs.get("positive"), "scam"),
+            "baseline": float(_literal(kwargs.get("baseline"), 0)),
             "target": float(_literal(kwargs.get("target"), 1))}
     if not spec["baseline"] < spec["target"]:
         return None
@@ -308,14 +315,12 @@ def _model_item(gid: str, function: str, kwargs: dict, points: float, notebook: 
 
 
 def _widget_check(gid: str, task: str, scenario_node, folder: Path, kind: str, tr) -> TaskCheck:
-    from hocvuso.core import FileStore, SubmissionCorrupt, SubmissionNotFound
-    from hocvuso.core._store import FILE_SUFFIX
-
     store = FileStore(folder)
     try:
         submission = store.load(task)
     except SubmissionNotFound:
-        return TaskCheck(gid, kind, [tr(T["widget_missing"]).format(task=task, file=f"{task}{FILE_SUFFIX}")], ok=False)
+        missing = tr(T["widget_missing"]).format(task=task, file=store.path_for(task).name)
+        return TaskCheck(gid, kind, [missing], ok=False)
     except (SubmissionCorrupt, ValueError) as exc:
         return TaskCheck(gid, kind, [tr(T["widget_bad"]).format(task=task, why=str(exc)[:120])], ok=False)
     scenario = _literal(scenario_node)
@@ -326,9 +331,6 @@ def _widget_check(gid: str, task: str, scenario_node, folder: Path, kind: str, t
 
 def _run_probes(path: Path, nb: nbformat.NotebookNode, items: list[GradeItem], skip: set[str],
                 release_dir: Path | None, timeout: float, report: CheckReport, tr) -> list[TaskCheck]:
-    from .judge import _sandbox
-    from .judge._judge import judge_model, judge_probe
-
     with tempfile.TemporaryDirectory(prefix="hocvuso-check-") as tmp:
         work = Path(tmp) / "bai"
         work.mkdir()
@@ -371,9 +373,10 @@ def _run_probes(path: Path, nb: nbformat.NotebookNode, items: list[GradeItem], s
             if line.get("f1") is None:
                 checks.append(TaskCheck(item.grade_id, "model", [tr(T["model_bad"]).format(why=result.note)], ok=False))
             else:
+                model = item.model or {}
                 checks.append(TaskCheck(item.grade_id, "model", [tr(T["model"]).format(
-                    n=line.get("n"), f1=f"{line['f1']:.3f}", baseline=f"{item.model['baseline']:g}",
-                    target=f"{item.model['target']:g}")]))
+                    n=line.get("n"), f1=f"{line['f1']:.3f}", baseline=f"{model['baseline']:g}",
+                    target=f"{model['target']:g}")]))
             continue
         result = judge_probe(item, outcome.result)
         task = TaskCheck(item.grade_id, "probe", total=len(item.cases))
@@ -390,7 +393,7 @@ def _this_notebook() -> Path:
     """The notebook this kernel runs (Jupyter tells the kernel its path), or the only one in the folder."""
     candidates = []
     try:
-        from IPython import get_ipython
+        from IPython import get_ipython  # noqa: PLC0415 - only inside a kernel
 
         shell = get_ipython()
         if shell is not None and shell.user_ns.get("__session__"):

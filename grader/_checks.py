@@ -21,7 +21,8 @@ import inspect
 import math
 from typing import Any, Sequence
 
-from hocvuso.core._i18n import gettext
+from hocvuso.contest import VALIDATION_SEED, make_dataset
+from hocvuso.core import gettext
 
 
 def same_value(got: Any, expected: Any, *, tolerance: float = 1e-9) -> bool:
@@ -37,7 +38,7 @@ def same_value(got: Any, expected: Any, *, tolerance: float = 1e-9) -> bool:
         return math.isclose(float(got), float(expected), rel_tol=tolerance, abs_tol=tolerance)
     if type(expected) in (list, tuple):
         return (type(got) in (list, tuple) and len(got) == len(expected)
-                and all(same_value(g, e, tolerance=tolerance) for g, e in zip(got, expected)))
+                and all(same_value(g, e, tolerance=tolerance) for g, e in zip(got, expected, strict=True)))
     if type(expected) is dict:
         return (type(got) is dict and set(got) == set(expected)
                 and all(same_value(got[k], expected[k], tolerance=tolerance) for k in expected))
@@ -48,9 +49,7 @@ def same_value(got: Any, expected: Any, *, tolerance: float = 1e-9) -> bool:
 
 def check_function(name: str, cases: Sequence[tuple[tuple, Any]], *, out_of: float, tolerance: float = 1e-9) -> float:
     """Run the student's function `name` on each (args, expected) case; print a report; return partial credit."""
-    caller = inspect.currentframe().f_back
-    namespace = caller.f_globals if caller is not None else {}
-    function = namespace.get(name)
+    function = _callers_function(name)
     if not callable(function):
         message = gettext("Function {name} is not defined yet: run the cell where you wrote it.").format(name=name)
         raise NameError(message)
@@ -60,7 +59,7 @@ def check_function(name: str, cases: Sequence[tuple[tuple, Any]], *, out_of: flo
             got = function(*args)
             ok = same_value(got, expected, tolerance=tolerance)
             shown = repr(got)
-        except Exception as exc:  # the student's code may raise anything; report it as a failed case
+        except Exception as exc:  # noqa: BLE001 - the student's code may raise anything: a failed case
             ok, shown = False, f"{type(exc).__name__}: {exc}"
         passed += ok
         mark = "✓" if ok else "✗"
@@ -71,11 +70,18 @@ def check_function(name: str, cases: Sequence[tuple[tuple, Any]], *, out_of: flo
     return round(out_of * passed / len(cases), 2) if cases else 0.0
 
 
+def _callers_function(name: str) -> Any:
+    """What `name` is in the notebook that called a test cell's helper (the caller's caller's globals)."""
+    frame = inspect.currentframe()
+    caller = frame.f_back.f_back if frame is not None and frame.f_back is not None else None
+    return (caller.f_globals if caller is not None else {}).get(name)
+
+
 def f1_score(truth: Sequence[str], predicted: Sequence[Any], positive: str) -> float:
     """F1 of the `positive` class; pure Python, so the judge's side needs no scikit-learn."""
-    tp = sum(1 for t, p in zip(truth, predicted) if t == positive and p == positive)
-    fp = sum(1 for t, p in zip(truth, predicted) if t != positive and p == positive)
-    fn = sum(1 for t, p in zip(truth, predicted) if t == positive and p != positive)
+    tp = sum(1 for t, p in zip(truth, predicted, strict=False) if t == positive and p == positive)
+    fp = sum(1 for t, p in zip(truth, predicted, strict=False) if t != positive and p == positive)
+    fn = sum(1 for t, p in zip(truth, predicted, strict=False) if t == positive and p != positive)
     return 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
 
 
@@ -95,20 +101,18 @@ def check_model(name: str, *, data: dict, positive: str, baseline: float, target
     named by `data` (its seed is only in the judge's source notebook), sends only the texts into the
     sandbox, and computes the F1 outside it.
     """
-    from hocvuso.contest import make_dataset
-    from hocvuso.contest._sms import VALIDATION_SEED
 
-    caller = inspect.currentframe().f_back
-    namespace = caller.f_globals if caller is not None else {}
-    function = namespace.get(name)
+    function = _callers_function(name)
     if not callable(function):
-        raise NameError(gettext("Function {name} is not defined yet: run the cell where you wrote it.").format(name=name))
+        message = gettext("Function {name} is not defined yet: run the cell where you wrote it.").format(name=name)
+        raise NameError(message)
     public = make_dataset(generator=data.get("generator", "sms"), split="validation", seed=VALIDATION_SEED, n=400)
     texts, truth = [s.text for s in public], [s.label for s in public]
     predicted = function(list(texts))
     predicted = predicted.tolist() if hasattr(predicted, "tolist") else list(predicted)
     if len(predicted) != len(texts):
-        raise ValueError(f"{name} returned {len(predicted)} labels for {len(texts)} messages: return one label per message")
+        raise ValueError(f"{name} returned {len(predicted)} labels for {len(texts)} messages: "
+                         "return one label per message")
     value = f1_score(truth, [str(p) for p in predicted], positive)
     points = scale_between(value, baseline, target, out_of)
     print(gettext("F1 on the public validation set ({n} messages): {f1:.3f} → {points:g}/{out_of:g} points "

@@ -9,6 +9,7 @@ Live in JupyterLab or Voilà, a missing submission shows a quiet "not submitted 
 from __future__ import annotations
 
 from hocvuso.core import (
+    N_,
     SubmissionCorrupt,
     SubmissionNotFound,
     SubmissionStore,
@@ -18,7 +19,6 @@ from hocvuso.core import (
     gettext,
     is_grading,
 )
-from hocvuso.core._i18n import N_
 
 from ._scoring import exercise, score_saved
 

@@ -21,8 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-from hocvuso.core import FileStore, GradingError, SubmissionNotFound, is_grading
-from hocvuso.core._i18n import N_
+from hocvuso.core import N_, FileStore, GradingError, SubmissionNotFound, is_grading
 
 from ._gradecell import show_note
 from ._scoring import score_saved, variant

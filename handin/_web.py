@@ -25,6 +25,7 @@ Routes (under the server's base URL):
 from __future__ import annotations
 
 import argparse
+import asyncio
 import hashlib
 import hmac
 import json
@@ -36,14 +37,15 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
+import tornado.http1connection
 import tornado.httputil
 import tornado.web
 
 from hocvuso.classroom.forms import XSRF_FIELD, XSRF_SETTINGS, RateLimiter, form_token, streamed_form_ok
 from hocvuso.classroom.urls import base_of, site_url
-from hocvuso.core import translator
+from hocvuso.core import N_, Roster, translator
 from hocvuso.core.config import Settings
-from hocvuso.core._i18n import N_
+from hocvuso.core.identity import CODE_ALPHABET, TOKEN_COOKIE, cookie_value
 from hocvuso.grader.judge import (
     HANDIN_MESSAGES,
     MAX_UPLOAD_BYTES,
@@ -68,7 +70,8 @@ T = {
     "contest_id": N_("Contest id (if you have one)"),
     "assignment": N_("Assignment"),
     "files": N_("Your notebook (.ipynb), with any files it needs, or one .zip"),
-    "limit": N_("At most {mb} MB. You may hand in again: every version is kept, and the last one before the deadline is graded."),
+    "limit": N_("At most {mb} MB. You may hand in again: every version is kept, and the last one before the "
+                "deadline is graded."),
     "deadline": N_("Deadline: {when}"),
     "send": N_("Hand in"),
     "refused": N_("Not accepted: {reason}"),
@@ -101,29 +104,8 @@ CODES_FILE = "handin-codes.json"
 CODE_LENGTH = 10
 """Hand-in codes: 10 characters from the classroom's alphabet, 32^10 ≈ 10^15 values."""
 
-CSS = """
-*{box-sizing:border-box}html{font-size:17px}
-body{margin:0;font-family:"Noto Sans","Segoe UI",Roboto,Arial,sans-serif;background:#f4f6fa;color:#1a1a1a;line-height:1.45}
-.hv-top{background:#0d47a1;color:#fff;padding:.6rem .9rem;display:flex;justify-content:space-between;align-items:center;gap:.5rem;flex-wrap:wrap}
-.hv-top h1{font-size:1.1rem;margin:0}.hv-top a{color:#fff;border:2px solid #fff;border-radius:.5rem;padding:.2rem .5rem;text-decoration:none;margin-left:.3rem}
-.hv-top a[aria-current=true]{background:#fff;color:#0d47a1;font-weight:700}
-main{max-width:760px;margin:0 auto;padding:.8rem}
-.hv-card{background:#fff;border-radius:1rem;padding:1rem;margin:0 0 1rem;box-shadow:0 1px 4px rgba(0,0,0,.12)}
-.hv-card h2{font-size:1.2rem;margin:.1rem 0 .5rem}
-label{display:block;font-weight:600;margin:.6rem 0 .2rem}
-input[type=text],select{width:100%;font:inherit;font-size:1.05rem;padding:.55rem;border:2px solid #888;border-radius:.5rem;min-height:48px;background:#fff}
-input[type=file]{width:100%;font:inherit;padding:.4rem 0}
-.hv-or{color:#444;margin:.3rem 0 0;font-size:.9rem}
-.hv-hint{color:#444;font-size:.9rem;margin:.3rem 0}
-.hv-btn{display:inline-block;font:inherit;font-size:1.1rem;font-weight:700;color:#fff;background:#2e7d32;border:0;border-radius:.6rem;padding:.7rem 1.2rem;min-height:48px;cursor:pointer;margin-top:.8rem;text-decoration:none}
-.hv-error{background:#ffebee;color:#b71c1c;border-left:6px solid #b71c1c;padding:.6rem;border-radius:.4rem}
-.hv-receipt{border-left:6px solid #2e7d32}
-.hv-receipt dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .6rem;margin:.4rem 0}
-.hv-receipt dt{font-weight:700}.hv-receipt dd{margin:0;overflow-wrap:anywhere}
-.hv-sha{font-family:monospace;font-size:.85rem;overflow-wrap:anywhere;word-break:break-all}
-.hv-late{background:#fff3e0;color:#e65100;padding:.4rem .6rem;border-radius:.4rem;font-weight:600}
-a:focus,button:focus,input:focus,select:focus{outline:3px solid #ff9800;outline-offset:2px}
-"""
+CSS = (Path(__file__).parent / "handin.css").read_text(encoding="utf-8")
+"""The page's style, inlined (the page loads nothing else)."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +143,6 @@ def make_codes(course: Path, students: list[str]) -> list[tuple[str, str]]:
 
     A student given a new code loses the old one (a lost slip is replaced, never reprinted).
     """
-    from hocvuso.core.identity import CODE_ALPHABET
 
     path = Path(course) / CODES_FILE
     known = read_codes(course)
@@ -191,7 +172,9 @@ def read_codes(course: Path) -> dict[str, str]:
 def code_matches(course: Path, student: str, code: str) -> bool:
     wanted = read_codes(course).get(student)
     typed = code.replace(" ", "").replace("-", "").upper()
-    return bool(wanted and typed) and hmac.compare_digest(wanted, _hash_code(typed))
+    if not wanted or not typed:
+        return False
+    return hmac.compare_digest(wanted, _hash_code(typed))
 
 
 def stored_bytes(folder: Path) -> int:
@@ -226,7 +209,8 @@ class _Base(tornado.web.RequestHandler):
         self.set_header("Content-Security-Policy", "default-src 'self'; style-src 'unsafe-inline'; "
                         "frame-ancestors 'none'; form-action 'self'")
 
-    def locale(self) -> str:
+    def lang(self) -> str:
+        """The page's language (?lang=, else the cookie, else the site's); not tornado's `locale` property."""
         lang = self.get_query_argument("lang", None) or self.get_cookie("hv_lang") or self.site.locale
         return lang if lang in ("vi", "en") else "vi"
 
@@ -240,7 +224,9 @@ class UploadHandler(_Base):
         self._size = 0
         self._over = False
         if self.request.method == "POST":
-            self.request.connection.set_max_body_size(max(4 * self.site.max_bytes, 64 * 1024 * 1024))
+            connection = self.request.connection  # tornado's HTTP/1 server: the only one that streams bodies
+            if isinstance(connection, tornado.http1connection.HTTP1Connection):
+                connection.set_max_body_size(max(4 * self.site.max_bytes, 64 * 1024 * 1024))
             self._over = _declared_length(self.request) > self.site.max_bytes + 64 * 1024
 
     def data_received(self, chunk: bytes) -> None:
@@ -262,12 +248,12 @@ class UploadHandler(_Base):
         self.page()
 
     def post(self) -> None:
-        tr = translator(self.locale())
+        tr = translator(self.lang())
         if self._over:
             size = max(self._size, _declared_length(self.request))
             reason = UploadRefused("too_big", HANDIN_MESSAGES["too_big"], size=f"{size / 1048576:.1f}",
                              limit=f"{self.site.max_bytes / 1048576:g}")
-            self.page(error=reason.reason(self.locale()), status=413)
+            self.page(error=reason.reason(self.lang()), status=413)
             return
         args: dict = {}
         files: dict = {}
@@ -291,7 +277,7 @@ class UploadHandler(_Base):
             self.page(error=tr(T["expired"]), status=403)
             return
         contest_id, assignment = field("contest_id")[:40], field("assignment")[:80]
-        hints = {"contest_id": contest_id, "assignment": assignment}
+        hints: dict[str, str] = {"contest_id": contest_id, "assignment": assignment}
         uploads = [(f.get("filename", ""), f.get("body", b"")) for f in files.get("files", [])]
         student, problem = self._student(field("handin_code"), contest_id)
         if problem:
@@ -311,9 +297,9 @@ class UploadHandler(_Base):
             receipt = hand_in(self.site.course, assignment, uploads, contest_id=student,
                               max_bytes=self.site.max_bytes)
         except UploadRefused as exc:
-            self.page(error=exc.reason(self.locale()), status=413 if exc.code == "too_big" else 400, **hints)
+            self.page(error=exc.reason(self.lang()), status=413 if exc.code == "too_big" else 400, **hints)
             return
-        self.page(receipt=receipt, **hints)
+        self.page(receipt=receipt, contest_id=contest_id, assignment=assignment)
 
     def _student(self, code: str, contest_id: str) -> tuple[str, tuple | None]:
         """The student folder this upload goes to, or ("", (msgid, status, fields)) why there is none."""
@@ -336,8 +322,6 @@ class UploadHandler(_Base):
 
     def _learner(self):
         """The classroom learner signed in on this browser (cookie only), or None."""
-        from hocvuso.core import Roster
-        from hocvuso.core.identity import TOKEN_COOKIE, cookie_value
 
         token = cookie_value(self.request.headers.get("Cookie"), TOKEN_COOKIE)
         try:
@@ -350,7 +334,7 @@ class UploadHandler(_Base):
 
     def page(self, *, error: str = "", receipt=None, status: int = 200, contest_id: str = "",
              assignment: str = "") -> None:
-        locale = self.locale()
+        locale = self.lang()
         tr = translator(locale)
         base = self.prefix
         options = assignments_of(self.site.course)
@@ -366,10 +350,11 @@ class UploadHandler(_Base):
                        for a in options)
         due = [course_due_date(self.site.course, a) for a in options]
         due_lines = "".join(f'<p class="hv-hint">{escape(a)} — {escape(tr(T["deadline"]).format(when=_local(d)))}</p>'
-                            for a, d in zip(options, due) if d)
+                            for a, d in zip(options, due, strict=True) if d)
         if self.site.classroom:
             if learner is None:
-                body.append(f'<section class="hv-card"><p class="hv-error" role="alert">{escape(tr(T["sign_in_first"]))}</p>'
+                body.append(f'<section class="hv-card"><p class="hv-error" role="alert">'
+                            f'{escape(tr(T["sign_in_first"]))}</p>'
                             f'<a class="hv-btn" href="{escape(site_url(base_of(self), lang=locale))}">'
                             f'{escape(tr(T["to_lessons"]))}</a></section>')
                 self._finish_page(locale, body, status if status != 200 else 403)
@@ -377,19 +362,23 @@ class UploadHandler(_Base):
             who = (f'<p class="hv-who"><strong>{escape(tr(T["handing_in_as"]).format(name=learner.name))}</strong></p>')
         else:
             who = (f'<label for="hv-contest">{escape(tr(T["contest_id"]))}</label>'
-                   f'<input type="text" id="hv-contest" name="contest_id" maxlength="40" autocomplete="off" spellcheck="false" '
+                   f'<input type="text" id="hv-contest" name="contest_id" maxlength="40" autocomplete="off" '
+                   f'spellcheck="false" '
                    f'value="{escape(contest_id)}">'
                    f'<label for="hv-code">{escape(tr(T["handin_code"]))}</label>'
-                   f'<input type="password" id="hv-code" name="handin_code" maxlength="20" autocomplete="off" spellcheck="false">')
+                   f'<input type="password" id="hv-code" name="handin_code" maxlength="20" autocomplete="off" '
+                   f'spellcheck="false">')
         title = tr(T["again"]) if receipt is not None else tr(T["title"])
         body.append(
             f'<section class="hv-card"><h2>{escape(title)}</h2>'
-            f'<form method="post" action="{escape(base)}?lang={locale}" enctype="multipart/form-data" class="hv-upload">'
+            f'<form method="post" action="{escape(base)}?lang={locale}" enctype="multipart/form-data" '
+            f'class="hv-upload">'
             f'<input type="hidden" name="{XSRF_FIELD}" value="{escape(self.csrf())}">{who}'
             f'<label for="hv-assignment">{escape(tr(T["assignment"]))}</label>'
             f'<select id="hv-assignment" name="assignment">{opts}</select>{due_lines}'
             f'<label for="hv-files">{escape(tr(T["files"]))}</label>'
-            f'<input type="file" id="hv-files" name="files" multiple accept=".ipynb,.zip,.json,.csv,.txt,.py,.png,.jpg">'
+            f'<input type="file" id="hv-files" name="files" multiple '
+            f'accept=".ipynb,.zip,.json,.csv,.txt,.py,.png,.jpg">'
             f'<p class="hv-hint">{escape(tr(T["limit"]).format(mb=f"{self.site.max_bytes / 1048576:g}"))}</p>'
             f'<button type="submit" class="hv-btn hv-send">{escape(tr(T["send"]))}</button></form></section>')
         self._finish_page(locale, body, status)
@@ -399,10 +388,12 @@ class UploadHandler(_Base):
         base = self.prefix
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        langs = "".join(f'<a href="{escape(base)}?lang={c}"{" aria-current=true" if c == locale else ""}>{c.upper()}</a>'
+        langs = "".join(f'<a href="{escape(base)}?lang={c}"{" aria-current=true" if c == locale else ""}>'
+                        f'{c.upper()}</a>'
                         for c in ("vi", "en"))
         self.finish(f'<!DOCTYPE html><html lang="{locale}"><head><meta charset="utf-8">'
-                    f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(tr(T["title"]))}</title>'
+                    f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+                    f'<title>{escape(tr(T["title"]))}</title>'
                     f'<link rel="icon" href="data:,"><style>{CSS}</style></head><body>'
                     f'<header class="hv-top"><h1>{escape(tr(T["title"]))}</h1><nav>{langs}</nav></header>'
                     f'<main>{"".join(body)}</main></body></html>')
@@ -433,12 +424,14 @@ def receipt_html(receipt, locale: str, base: str, student: str = "") -> str:
             f'<h2>{escape(tr(T["receipt"]))}</h2>{late}<dl>'
             f'<dt>{escape(tr(T["student"]))}</dt><dd class="hv-r-student">{escape(student or receipt.student_id)}</dd>'
             f'<dt>{escape(tr(T["assignment"]))}</dt><dd class="hv-r-assignment">{escape(receipt.assignment)}</dd>'
-            f'<dt>{escape(tr(T["received"]))}</dt><dd class="hv-r-time">{escape(_local(when))} · {escape(receipt.received_at)}</dd>'
+            f'<dt>{escape(tr(T["received"]))}</dt>'
+            f'<dd class="hv-r-time">{escape(_local(when))} · {escape(receipt.received_at)}</dd>'
             f'<dt>{escape(tr(T["version"]))}</dt><dd class="hv-r-version">{receipt.version}</dd>'
             f'<dt>SHA-256</dt><dd class="hv-sha hv-r-sha">{escape(receipt.sha256)}</dd>'
             f'<dt>{escape(tr(T["files_got"]))}</dt><dd><ul>{files}</ul></dd></dl>{warn}'
             f'<p class="hv-hint">{escape(tr(T["keep"]))}</p>'
-            f'<a class="hv-btn hv-download" href="{escape(link)}.txt?lang={locale}" download>{escape(tr(T["download"]))} (.txt)</a> '
+            f'<a class="hv-btn hv-download" href="{escape(link)}.txt?lang={locale}" download>'
+            f'{escape(tr(T["download"]))} (.txt)</a> '
             f'<a class="hv-btn hv-download-json" href="{escape(link)}.json" download>JSON</a></section>')
 
 
@@ -454,7 +447,7 @@ class ReceiptHandler(_Base):
             self.finish(receipt.to_json())
         else:
             self.set_header("Content-Type", "text/plain; charset=utf-8")
-            self.finish(receipt.to_text(self.locale()))
+            self.finish(receipt.to_text(self.lang()))
 
 
 def routes(base_url: str, site: HandinSite) -> list:
@@ -495,7 +488,6 @@ def main(argv: list[str] | None = None) -> None:
     `python -m hocvuso.handin codes --course DIR ID [ID...]`: make (or replace) those students' hand-in codes
     and print them as CSV (id,code) for slips; only their hashes are kept.
     """
-    import asyncio
 
     args = sys.argv[1:] if argv is None else list(argv)
     if args[:1] == ["codes"]:

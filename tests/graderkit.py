@@ -15,10 +15,9 @@ import sys
 from pathlib import Path
 
 import nbformat
-
-from hocvuso._tools import tool_env
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from hocvuso._tools import tool_env
 from hocvuso.core import FileStore, load_inbox
 from hocvuso.widgets import ScamInbox
 
@@ -98,9 +97,9 @@ def hand_in(submitted: Path, course: Path, student: str, *, tong: str | None = "
         return folder
     nb = release_notebook(course)
     if tong is not None:
-        set_solution(nb, "cau-1", "def tong(a, b):\n" + "\n".join("    " + l for l in tong.splitlines()))
+        set_solution(nb, "cau-1", "def tong(a, b):\n" + "\n".join("    " + line for line in tong.splitlines()))
     if chan is not None:
-        set_solution(nb, "cau-2", "def la_so_chan(n):\n" + "\n".join("    " + l for l in chan.splitlines()))
+        set_solution(nb, "cau-2", "def la_so_chan(n):\n" + "\n".join("    " + line for line in chan.splitlines()))
     if edit is not None:
         nb = edit(nb) or nb
     nbformat.write(nb, path)

@@ -21,18 +21,19 @@ import numpy as np
 import pandas as pd
 import pytest
 from graderkit import nbgrader
+
+from hocvuso.grader._bridge import BridgeLimit, StudentChannel, StudentObject
 from hocvuso.grader.judge._assertcell import (
     CellVerdict,
     grade_test_cell,
     needs_student_process,
     run_assert_cell,
 )
-from hocvuso.grader.judge._bridge import BridgeLimit, StudentChannel, StudentObject
 
 DRIVER = textwrap.dedent("""
     import json, sys
     from IPython.core.interactiveshell import InteractiveShell
-    from hocvuso.grader.judge._bridge import ipython_cell_runner, serve_namespace
+    from hocvuso.grader._bridge import ipython_cell_runner, serve_namespace
     plan = json.loads(sys.stdin.readline())
     rfd, wfd, max_bytes = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     shell = InteractiveShell.instance()
@@ -152,7 +153,8 @@ def passed_cells(nb_path: Path) -> dict[str, bool]:
 @pytest.mark.parametrize("name", ["bitdiddle", "hacker"])
 def test_ps1_judge_side_matches_stock_autograde(student, name):
     got = ps1_by_bridge(student, name)
-    assert {gid: score > 0 for gid, score in got.items()} == passed_cells(PS1 / "autograded" / name / "ps1" / "problem1.ipynb")
+    stock = passed_cells(PS1 / "autograded" / name / "ps1" / "problem1.ipynb")
+    assert {gid: score > 0 for gid, score in got.items()} == stock
     assert sum(got.values()) == {"bitdiddle": 1.5, "hacker": 3.0}[name]
     assert got["sum_of_squares_uses_squares"] == 0.5  # `del squares` reached the student's namespace
 
@@ -172,16 +174,18 @@ def test_ps1_stock_autograde_agrees(tmp_path, student):
         shutil.copytree(PS1 / "submitted" / name / "ps1", course / "submitted" / name / "ps1")
     (course / "nbgrader_config.py").write_text("c = get_config()\nc.CourseDirectory.course_id = 'docs'\n"
                                                "c.CourseDirectory.db_assignments = [dict(name='ps1')]\n"
-                                               "c.CourseDirectory.db_students = [dict(id='bitdiddle'), dict(id='hacker')]\n")
+                                               "c.CourseDirectory.db_students = "
+                                               "[dict(id='bitdiddle'), dict(id='hacker')]\n")
     for args in (["generate_assignment", "ps1", "--force"], ["autograde", "ps1", "--force"]):
         run = nbgrader(course, *args)
         assert run.returncode == 0, run.stderr[-3000:]
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for name in ("bitdiddle", "hacker"):
             stock = {grade.name: grade.auto_score
-                     for grade in gb.find_submission_notebook("problem1", "ps1", name).grades if grade.auto_score is not None
-                     and grade.name in {"correct_squares", "squares_invalid_input", "correct_sum_of_squares",
-                                        "sum_of_squares_uses_squares"}}
+                     for grade in gb.find_submission_notebook("problem1", "ps1", name).grades
+                     if grade.auto_score is not None and grade.name in {
+                         "correct_squares", "squares_invalid_input", "correct_sum_of_squares",
+                         "sum_of_squares_uses_squares"}}
             assert ps1_by_bridge(student, name) == stock
             fresh = course / "autograded" / name / "ps1" / "problem1.ipynb"
             assert passed_cells(fresh) == passed_cells(PS1 / "autograded" / name / "ps1" / "problem1.ipynb")
@@ -189,7 +193,8 @@ def test_ps1_stock_autograde_agrees(tmp_path, student):
 
 # ------------------------------------------------------------------------------------------ cheats
 
-HONEST = "def squares(n):\n    if n < 1:\n        raise ValueError('n >= 1')\n    return [i * i for i in range(1, n + 1)]\n"
+HONEST = ("def squares(n):\n    if n < 1:\n        raise ValueError('n >= 1')\n"
+          "    return [i * i for i in range(1, n + 1)]\n")
 WRONG = "def squares(n):\n    return [0] * n\n"
 TEST = "assert squares(3) == [1, 4, 9], 'squares(3) is wrong'\nprint('Success!')\n"
 RAISES_TEST = ("try:\n    squares(0)\nexcept ValueError:\n    pass\nelse:\n"
@@ -326,7 +331,8 @@ def test_endless_loop_hits_the_time_limit(student):
 
 
 def test_loop_ignoring_sigint_breaks_the_channel_with_a_reason(student):
-    stubborn = "import signal\ndef spin():\n    signal.signal(signal.SIGINT, signal.SIG_IGN)\n    while True:\n        pass\n"
+    stubborn = ("import signal\ndef spin():\n    signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                "    while True:\n        pass\n")
     s = student([("student", stubborn), ("serve", "")], call_timeout=1.0)
     verdict = run_assert_cell("spin()\n", s.channel, points=1)
     assert verdict.score == 0.0 and "longer than 1 s" in verdict.error
@@ -395,7 +401,8 @@ def test_values_round_trip_exactly(student):
         when = [datetime.date(2026, 12, 6), datetime.datetime(2026, 12, 6, 22, 5, 1, 7),
                 datetime.datetime(2026, 12, 6, 22, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=7))),
                 datetime.time(7, 30), datetime.timedelta(days=-1, seconds=5, microseconds=3),
-                decimal.Decimal('0.1'), fractions.Fraction(1, 3), pd.Timestamp('2026-12-06 07:00', tz='Asia/Ho_Chi_Minh'),
+                decimal.Decimal('0.1'), fractions.Fraction(1, 3),
+                pd.Timestamp('2026-12-06 07:00', tz='Asia/Ho_Chi_Minh'),
                 pd.Timestamp('2026-12-06'), pd.Timedelta('1h'), pd.NaT]
         multi = pd.DataFrame({'v': [1, 2]}, index=pd.MultiIndex.from_tuples([('a', 1), ('b', 2)], names=['x', 'y']))
         """)), ("serve", "")])
@@ -560,7 +567,8 @@ def _course_with_assert_tests(root: Path, students: dict[str, str]) -> Path:
     """A one-notebook nbgrader course (a solution cell, two assert test cells), released and handed in by
     `students` (name -> the code each wrote in the solution cell)."""
     meta = {"schema_version": 3, "locked": False, "solution": False, "grade": False}
-    cells = [nbformat.v4.new_code_cell("def squares(n):\n    ### BEGIN SOLUTION\n    if n < 1:\n        raise ValueError\n"
+    cells = [nbformat.v4.new_code_cell("def squares(n):\n    ### BEGIN SOLUTION\n    if n < 1:\n"
+                                       "        raise ValueError\n"
                                        "    return [i * i for i in range(1, n + 1)]\n    ### END SOLUTION\n",
                                        metadata={"nbgrader": {**meta, "solution": True, "grade_id": "answer"}}),
              nbformat.v4.new_code_cell(TEST, metadata={"nbgrader": {**meta, "grade": True, "locked": True,

@@ -5,9 +5,9 @@ import subprocess
 import sys
 
 import pytest
+from graderkit import NOTEBOOK, hand_in, make_course
 from nbformat.v4 import new_code_cell
 
-from graderkit import NOTEBOOK, hand_in, make_course
 from hocvuso.grader import self_check
 
 pytestmark = [pytest.mark.slow]

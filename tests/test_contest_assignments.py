@@ -15,8 +15,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from graderkit import nbgrader, read_results
+
 from hocvuso.contest import make_dataset
 from hocvuso.contest._inbox import load_bank, variant_exercise
 from hocvuso.core import FileStore, load_competences
@@ -33,7 +33,8 @@ def course(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("thi") / "course"
     root.mkdir()
     (root / "nbgrader_config.py").write_text(
-        f"c = get_config()\nc.CourseDirectory.course_id = 'thi'\nc.CourseDirectory.root = {str(root)!r}\n", encoding="utf-8")
+        f"c = get_config()\nc.CourseDirectory.course_id = 'thi'\nc.CourseDirectory.root = {str(root)!r}\n",
+        encoding="utf-8")
     for name in CONTESTS:
         shutil.copytree(ROOT / "notebooks" / name, root / "source" / name)
         done = nbgrader(root, "generate_assignment", name, "--force")
@@ -114,7 +115,8 @@ def test_coding_contest_scores_perfect_partial_empty_wrong(course, tmp_path):
 
     assert results["hoan-hao"]["score"] == "20.0" and results["hoan-hao"]["status"] == "ok"
     assert results["bo-trong"]["score"] == "0.0"
-    wrong = by_constant("cau-1-kiem-tra", True) + by_constant("cau-2-kiem-tra", None) + by_constant("cau-3-kiem-tra", "gia_mao")
+    wrong = (by_constant("cau-1-kiem-tra", True) + by_constant("cau-2-kiem-tra", None)
+             + by_constant("cau-3-kiem-tra", "gia_mao"))
     assert float(results["sai-het"]["score"]) == pytest.approx(wrong, abs=0.02) and 0 < wrong < 10
     partial = items(tmp_path / "out", "mot-phan")
     assert partial["cau-1-kiem-tra"]["points"] == 6 and partial["cau-3-kiem-tra"]["points"] == 8
@@ -210,7 +212,8 @@ def test_variants_differ_are_equivalent_and_copying_does_not_pay(course, tmp_pat
     texts = lambda s: [m.body.vi for m in s[0].messages]  # noqa: E731
     assert texts(a) != texts(b), "two ids must get different items or order"
     assert sorted(m.form for m in a[0].messages) == sorted(m.form for m in b[0].messages)
-    assert sorted(len(k.red_flags) for k in a[1].messages.values()) == sorted(len(k.red_flags) for k in b[1].messages.values())
+    flags = [sorted(len(k.red_flags) for k in variant[1].messages.values()) for variant in (a, b)]
+    assert flags[0] == flags[1]
     assert variant_exercise(bank, "hs-0001", key)[0] == a[0], "a variant is rebuilt identically"
 
     subs = tmp_path / "submitted"
@@ -265,7 +268,10 @@ def test_installed_package_holds_no_contest_key(tmp_path):
     archive = zipfile.ZipFile(wheel)
     names = archive.namelist()
     assert "hocvuso/contest/_sms.py" in names and "hocvuso/contest/_inbox.py" in names
-    assert not [n for n in names if "/thi-" in n or "/judge/" in n], "judge-only files in the wheel"
+    code = "hocvuso/grader/judge/"  # the judges' grading code (Python only), not judge-only data
+    assert not [n for n in names if "/thi-" in n or ("/judge/" in n and not n.startswith(code))], \
+        "judge-only files in the wheel"
+    assert all(n.endswith(".py") for n in names if n.startswith(code)), "only code in the grader's judge package"
     key = source_key()
     hidden_phrase = json.loads((ROOT / "contest" / "judge" / "sms-hidden.json").read_text(encoding="utf-8"))
     sample = hidden_phrase["subtle-scam"]["phrasings"][0][:40]

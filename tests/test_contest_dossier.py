@@ -18,8 +18,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from graderkit import nbgrader, read_results
+
 from hocvuso.contest import ContestDossier
 from hocvuso.contest._dossier import load_bank, variant_exercise, variant_scenario, variant_values
 from hocvuso.core import FileStore, MemoryStore, score

@@ -18,9 +18,9 @@ import nbformat
 import pytest
 from graderkit import ASSIGNMENT, NOTEBOOK, _meta, hand_in, nbgrader, read_results, source_notebook
 from nbformat.v4 import new_markdown_cell
+from test_classroom_postgres import postgres_url  # noqa: F401 - the throwaway PostgreSQL cluster fixture
 
 from hocvuso.grader.judge._gradebook import course_directory, open_gradebook
-from test_classroom_postgres import postgres_url  # noqa: F401 - the throwaway PostgreSQL cluster fixture
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
 
@@ -39,7 +39,8 @@ def make_course(root: Path, *, db_url: str = "") -> Path:
         f"c = get_config()\nc.CourseDirectory.course_id = 'thi'\nc.CourseDirectory.root = {str(root)!r}\n"
         + (f"c.CourseDirectory.db_url = {db_url!r}\n" if db_url else ""), encoding="utf-8")
     nb = source_notebook()
-    nb.cells.append(new_markdown_cell("Vì sao? / Why?\n\n=== BEGIN MARK SCHEME ===\nany reason\n=== END MARK SCHEME ===",
+    nb.cells.append(new_markdown_cell("Vì sao? / Why?\n\n=== BEGIN MARK SCHEME ===\nany reason\n"
+                                      "=== END MARK SCHEME ===",
                                       metadata=_meta(WRITTEN, grade=True, solution=True, points=2)))
     (root / "source" / ASSIGNMENT).mkdir(parents=True)
     nbformat.write(nb, root / "source" / ASSIGNMENT / NOTEBOOK)
@@ -182,7 +183,7 @@ def test_export_refuses_a_folder_without_a_batch(road, tmp_path):
     assert done.returncode == 1 and "run `hocvuso grade` first" in done.stderr
 
 
-def test_a_postgresql_gradebook_named_in_the_course_config(postgres_url, tmp_path):
+def test_a_postgresql_gradebook_named_in_the_course_config(postgres_url, tmp_path):  # noqa: F811 - the fixture
     """The course's nbgrader_config.py names a PostgreSQL gradebook: the batch goes there (no gradebook.db),
     formgrader's backend reads it, and a judge's score comes back."""
     from hocvuso.grader.judge import grade_batch

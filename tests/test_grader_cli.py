@@ -8,9 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
-
 from graderkit import ASSIGNMENT, NOTEBOOK, hand_in, make_course, read_results
+from openpyxl import load_workbook
 
 pytestmark = [pytest.mark.slow]
 
@@ -105,7 +104,8 @@ def test_bad_course_or_assignment_exits_non_zero_with_a_clear_message(setup, tmp
 def test_out_of_another_batch_is_refused(setup, tmp_path):
     _root, course, sub = setup
     out = tmp_path / "o"
-    assert hocvuso("grade", "--course", course, "--assignment", ASSIGNMENT, "--submissions", sub, "--out", out).returncode == 0
+    done = hocvuso("grade", "--course", course, "--assignment", ASSIGNMENT, "--submissions", sub, "--out", out)
+    assert done.returncode == 0
     journal = out / ".hocvuso-journal.sqlite"
     import sqlite3
 

@@ -13,11 +13,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
+
 from hocvuso.grader._errors import GraderError
 from hocvuso.grader.judge._export import write_all
 from hocvuso.grader.judge._record import GradeRecord, Journal, visible
 from hocvuso.grader.judge._spec import AssignmentSpec
-from openpyxl import load_workbook
 
 HOSTILE_IDS = ['=HYPERLINK("http://evil.example","bấm")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)", "\tan", "\rbi",
                "hs\x1b[31m", "x\u202egnp.exe", "bad\udcff", "<script>alert(1)</script>", "Nguyễn Văn An"]

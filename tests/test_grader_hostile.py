@@ -13,8 +13,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from graderkit import ASSIGNMENT, GRADER_OUTPUTS, NOTEBOOK, hand_in, make_course, read_results, tree_digest
+
 from hocvuso.grader.judge import grade_batch
 
 pytestmark = [pytest.mark.slow]
@@ -42,7 +42,8 @@ def _empty_metadata(nb):
 
 
 def _edit_test(nb):
-    _cell(nb, "cau-1-kiem-tra").source = 'from hocvuso.grader import check_function\ncheck_function("tong", [], out_of=3)'
+    _cell(nb, "cau-1-kiem-tra").source = ('from hocvuso.grader import check_function\n'
+                                          'check_function("tong", [], out_of=3)')
 
 
 def _extra_cell(source):
@@ -100,7 +101,8 @@ def batch(tmp_path_factory):
             "        except Exception:\n            pass\n    return a + b")
     write_out = ("import os\nfor p in [%r, %r, %r, '/tmp/hocvuso-escape-marker', '../../escape.txt']:\n"
                  "    try:\n        open(p, 'a').write('x')\n    except Exception:\n        pass\n"
-                 % (str(course / "gradebook.db"), str(course / "source" / ASSIGNMENT / NOTEBOOK), str(root / "out" / "results.csv")))
+                 % (str(course / "gradebook.db"), str(course / "source" / ASSIGNMENT / NOTEBOOK),
+                    str(root / "out" / "results.csv")))
     network = ("    import socket\n    try:\n        socket.create_connection(('127.0.0.1', %d), timeout=2)\n"
                "        return 'NETWORK'\n    except OSError:\n        return a + b" % listener.port)
     after = {}
@@ -110,7 +112,8 @@ def batch(tmp_path_factory):
         "binh-sai": ({"tong": "return a - b", "chan": "return True", "inbox": "wrong"}, "ok", 2.0),
         "Nguyễn Văn Ánh": ({}, "ok", 10.0),
         "vong-lap": ({"edit": _extra_cell("while True:\n    pass")}, "timeout", 5.0),
-        "bo-qua-ngat": ({"edit": _extra_cell("import signal\nfor s in (signal.SIGINT, signal.SIGTERM, signal.SIGALRM):\n"
+        "bo-qua-ngat": ({"edit": _extra_cell("import signal\n"
+                                               "for s in (signal.SIGINT, signal.SIGTERM, signal.SIGALRM):\n"
                                                "    signal.signal(s, signal.SIG_IGN)\nwhile True:\n    pass")},
                         "timeout", 5.0),
         "bom-bo-nho": ({"edit": _extra_cell("x = []\nwhile True:\n    x.append(bytearray(50 * 1024 * 1024))")},
@@ -135,7 +138,8 @@ def batch(tmp_path_factory):
         "eq-luon-dung": ({"tong": "class Bang:\n    def __eq__(self, other):\n        return True\n"
                                   "    __hash__ = None\nreturn Bang()"}, "ok", 7.0),
         "gian-lan-bao-cao": ({"tong": "return -1", "edit": _extra_cell(
-            "import json, builtins\njson.dumps = lambda *a, **k: '{\"finished\": true, \"cells\": [], \"probes\": {}}'\n"
+            "import json, builtins\n"
+            "json.dumps = lambda *a, **k: '{\"finished\": true, \"cells\": [], \"probes\": {}}'\n"
             "check_function = lambda *a, **k: 3.0\n"
             "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n"
             "builtins.isinstance = lambda *a: True")}, "ok", 5.0),
@@ -160,7 +164,8 @@ def batch(tmp_path_factory):
                           timeout=15, memory=768)
     listener.close()
     yield {"plan": plan, "results": read_results(root / "out"), "summary": summary, "listener": listener,
-           "course_same": tree_digest(course, skip=GRADER_OUTPUTS) == before_course, "sub_same": tree_digest(sub) == before_sub,
+           "course_same": tree_digest(course, skip=GRADER_OUTPUTS) == before_course,
+           "sub_same": tree_digest(sub) == before_sub,
            "out": root / "out"}
     MARKER.unlink(missing_ok=True)
 

@@ -14,8 +14,9 @@ import sys
 
 import pytest
 from graderkit import lesson_course, read_results
-from hocvuso.grader.judge import _batch, grade_batch
+
 from hocvuso.grader._errors import GraderFault
+from hocvuso.grader.judge import _batch, grade_batch
 
 pytestmark = [pytest.mark.slow]
 LESSON = "lua-dao-tin-nhan"
@@ -75,7 +76,8 @@ def test_grader_failures_are_regraded_by_the_next_run(course, tmp_path, monkeypa
 def test_regrade_chosen_statuses_and_students(course, tmp_path):
     course, sub = course
     out = tmp_path / "out"
-    assert hocvuso("grade", "--course", course, "--assignment", LESSON, "--submissions", sub, "--out", out).returncode == 0
+    done = hocvuso("grade", "--course", course, "--assignment", LESSON, "--submissions", sub, "--out", out)
+    assert done.returncode == 0
     first = read_results(out)
     done = hocvuso("grade", "--course", course, "--assignment", LESSON, "--submissions", sub, "--out", out,
                    "--regrade", "missing", "--regrade", "an")
@@ -93,8 +95,9 @@ def test_regrade_chosen_statuses_and_students(course, tmp_path):
 
 def test_no_per_submission_limits_refuses_unless_the_judge_allows_it(tmp_path, monkeypatch):
     from graderkit import ASSIGNMENT, hand_in, make_course
-    from hocvuso.grader.judge import _sandbox
+
     from hocvuso.grader._errors import GraderError
+    from hocvuso.grader.judge import _sandbox
 
     course = make_course(tmp_path / "course")
     hand_in(tmp_path / "submitted", course, "an")
@@ -117,7 +120,6 @@ def test_a_lost_dask_worker_is_the_graders_fault_and_regraded(tmp_path):
 
     distributed = pytest.importorskip("distributed")
     import dask
-
     from graderkit import ASSIGNMENT, hand_in, make_course
 
     course = make_course(tmp_path / "course")

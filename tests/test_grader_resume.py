@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from graderkit import ASSIGNMENT, hand_in, make_course, read_results
+
 from hocvuso.grader.judge import grade_batch
 
 pytestmark = [pytest.mark.slow]

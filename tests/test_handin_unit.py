@@ -10,9 +10,17 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from graderkit import (
+    ASSIGNMENT,
+    NOTEBOOK,
+    make_course,
+    nbgrader,
+    release_notebook,
+    set_solution,
+    tree_digest,
+    zip_lying_about_size,
+)
 
-from graderkit import (ASSIGNMENT, NOTEBOOK, make_course, nbgrader, release_notebook, set_solution, tree_digest,
-                       zip_lying_about_size)
 from hocvuso.grader._errors import GraderError
 from hocvuso.grader._errors import UploadRefused as Refused
 from hocvuso.grader.judge import clean_student, course_due_date, find_receipt, hand_in, parse_deadline, parse_timestamp
@@ -235,5 +243,6 @@ def test_the_classroom_mounts_the_upload_page_only_for_a_course(monkeypatch, cou
     monkeypatch.setenv("HOCVUSO_COURSE", str(course))
     monkeypatch.setenv("HOCVUSO_HANDIN_MAX_MB", "2")
     rules = routes_from_env("/base/")
-    assert [r.regex.pattern for r in rules] == ["/base/hv/nop-bai$", r"/base/hv/nop-bai/bien-nhan/([0-9a-f]{32})\.(txt|json)$"]
+    assert [r.regex.pattern for r in rules] == ["/base/hv/nop-bai$",
+                                                r"/base/hv/nop-bai/bien-nhan/([0-9a-f]{32})\.(txt|json)$"]
     assert rules[0].kwargs["site"].max_bytes == 2 * 1024 * 1024 and rules[0].kwargs["site"].course == course.resolve()

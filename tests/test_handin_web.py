@@ -22,7 +22,6 @@ from pathlib import Path
 import nbformat
 import pytest
 import requests
-
 from conftest import _wait_for_port, find_free_port
 from graderkit import ASSIGNMENT, NOTEBOOK, hand_in, make_course, nbgrader, read_results, release_notebook, tree_digest
 

@@ -3,7 +3,8 @@
 The pipeline reads top-down, one step per module: the assignment's spec (`_spec`), intake of whatever
 the judge received (`_intake`, reading files safely with `_reading`, versions and deadlines with
 `_versions`), the tamper rule (`_integrity`), the sandbox and the runner inside it (`_sandbox`,
-`_runner`), the bridge for nbgrader's assert cells (`_bridge`, `_assertcell`), the trusted judging
+`_runner`), nbgrader's assert cells run judge-side over the bridge (`_assertcell`; the bridge itself is
+`hocvuso.grader._bridge`, light, since one end runs in the student's process), the trusted judging
 (`_judge`), the journal (`_record`), the exports (`_export`) and nbgrader's gradebook
 (`_gradebook`, `_autograded`); `_batch` composes them. The upload page's rules (`_upload`,
 `_receipts`, `_handin`) share the reading, the versions and the one safe unzip (`_unzip`).

@@ -25,7 +25,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
-from ._bridge import (
+from .._bridge import (
     DEFAULT_CELL_TIMEOUT,
     BridgeError,
     NeedsStudentProcess,
@@ -71,7 +71,8 @@ def needs_student_process(source: str) -> str | None:
         if any(line.lstrip().startswith(("%", "!")) for line in source.splitlines()):
             return "the test uses IPython syntax (a %magic or !shell line)"
         return None
-    loaded, stored = set(), set()
+    loaded: set[str] = set()
+    stored: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             (loaded if isinstance(node.ctx, ast.Load) else stored).add(node.id)
@@ -206,7 +207,8 @@ def run_assert_cell(cell_source: str, channel: StudentChannel, *, points: float,
             score, shown, error = 0.0, "", _error_text(exc, cell_source)
     limits = channel.take_limits()
     if limits and not error:
-        score, error = 0.0, "The test caught an error the bridge raised, but the student's code hit a limit: " + limits[0]
+        score = 0.0
+        error = "The test caught an error the bridge raised, but the student's code hit a limit: " + limits[0]
     if err.getvalue() and score:
         score, error = 0.0, "The test cell wrote to stderr (nbgrader scores that 0):\n" + err.getvalue()
     elif err.getvalue():

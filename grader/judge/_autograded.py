@@ -23,7 +23,7 @@ from typing import Any
 import nbformat
 from nbformat.v4 import new_markdown_cell, new_output
 
-from hocvuso.core._store import FILE_SUFFIX
+from hocvuso.core import FileStore
 
 from .._cells import cells_by_id, grade_id, nbgrader_meta
 from .._errors import NotebookProblem
@@ -90,7 +90,7 @@ def _saved_answers(spec: AssignmentSpec, candidate: Any) -> dict[str, Any]:
         if item.kind not in ("widget", "variant"):
             continue
         try:
-            data = json.loads(read_submitted(Path(folder) / f"{item.task_id}{FILE_SUFFIX}",
+            data = json.loads(read_submitted(FileStore(Path(folder)).path_for(item.task_id),
                                              root=getattr(candidate, "root", None), limit=MAX_ANSWERS_BYTES))
         except (NotebookProblem, ValueError, OSError):
             continue

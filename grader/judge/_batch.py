@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import hocvuso.grader.judge._sandbox as _sandbox
-from hocvuso.core._store import FILE_SUFFIX
+from hocvuso.core import FileStore
 
 from .._cells import cells_by_id
 from .._errors import GraderError, GraderFault, NotebookProblem, Tampered
@@ -89,17 +89,17 @@ def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Li
     notebooks = {}
     notes: list[str] = []
     for name, nb_spec in spec.notebooks.items():
-        path = candidate.notebooks.get(name)
-        if path is None:
+        handed = candidate.notebooks.get(name)
+        if handed is None:
             notes.append(f"{name}.ipynb was not handed in")
             continue
         try:
-            notebook = parse_notebook(raw[name], path.name)
+            notebook = parse_notebook(raw[name], handed.name)
         except NotebookProblem as exc:
             return done("invalid", reason=str(exc), sha=sha)
         ids = set(cells_by_id(notebook.cells))
         if len(ids & nb_spec.cell_ids) * 2 < len(nb_spec.cell_ids):  # most of its cells must be this assignment's
-            return done("invalid", reason=f"{visible(path.name)} is not a notebook of assignment {spec.name} "
+            return done("invalid", reason=f"{visible(handed.name)} is not a notebook of assignment {spec.name} "
                                           "(none of its cells belong to it)", sha=sha)
         problem = tampering(notebook, nb_spec)
         if problem:
@@ -156,8 +156,11 @@ def _answers_copy(candidate: Candidate, spec: AssignmentSpec, scratch: Path) -> 
     answers or a FIFO in place of a file is that student's `invalid` row (NotebookProblem), not a theft
     or a hang. None for flat notebooks (no folder of their own, so no answers).
     """
-    names = {f"{item.task_id}{FILE_SUFFIX}" for item in spec.items if item.kind in ("widget", "variant")}
-    if candidate.folder is None or not names:
+    if candidate.folder is None:
+        return None
+    store = FileStore(candidate.folder)
+    names = {store.path_for(item.task_id).name for item in spec.items if item.kind in ("widget", "variant")}
+    if not names:
         return None
     copy = Path(tempfile.mkdtemp(prefix="answers-", dir=scratch))
     try:
@@ -363,7 +366,7 @@ def _run_local(workers: int, pending: list[Candidate], spec: AssignmentSpec, lim
 def _run_dask(address: str, pending: list[Candidate], spec: AssignmentSpec, limits: _sandbox.Limits,
               isolate: bool, scratch: Path, record: Callable[[GradeRecord], None]) -> None:
     try:
-        from distributed import Client, as_completed
+        from distributed import Client, as_completed  # noqa: PLC0415 - Dask is optional ([cluster] extra)
     except ImportError as exc:
         raise GraderError("--scheduler needs Dask: pip install 'dask[distributed]'") from exc
     try:
@@ -407,5 +410,5 @@ def print_progress_line(done: int, total: int, counts: Counter) -> None:
     """Quiet, parseable progress for logs and CI (one line per 10%)."""
     step = max(1, total // 10)
     if done == total or done % step == 0:
-        parts = " ".join(f"{k}={counts.get(k, 0)}" for k in ("ok", "error", "timeout", "tampered", "invalid", "missing"))
+        parts = " ".join(f"{k}={counts.get(k, 0)}" for k in STATUSES)
         print(f"hocvuso grade: {done}/{total} {parts}", file=sys.stderr, flush=True)

@@ -1,13 +1,14 @@
 """A judge's nbgrader course: create it from the bundled assignments, and release an assignment."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from hocvuso.notebooks import contest_notebooks, lesson_notebooks
 from hocvuso._tools import tool_env
+from hocvuso.notebooks import contest_notebooks, lesson_notebooks
 
 from .._errors import GraderError
 
@@ -63,7 +64,6 @@ def generate_release(course: Path, assignment: str) -> Path:
 def _what_went_wrong(output: str) -> str:
     """The one line of nbgrader's output that says what is wrong: the exception that ended its traceback
     (e.g. "NotJSONError: Notebook does not appear to be JSON"), else its first ERROR line."""
-    import re
 
     lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
     raised = [ln for ln in lines if re.match(r"^[\w.]+(Error|Exception|Exit)\b.*:", ln)]

@@ -133,7 +133,7 @@ def write_xlsx(path: Path, records: list[GradeRecord], competences: list[dict]) 
     for rec in records:
         _append_text_safe(sheet, _row(rec))
     sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEF", (28, 18, 8, 10, 10, 80)):
+    for column, width in zip("ABCDEF", (28, 18, 8, 10, 10, 80), strict=True):
         sheet.column_dimensions[column].width = width
     comp = book.create_sheet("competences")
     comp.append(["code", "vi", "en", "students", "mean_percent"])
@@ -208,10 +208,10 @@ def feedback_html(spec: AssignmentSpec, rec: GradeRecord) -> str:
                          f"<strong>{_html(f1)}</strong> (0 điểm / points ≤ {line.get('baseline')}, "
                          f"tối đa / full ≥ {line.get('target')})</p>")
         elif item["kind"] in ("widget", "variant") and lines:
-            rows = "".join(f"<tr><td>{_html(line['item'])}</td><td>{_html(line['outcome'])}</td>"
-                           f"<td>{line['points']:g} / {line['max_points']:g}</td></tr>" for line in lines)
+            items = "".join(f"<tr><td>{_html(line['item'])}</td><td>{_html(line['outcome'])}</td>"
+                            f"<td>{line['points']:g} / {line['max_points']:g}</td></tr>" for line in lines)
             parts.append("<table><tr><th>Mục / Item</th><th>Kết quả / Outcome</th><th>Điểm / Points</th></tr>"
-                         + rows + "</table>")
+                         + items + "</table>")
     return _page(f"{spec.name} — {rec.student_id}", "".join(parts))
 
 

@@ -35,6 +35,15 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import nbformat
+from nbgrader.api import Grade, Gradebook, GradeCell, MissingEntry, SubmittedAssignment, SubmittedNotebook
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.utils import compute_checksum, determine_grade, is_grade, is_solution, is_task, parse_utc
+from sqlalchemy import or_
+from sqlalchemy.exc import SAWarning
+from traitlets.config import Config
+from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
+
+from hocvuso._tools import use_own_tools
 
 from .._cells import cells_by_id, nbgrader_meta
 from .._errors import GraderError
@@ -65,9 +74,6 @@ class ExportSummary:
 def course_directory(course: Path):
     """nbgrader's CourseDirectory for `course`, read from the course's nbgrader_config.py (its db_url
     included), rooted at `course` (the folder hocvuso reads source/ and release/ from)."""
-    from nbgrader.coursedir import CourseDirectory
-    from traitlets.config import Config
-    from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
 
     try:
         config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
@@ -82,9 +88,7 @@ def course_directory(course: Path):
 
 def open_gradebook(coursedir):
     """The course's nbgrader Gradebook (alembic, which it runs by name, found beside this interpreter)."""
-    from nbgrader.api import Gradebook
 
-    from hocvuso._tools import use_own_tools
 
     use_own_tools()
     try:
@@ -114,7 +118,6 @@ def record_batch(course: Path, spec: AssignmentSpec, records: list[GradeRecord],
     cannot be reached, or rows it did not take, are said on stderr (`say`) with what to do, not raised:
     the results stay on disk, and the next run writes whatever the gradebook is still missing.
     """
-    from sqlalchemy.exc import SAWarning
 
     try:
         with warnings.catch_warnings():  # nbgrader's add_submission trips SQLAlchemy 2's autoflush warning
@@ -186,7 +189,6 @@ def _ensure_assignment(gb, course: Path, spec: AssignmentSpec) -> None:
     """The assignment and its notebooks (with their cells) in the gradebook, as `generate_assignment`
     records them; when missing (a course copied without its gradebook, a new db_url), nbgrader's own
     generate_assignment makes them."""
-    from nbgrader.api import MissingEntry
 
 
     try:
@@ -208,7 +210,6 @@ def _autograded_folder(coursedir, spec: AssignmentSpec, student_id: str) -> Path
 def _timestamp(coursedir, spec: AssignmentSpec, rec: GradeRecord) -> datetime | None:
     """The submission's time: nbgrader's own (submitted/…/timestamp.txt) when the hand-in is in the course,
     which is what formgrader compares to call a submission autograded; else when it was handed in."""
-    from nbgrader.utils import parse_utc
 
     folder = coursedir.format_path(coursedir.submitted_directory, rec.student_id, spec.name)
     try:
@@ -225,7 +226,6 @@ def _timestamp(coursedir, spec: AssignmentSpec, rec: GradeRecord) -> datetime | 
 
 def _record_one(gb, coursedir, spec: AssignmentSpec, rec: GradeRecord, candidate) -> None:
     """One student's row into the gradebook and autograded/, committed together."""
-    from nbgrader.utils import compute_checksum, determine_grade, is_grade, is_solution, is_task
 
 
     gb.update_or_create_student(rec.student_id)
@@ -269,8 +269,6 @@ def _write_notebook(path: Path, notebook) -> None:
 def judges_scores(gb, spec: AssignmentSpec) -> dict[tuple[str, str], tuple[float | None, float | None, float | None]]:
     """(student, grade_id) -> (auto, manual, extra credit) for every grade a person touched or must look at:
     a manual score, extra credit, or a manual cell (answered or not)."""
-    from nbgrader.api import Grade, GradeCell, SubmittedAssignment, SubmittedNotebook
-    from sqlalchemy import or_
 
     manual_ids = sorted({item.grade_id for item in spec.items if item.kind == "manual"})
     query = (gb.db.query(Grade)
@@ -278,7 +276,8 @@ def judges_scores(gb, spec: AssignmentSpec) -> dict[tuple[str, str], tuple[float
              .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
              .join(GradeCell, Grade.cell_id == GradeCell.id)
              .filter(SubmittedAssignment.name == spec.name)
-             .filter(or_(Grade.manual_score.isnot(None), Grade.extra_credit.isnot(None), GradeCell.name.in_(manual_ids))))
+             .filter(or_(Grade.manual_score.isnot(None), Grade.extra_credit.isnot(None),
+                         GradeCell.name.in_(manual_ids))))
     return {(grade.student.id, grade.name): (grade.auto_score, grade.manual_score, grade.extra_credit)
             for grade in query}
 

@@ -1,4 +1,4 @@
-"""Intake: find every student's submission, whatever shape the judge received, and read notebooks safely.
+"""Intake: find every student's submission, whatever shape the judge received.
 
 Accepted: nbgrader's `submitted/` layout (STUDENT/ASSIGNMENT/*.ipynb and files beside them), a .zip of
 it (also with a `submitted/` folder inside), or a folder of flat STUDENT.ipynb files for a
@@ -10,8 +10,8 @@ Candidate with a reason (a symbolic link, a bad zip entry, two ids equal after U
 look-alike ids are graded and flagged. Only a layout that cannot be read one way (notebooks at the top
 beside student folders) or an archive that belongs to nobody stops the batch, before anything is graded.
 
-Submitted files are opened once, without following symbolic links at any level below the submissions
-folder, and read into memory (`read_submitted`): a student cannot swap a file between two reads.
+Nothing here reads a student's file: that is `_reading` (once, no link followed), later, in the batch.
+A zip is unpacked by the one rule of `_unzip`; the version graded is chosen by `_versions`.
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ import zlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from .._errors import GraderError
 from ._record import visible
@@ -61,7 +62,7 @@ class Candidate:
     submitted_at: str = ""
     """When the graded version was handed in (nbgrader timestamp text), "" when unknown."""
     late: bool = False
-    """True when the graded version came after the deadline (see `_handin.choose`)."""
+    """True when the graded version came after the deadline (see `_versions.choose`)."""
     version: int = 0
     """Which handed-in version is graded (1, 2, …; 0 for a plain folder without versions)."""
     note: str = ""
@@ -78,7 +79,7 @@ def discover(path: Path, spec: AssignmentSpec, scratch: Path, *, deadline: datet
 
     `exclude` is the batch's own output folder: when the judge put it among the submissions it is not a student.
 
-    Where a student handed in several versions (`_handin` layout), the one graded is the last at or
+    Where a student handed in several versions (the `_versions` layout), the one graded is the last at or
     before `deadline` (or the last one, marked late, when all are late; the last one without a deadline).
     Raises GraderError only when the layout is ambiguous or the archive cannot be unpacked at all.
     """
@@ -176,7 +177,8 @@ def _from_flat(notebook: Path, spec: AssignmentSpec, root: Path) -> Candidate:
     student = _nfc(entry[:-len(".ipynb")])  # any case of the suffix
     if notebook.is_symlink():
         return Candidate(student_id=student, folder=None, status="invalid", root=root, entry=entry,
-                         reason=f"{visible(entry)!r} is a symbolic link; links are not followed (hand in the file itself)")
+                         reason=f"{visible(entry)!r} is a symbolic link; links are not followed "
+                                "(hand in the file itself)")
     (name,) = spec.notebooks
     return Candidate(student_id=student, folder=None, notebooks={name: notebook}, root=root, entry=entry)
 
@@ -202,7 +204,7 @@ def _from_folder(student_dir: Path, spec: AssignmentSpec, deadline: datetime | N
         choice = choose(versions_of(folder), deadline)
         folder = choice.version.folder
         when = choice.version.submitted_at
-        handed = dict(submitted_at=format_timestamp(when) if when else "", late=choice.late,
+        handed: dict[str, Any] = dict(submitted_at=format_timestamp(when) if when else "", late=choice.late,
                       version=choice.version.number, note=choice.note(deadline), root=root, entry=entry)
         named = {name: folder / f"{name}.ipynb" for name in spec.notebooks}
         notebooks = {name: p for name, p in named.items() if os.path.lexists(p)}
@@ -212,7 +214,8 @@ def _from_folder(student_dir: Path, spec: AssignmentSpec, deadline: datetime | N
             notebooks = {next(iter(spec.notebooks)): present[0]}
         links = [p.name for p in notebooks.values() if p.is_symlink()]
         if links:
-            return invalid(f"{_some(links)} is a symbolic link; links are not followed (hand in the file itself)", folder)
+            return invalid(f"{_some(links)} is a symbolic link; links are not followed (hand in the file itself)",
+                           folder)
         if not notebooks:
             expected = ", ".join(f"{n}.ipynb" for n in spec.notebooks)
             reason = (f"no notebook of assignment {spec.name} (expected {expected}; found "

@@ -68,6 +68,7 @@ def tamper_problems(cells: Iterable[Any], *, cell_ids: Iterable[str] | None = No
     problems += [TamperProblem("duplicated", gid) for gid in sorted(g for g, n in counts.items() if n > 1)]
     if cell_ids is not None:
         problems += [TamperProblem("deleted", gid) for gid in sorted(released - set(counts))]
+    expected: dict[str, str | None]
     if locked is not None:
         expected = {gid: checksum for gid, checksum in locked.items() if gid in found}
     else:

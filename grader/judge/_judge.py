@@ -151,7 +151,7 @@ def judge_run(name: str, nb_spec: NotebookSpec, outcome: RunOutcome, limits: Lim
             continue
         slow += [f"{item.function} case {i + 1}{' (hidden)' if case.hidden else ''}"
                  for i, case in enumerate(item.cases)
-                 if isinstance(probes.get(f"{item.grade_id}#{i}"), dict) and probes[f"{item.grade_id}#{i}"].get("timeout")]
+                 if isinstance(probe := probes.get(f"{item.grade_id}#{i}"), dict) and probe.get("timeout")]
     if slow:
         status = "timeout" if status == "ok" else status
         notes.append(f"{name}: {', '.join(slow[:8])}{' …' if len(slow) > 8 else ''} took longer than the time for "

@@ -40,7 +40,7 @@ class Receipt:
     received_at: str
     """nbgrader timestamp text (UTC)."""
     sha256: str
-    """`_intake.fingerprint` of the stored notebook(s): the same value `hocvuso grade` writes in results.csv."""
+    """`_reading.fingerprint` of the stored notebook(s): the same value `hocvuso grade` writes in results.csv."""
     version: int
     files: list[dict] = field(default_factory=list)
     """name, bytes, sha256 of every stored file."""

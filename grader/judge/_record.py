@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import unicodedata
+from collections.abc import Set
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -125,7 +126,7 @@ class Journal:
         except sqlite3.Error as exc:
             raise self._trouble(exc) from exc
 
-    def reopen(self, *, statuses: set[str] = frozenset(), students: set[str] = frozenset()) -> int:
+    def reopen(self, *, statuses: Set[str] = frozenset(), students: Set[str] = frozenset()) -> int:
         """Make the rows with these statuses or of these students non-final (graded again); return how many."""
         count = 0
         for student_id, text in self.db.execute("SELECT student_id, record FROM grades WHERE final").fetchall():

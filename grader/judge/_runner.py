@@ -15,7 +15,8 @@ Job: {"workdir": "/home/hocsinh/bai", "notebook": "x.ipynb", "files": [[path, si
       "max_output": 65536, "limits": {"memory_mb", "max_processes", "max_file_mb", "cpu_seconds"},
       "site_dirs": [...]}
 Frames: {"hello": 1} before anything else (the judge's sign that the sandbox itself started);
-        {"setup_error": ...} or {"ready": 1} (files in place; student code runs next); {"cells": [...]}; {"probe": id, "value"|"error": ..., "timeout"?: true};
+        {"setup_error": ...} or {"ready": 1} (files in place; student code runs next); {"cells": [...]};
+        {"probe": id, "value"|"error": ..., "timeout"?: true};
         {"phase": "public-done"} then the judge sends {"probes": [...hidden cases...]};
         {"finished": true, "stdout": ...} last.
 Hidden cases reach this process only after every public case has been reported, so no public
@@ -27,8 +28,10 @@ import json
 import os
 import resource
 import signal
+import site
 import sys
 import traceback
+import types
 
 # Everything used after student code has run is bound here, before: replacing builtins.isinstance
 # or json.dumps from a notebook cell then changes nothing in this file.
@@ -152,7 +155,6 @@ class _Cells:
     """
 
     def __init__(self, skip):
-        import types
 
         self.skip = skip
         self.module = types.ModuleType("__main__")
@@ -181,8 +183,8 @@ class _Cells:
             return exc
 
     def _start_ipython(self):
-        from IPython.core.interactiveshell import InteractiveShell
-        from traitlets.config import Config
+        from IPython.core.interactiveshell import InteractiveShell  # noqa: PLC0415 - IPython only for a notebook that needs it
+        from traitlets.config import Config  # noqa: PLC0415 - with IPython, only when needed
 
         config = Config()
         config.HistoryManager.enabled = False  # no SQLite history: nothing on disk, ~100 ms less
@@ -216,7 +218,6 @@ def main(job_fd, report_fd, files_fd):
         send({"setup_error": f"{_type(exc).__name__}: {_str(exc)[:300]}"})
         _exit(3)
     send({"ready": 1})  # from here on student code runs: a setup_error would be a forgery
-    import site
 
     for folder in job.get("site_dirs", ()):
         if folder not in sys.path:

@@ -1,4 +1,5 @@
-"""Run one submission's code where it can do no harm, and bring back what it did through a channel it cannot forge beyond its own worth.
+"""Run one submission's code where it can do no harm, and bring back what it did through a channel it cannot
+forge beyond its own worth.
 
 Inside the sandbox (bubblewrap namespaces) the student's code sees a read-only system and the judge's
 Python environment (venv, system or user site — with the hocvuso package itself hidden: it holds
@@ -225,7 +226,7 @@ class _Cgroup:
 
     @classmethod
     def create(cls, name: str, limits: Limits) -> _Cgroup:
-        folders = []
+        folders: list[tuple[str, str, Path]] = []
         try:
             places = _cgroup_places()
             for controller, (version, parent) in sorted(places.items()):
@@ -551,10 +552,13 @@ def run(work: Path | None, job: dict, *, files: Mapping[str, bytes] | None = Non
         if isolate:
             env = _environment()
             runner_fd = _memfd("hocvuso-runner", _runner_source(), opened)
+            assert lease is not None  # leased above whenever isolate is set
             args_fd = _memfd("hocvuso-args", b"\0".join(
                 a.encode() for a in _bwrap_args(env, lease.uid, limits, runner_fd, fds)) + b"\0", opened)
             command = ["bwrap", "--args", str(args_fd), "--", *_sandboxed_command(env, lease.uid, fds)]
-            pass_fds, environ, cwd = (*fds, runner_fd, args_fd), None, "/"
+            pass_fds: tuple[int, ...] = (*fds, runner_fd, args_fd)
+            environ: dict[str, str] | None = None
+            cwd = "/"
         else:
             command = [sys.executable, "-I", "-B", str(RUNNER), *map(str, fds)]
             pass_fds, environ, cwd = fds, {**os.environ, **ONE_THREAD}, str(work)
@@ -705,7 +709,8 @@ def _supervise(command: list[str], pass_fds: tuple[int, ...], environ, cwd: str,
         except subprocess.TimeoutExpired:
             _kill(proc, group)
             proc.wait()
-        proc.stderr.close()
+        if proc.stderr is not None:
+            proc.stderr.close()
     seconds = time.monotonic() - started
     code = proc.returncode
     if not report.started:
@@ -750,6 +755,7 @@ def _pump(proc: subprocess.Popen, job_w: int, report_r: int, report: _Report, fi
     """Move bytes until the sandbox is done; True when the wall clock ran out first."""
     os.set_blocking(job_w, False)
     outgoing = bytearray(first)
+    assert proc.stderr is not None  # started with stderr=PIPE
     err_fd = proc.stderr.fileno()
     try:
         pidfd = os.pidfd_open(proc.pid)
@@ -772,7 +778,7 @@ def _pump(proc: subprocess.Popen, job_w: int, report_r: int, report: _Report, fi
                 if now >= stop:
                     return exit_deadline is None  # a process that has exited did not run out of time
                 for key, _mask in sel.select(min(stop - now, 0.1) if pidfd is None else stop - now):
-                    if key.data == "exit":
+                    if key.data == "exit" and pidfd is not None:
                         sel.unregister(pidfd)
                         exit_deadline = time.monotonic() + 1.0  # what is still in the pipes arrives at once
                     elif key.data == "job":
@@ -832,7 +838,8 @@ def _read_regular(fd: int, limit: int, name: str) -> bytes:
         raise OSError(errno.EINVAL, "not a regular file", name)
     if info.st_size > limit:
         raise OSError(errno.EFBIG, "too large", name)
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     while True:
         chunk = os.read(fd, min(1 << 20, limit + 1 - size))
         if not chunk:

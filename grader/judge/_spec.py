@@ -29,6 +29,7 @@ from typing import Any, Literal, Mapping
 import nbformat
 from nbgrader.utils import compute_checksum
 
+from hocvuso.contest import make_dataset
 from hocvuso.core import load_exercise
 
 from .._cells import GRADE_CALLS, call_name, cells_by_id, grade_id, is_graded, is_locked, nbgrader_meta
@@ -260,14 +261,12 @@ def _public_cases(release_source: str) -> list[tuple[tuple, Any]]:
         kwargs = {k.arg: k.value for k in call.keywords}
         cases = ast.literal_eval(call.args[1] if len(call.args) > 1 else kwargs["cases"])
         return [(tuple(a), e) for a, e in cases]
-    except Exception:
+    except Exception:  # noqa: BLE001 - a release cell that is not a literal call has no public cases
         return []
 
 
 def _model_item(where: str, notebook: str, gid: str, points: float, call: ast.Call, kwargs: dict,
                 competences: tuple[str, ...]) -> GradeItem:
-    from hocvuso.contest import make_dataset
-
     try:
         function = ast.literal_eval(call.args[0])
         data = ast.literal_eval(kwargs["data"])

@@ -60,7 +60,8 @@ def entry_name(info: zipfile.ZipInfo) -> str:
 
 def entries(archive: zipfile.ZipFile) -> list[Entry]:
     """Every entry of `archive` with the rule's verdict, in the archive's order."""
-    found, seen = [], set()
+    found: list[Entry] = []
+    seen: set[tuple[str, ...]] = set()
     for info in archive.infolist():
         name = entry_name(info)
         text = name.replace("\\", "/")

@@ -20,7 +20,7 @@ from typing import Mapping
 import nbformat
 from nbgrader.utils import compute_checksum
 
-from hocvuso.core._i18n import N_
+from hocvuso.core import N_
 
 from .._cells import cells_by_id, is_locked
 from .._errors import NotebookProblem, UploadRefused
@@ -43,7 +43,8 @@ HANDIN_MESSAGES = {
     "unsafe_path": N_("The zip contains {entry}, a path that points outside its folder. Nothing was saved."),
     "symlink": N_("The zip contains {entry}, a symbolic link. Nothing was saved."),
     "bad_name": N_("The file name {entry} is not allowed."),
-    "not_notebook": N_("{name} is not a Jupyter notebook that can be read (it is damaged, empty or another kind of file renamed .ipynb)."),
+    "not_notebook": N_("{name} is not a Jupyter notebook that can be read (it is damaged, empty or another kind "
+                       "of file renamed .ipynb)."),
     "other_assignment": N_("{name} is a notebook of another assignment, not of {assignment}."),
     "no_notebook": N_("The upload has no notebook of assignment {assignment} (expected {expected})."),
     "unknown_assignment": N_("There is no assignment {assignment} to hand in."),
@@ -85,7 +86,9 @@ def expected_from_release(course: Path, assignment: str) -> Expected:
 def assignments_of(course: Path) -> list[str]:
     """Assignments that can be handed in: those with a release."""
     release = Path(course) / "release"
-    return sorted(p.name for p in release.iterdir() if p.is_dir() and any(p.glob("*.ipynb"))) if release.is_dir() else []
+    if not release.is_dir():
+        return []
+    return sorted(p.name for p in release.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
 def clean_student(name: str = "", contest_id: str = "") -> str:
@@ -195,7 +198,8 @@ def _unzip(name: str, data: bytes, *, max_bytes: int, max_files: int) -> dict[st
         try:
             content = read_entry(archive, info, limit=max_bytes - read)
         except TooBig:
-            raise UploadRefused("too_big", HANDIN_MESSAGES["too_big"], size=_mb(max_bytes + 1), limit=_mb(max_bytes)) from None
+            raise UploadRefused("too_big", HANDIN_MESSAGES["too_big"], size=_mb(max_bytes + 1),
+                                limit=_mb(max_bytes)) from None
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, zlib.error,
                 ValueError) as exc:
             raise UploadRefused("bad_zip", HANDIN_MESSAGES["bad_zip"], name=name) from exc
@@ -221,7 +225,8 @@ def check_upload(received: dict[str, bytes], expected: Expected) -> tuple[dict[s
         ids = set(cells_by_id(nb.cells))
         owner = next((n for n in names if len(ids & expected.cell_ids[n]) * 2 >= len(expected.cell_ids[n]) > 0), None)
         if owner is None:
-            raise UploadRefused("other_assignment", HANDIN_MESSAGES["other_assignment"], name=rel, assignment=expected.assignment)
+            raise UploadRefused("other_assignment", HANDIN_MESSAGES["other_assignment"], name=rel,
+                                assignment=expected.assignment)
         stem = PurePosixPath(rel).stem
         if owner in matched and stem != owner:
             continue  # a second copy under another name: keep the one named like the assignment
@@ -242,7 +247,6 @@ def check_upload(received: dict[str, bytes], expected: Expected) -> tuple[dict[s
 
 
 def _read_bytes(rel: str, data: bytes) -> nbformat.NotebookNode:
-
     with tempfile.TemporaryDirectory(prefix="hocvuso-upload-") as tmp:
         path = Path(tmp) / "upload.ipynb"
         path.write_bytes(data)

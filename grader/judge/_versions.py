@@ -24,6 +24,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import dateutil.parser
+from nbgrader.utils import parse_utc
+
 from .._errors import GraderError, NotebookProblem
 from ._reading import read_submitted
 
@@ -47,14 +50,12 @@ def format_timestamp(moment: datetime) -> str:
 
 def parse_timestamp(text: str) -> datetime | None:
     """A timestamp.txt (nbgrader's or ours) as an aware UTC datetime; None when empty or unreadable."""
-    from nbgrader.utils import parse_utc
 
     text = (text or "").strip()
     if not text:
         return None
     try:
         if re.search(r"\s[+-]\d{2}:?\d{2}$", text):  # "+0700": nbgrader's parse_utc would read 700 seconds
-            import dateutil.parser
 
             return dateutil.parser.parse(text).astimezone(timezone.utc)
         return parse_utc(text).replace(tzinfo=timezone.utc)
@@ -175,4 +176,5 @@ def choose(versions: list[Version], deadline: datetime | None) -> Choice:
     if on_time:
         chosen = on_time[-1]
         return Choice(chosen, skipped_late=len([v for v in versions if v.number > chosen.number]), count=len(versions))
+    assert last.submitted_at is not None  # a version without a time is never late (on_time above)
     return Choice(last, late=True, late_by=last.submitted_at - deadline, count=len(versions))
