@@ -32,6 +32,28 @@ def test_shipped_files_are_what_the_generator_makes():
     assert texts == [s.text for s in make_dataset(split="validation", seed=VALIDATION_SEED, n=400)]
 
 
+def test_phrasings_are_data_and_the_sets_they_make_did_not_change():
+    """Public and hidden phrasings are files read by one loader; the data sets a seed gives are the ones the
+    phrasings made when they were still code (digests taken before they moved to sms-phrasings.yaml)."""
+    import hashlib
+
+    from hocvuso.contest._sms import HIDDEN_FILE, PUBLIC_FILE, _phrasings, generate_sms, judge_data_dir
+
+    public, hidden = _phrasings(PUBLIC_FILE), _phrasings(judge_data_dir() / HIDDEN_FILE)
+    assert PUBLIC_FILE.suffix == ".yaml" and {label for label, _pools in public.values()} == {"scam", "legit"}
+    assert all(set(pools) == {"train", "validation"} for _label, pools in public.values())
+    assert all(set(pools) == {"phrasings"} for _label, pools in hidden.values())
+
+    def digest(split: str, seed: int, n: int) -> str:
+        made = generate_sms(split=split, seed=seed, n=n)
+        return hashlib.sha256("\n".join(f"{s.label}\t{s.family}\t{s.text}" for s in made).encode()).hexdigest()
+
+    assert digest("train", TRAIN_SEED, 2000) == "805e4ee24344af5cdc5069624df003341af27439f4d11e31fc93d76fde081446"
+    assert digest("validation", VALIDATION_SEED, 400) == (
+        "8754b676f6d6558d9dc3be8203db11272b5ac25bc278ef9760bf3069269eb91a")
+    assert digest("hidden", 99, 500) == "d1241ec042c6f3dd4cc2449144236fe5579fd89b3e77888e026c5d1440356e10"
+
+
 def test_train_and_hidden_share_no_message():
     train = {_normal(s.text) for s in make_dataset(split="train", seed=TRAIN_SEED, n=2000)}
     hidden = [_normal(s.text) for s in make_dataset(split="hidden", seed=90210, n=600)]
