@@ -25,7 +25,9 @@ import pytest
 from hocvuso.classroom import lesson_catalogue
 from hocvuso.core import load_fraud_forms, load_inbox
 from hocvuso.core._content import content_root
+from hocvuso.core.dossier import task_paths
 from hocvuso.core.inbox import inbox_paths, load_message, message_paths
+from hocvuso.core.phone import scenario_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_MESSAGES = 8
@@ -195,3 +197,39 @@ def test_series_notebooks_are_up_to_date_with_their_builder() -> None:
         on_disk = (ROOT / "notebooks" / inbox_id / f"{inbox_id}.ipynb").read_text(encoding="utf-8")
         assert json.loads(on_disk) == json.loads(expected), \
             f"notebooks/{inbox_id} is stale: run python scripts/build_series.py"
+
+
+# ---------------------------------------------------------------------------------------------
+# Dossier tasks and phone scenarios: every file a lesson the catalogue serves
+
+
+DOSSIER_OR_PHONE = re.compile(r"\b(DossierPortal|PhoneSimulator)\(\s*[\"']([a-z0-9-]+)[\"']")
+
+
+def kind_orphans(root: Path, notebooks: list[Path]) -> tuple[list[str], list[str]]:
+    """(dossier task files, phone scenario files) that no catalogue lesson's widget opens."""
+    used: dict[str, set[str]] = defaultdict(set)
+    for path in notebooks:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                for widget, scenario_id in DOSSIER_OR_PHONE.findall(cell.source):
+                    used[widget].add(scenario_id)
+    return ([p.stem for p in task_paths(root) if p.stem not in used["DossierPortal"]],
+            [p.stem for p in scenario_paths(root) if p.stem not in used["PhoneSimulator"]])
+
+
+def test_every_dossier_task_and_phone_scenario_is_reachable_from_the_catalogue(catalogue) -> None:
+    tasks, scenarios = kind_orphans(content_root(), catalogue)
+    assert not tasks, f"dossier tasks no catalogue lesson opens (add a DossierPortal to a lesson): {tasks}"
+    assert not scenarios, f"phone scenarios no catalogue lesson opens: {scenarios}"
+    assert not any(p.parent.name.startswith("thi-") for p in catalogue), "a contest notebook is no lesson"
+
+
+def test_an_orphan_dossier_task_or_phone_scenario_is_caught(tmp_path: Path, catalogue) -> None:
+    root = tmp_path / "content"
+    shutil.copytree(content_root(), root, ignore=shutil.ignore_patterns("__pycache__"))
+    for folder, source, stray in (("dossier_tasks", "ct-thue-tro", "ct-bo-quen"),
+                                  ("scenarios", "thanh-toan-an-toan", "thanh-toan-bo-quen")):
+        text = (root / folder / f"{source}.yaml").read_text(encoding="utf-8")
+        (root / folder / f"{stray}.yaml").write_text(text.replace(f"id: {source}", f"id: {stray}"), encoding="utf-8")
+    assert kind_orphans(root, catalogue) == (["ct-bo-quen"], ["thanh-toan-bo-quen"])

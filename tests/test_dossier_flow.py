@@ -7,20 +7,25 @@ from __future__ import annotations
 
 import pytest
 
-from hocvuso.core import load_exercise
+from hocvuso.core import AnswersInvalid, load_exercise
 from hocvuso.core.dossier import (
     MAX_SIGN_IN_FAILURES,
     OTP_SECONDS,
     blocker,
+    dossier_feedback,
+    dossier_summary,
     empty_answers,
+    enter_portal,
     form_state,
     furthest,
     gives_away_otp,
     otp_expired,
     parse_answers,
+    portal_domain,
     record_sign_in_failure,
     reset_confirmation,
     resumed,
+    score_dossier,
 )
 
 TASK = "lltp-xin-viec"
@@ -134,3 +139,65 @@ def test_a_reloaded_attempt_confirms_again_unless_it_was_filed():
     assert a["commitment"] is True, "the saved answers themselves are not changed"
     a.update(code="LLTP-1", step=9)
     assert resumed(a) == a
+
+
+# ------------------------------------------------------------------------------------------ the portal
+
+
+def test_a_look_alike_portal_in_a_lesson_is_counted_and_the_learner_chooses_again():
+    a = empty_answers()
+    assert enter_portal(SCENARIO, a, "fake-hoso-top", lesson=True) is False
+    assert (a["portal"], a["step"], a["ended"], a["wrong_portals"]) == ("", 1, "", ["fake-hoso-top"])
+    assert furthest(SCENARIO, a) == 1 and blocker(SCENARIO, a).need == "portal"
+    assert enter_portal(SCENARIO, a, "fake-hoso-top", lesson=True) is False  # the same one twice counts once
+    assert enter_portal(SCENARIO, a, "fake-quocgia-xyz", lesson=True) is False
+    assert a["wrong_portals"] == ["fake-hoso-top", "fake-quocgia-xyz"]
+    assert enter_portal(SCENARIO, a, "dvcqg", lesson=True) is True
+    assert (a["portal"], a["step"], a["wrong_portals"]) == ("dvcqg", 2, ["fake-hoso-top", "fake-quocgia-xyz"])
+    parse_answers(SCENARIO, a)
+    result = score_dossier(SCENARIO, KEY, a)
+    portal = result.items[0]
+    assert (portal.item_id, portal.points, portal.outcome) == ("portal", 0, "fake_portal_visited")
+
+
+def test_a_look_alike_portal_in_a_contest_ends_the_attempt_with_nothing():
+    a = empty_answers()
+    assert enter_portal(SCENARIO, a, "fake-hoso-top", lesson=False) is False
+    assert (a["portal"], a["ended"]) == ("fake-hoso-top", "fake_portal")
+    assert score_dossier(SCENARIO, KEY, a).points == 0
+
+
+def test_the_portal_domain_is_read_as_the_inbox_reads_a_link():
+    assert portal_domain("dichvucong.gov.vn-hoso.top") == "vn-hoso.top"  # not "hoso.top" (issue 14)
+    assert portal_domain("vneid-capnhat.icu/tai-app.apk") == "vneid-capnhat.icu"
+    assert portal_domain("dichvucong.gov.vn") == "dichvucong.gov.vn"
+    assert portal_domain("VNeID (CH Play / App Store)") == ""
+
+
+def test_a_portal_the_task_does_not_offer_as_a_look_alike_is_refused():
+    a = empty_answers()
+    a["wrong_portals"] = ["dvcqg"]  # the official one is no look-alike
+    with pytest.raises(AnswersInvalid, match="look-alike"):
+        parse_answers(SCENARIO, a)
+
+
+# ------------------------------------------------------------------------------------------ feedback
+
+
+def test_feedback_says_each_real_problem_once_with_its_human_label():
+    a = filled_in()
+    a["procedure"] = next(p for p in SCENARIO.procedure_ids if p != KEY.procedure)  # the wrong procedure
+    a["agency"] = SCENARIO.procedure(a["procedure"]).agency_ids[0]
+    a["fields"], a["documents"] = {}, {}
+    result = score_dossier(SCENARIO, KEY, a)
+    lines = dossier_feedback(SCENARIO, KEY, result, "vi")
+    ids = [line["item_id"] for line in lines]
+    assert not [i for i in ids if i.startswith(("field:", "document:"))]  # said once, at the procedure
+    assert ids.count("procedure") == 1 and ids[-1] == "not_reached"
+    texts = [m for line in lines for m in line["messages"]]
+    assert len(texts) == len(set(texts)), "a sentence is repeated"
+    labels = " ".join(line["label"] for line in lines)
+    for raw in ("field", "document", "agency", "(0/1)", ":"):
+        assert raw not in labels, labels
+    summary = dossier_summary(lines, result)
+    assert {r["id"]: r["step"] for r in summary["review"]}["procedure"] == 3

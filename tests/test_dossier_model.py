@@ -23,11 +23,13 @@ PROCEDURES = {"khai-sinh-lien-thong", "thuong-tru-ct01", "can-cuoc-cap-doi", "ly
 
 
 def walk(task: str, *, store=None, fields=None, documents=None, agency=None, chat=None, track=True,
-         wrong_passcodes=0) -> DossierPortal:
-    """Do the whole flow for `task` as the key says, with the given deviations."""
+         wrong_passcodes=0, portal: DossierPortal | None = None) -> DossierPortal:
+    """Do the whole flow for `task` as the key says, with the given deviations (on `portal`, if given)."""
     scenario, key = load_exercise(task)
-    portal = DossierPortal(task, task_id="ho-so", store=store or MemoryStore(), seed=7, locale="vi")
-    assert portal.choose_portal("dvcqg")
+    if portal is None:
+        portal = DossierPortal(task, task_id="ho-so", store=store or MemoryStore(), seed=7, locale="vi")
+    if not portal.answers["portal"]:
+        assert portal.choose_portal("dvcqg")
     for _ in range(wrong_passcodes):
         assert not portal.sign_in(scenario.account.id_number, "000000")
     assert portal.sign_in(scenario.account.id_number, scenario.account.passcode)
@@ -207,18 +209,44 @@ def test_judicial_record_with_typical_mistakes():
     assert fb["field:copies"]["messages"] == ["You wrote “3”, but the task card says “1”."]
 
 
-def test_fake_portal_scores_zero_and_ends_the_attempt():
+def test_fake_portal_in_a_contest_scores_zero_and_ends_the_attempt():
     store = MemoryStore()
-    portal = DossierPortal("lltp-xin-viec", task_id="ho-so", store=store)
+    portal = DossierPortal("lltp-xin-viec", task_id="ho-so", store=store, mode="contest")
     assert portal.choose_portal("fake-hoso-top") is False
     assert portal.answers["ended"] == "fake_portal"
     assert "hoso.top" in portal.screen["ended_text"]
-    scenario, _ = load_exercise("lltp-xin-viec")
+    scenario, key = load_exercise("lltp-xin-viec")
     with pytest.raises(AnswersInvalid):  # the widget refuses: the attempt has ended
         portal.sign_in(scenario.account.id_number, scenario.account.passcode)
     result, _s, _k = saved_score(store, "lltp-xin-viec")
     assert result.points == 0 and result.max_points == 19
-    assert portal.feedback["points"] == 0
+    assert portal.feedback == {}  # a contest shows no verdict
+    # the lesson's feedback on such an attempt: one line, the portal's, with its explanation — not 19
+    lines = dossier_feedback(scenario, key, result, "vi")
+    assert [line["item_id"] for line in lines] == ["portal"]
+    assert "vn-hoso.top" in lines[0]["messages"][0]
+
+
+def test_fake_portal_in_a_lesson_is_explained_counted_and_the_learner_goes_back():
+    store = MemoryStore()
+    portal = DossierPortal("lltp-xin-viec", task_id="ho-so", store=store, locale="vi")
+    assert portal.choose_portal("fake-hoso-top") is False
+    assert portal.answers["ended"] == "" and portal.answers["portal"] == "" and portal.answers["step"] == 1
+    assert portal.answers["wrong_portals"] == ["fake-hoso-top"]
+    fake = portal.screen["fake"]
+    assert fake["domain"] == "vn-hoso.top" and fake["address"] == "dichvucong.gov.vn-hoso.top"
+    assert "giả mạo" in portal.status["text"].lower()
+    assert portal.choose_portal("dvcqg") is True and portal.answers["step"] == 2
+    assert portal.screen["fake"] == {}
+    # the rest of the dossier done right: everything counts but the portal
+    walk("lltp-xin-viec", store=store, portal=portal)
+    result, _s, _k = saved_score(store, "lltp-xin-viec")
+    assert result.max_points == 19 and result.points == 19 - 1
+    [item] = [i for i in result.items if i.points < i.max_points]
+    assert (item.item_id, item.outcome) == ("portal", "fake_portal_visited")
+    summary = portal.feedback["summary"]
+    [review] = summary["review"]
+    assert review["step"] == 1 and "vn-hoso.top" in review["why"] and review["label"] == "Địa chỉ cổng"
 
 
 def test_score_is_pure_and_checks_the_answers():

@@ -46,7 +46,8 @@ def test_every_bundled_scenario_is_found_loaded_and_scored_through_its_kind(kind
     empty = score(scenario, key, {})
     assert empty.kind == kind_id and empty.points == 0 and empty.max_points > 0
     feedback = kind(kind_id).feedback(scenario, key, empty, "vi")
-    assert len(feedback) == len(empty.items) and all(isinstance(f, dict) for f in feedback)
+    # one entry per item, or fewer where a kind says one mistake once (the dossier: steps not reached, one line)
+    assert 0 < len(feedback) <= len(empty.items) and all(isinstance(f, dict) for f in feedback)
     competences = kind(kind_id).item_competences(scenario)
     assert competences and all(codes for codes in competences.values())
 

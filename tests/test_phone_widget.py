@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 
 from hocvuso.core import AnswersInvalid, FileStore, GradingError, Learner, MemoryStore, SqlStore
-from hocvuso.core.phone import load_phone
+from hocvuso.core.phone import flag_words_in, load_phone, scenario_paths
 from hocvuso.widgets import PhoneSimulator
 
 PAY, AI, PW = "thanh-toan-an-toan", "dung-ai-an-toan", "mat-khau-tai-khoan"
@@ -71,7 +71,8 @@ def test_amount_triggers_face_check_and_full_lesson_scores(store):
     w.answer("dat-coc-xe", "12.000.000 đ")
     assert w.reactions["dat-coc-xe"] == {"amount": 12_000_000, "face_check": True}
     w.answer("xac-thuc-khuon-mat", "tu-quet")
-    assert w.summary == {"points": 12.0, "max_points": 12.0}
+    assert (w.summary["points"], w.summary["max_points"], w.summary["review"]) == (12.0, 12.0, [])
+    assert len(w.summary["good"]) == len(w.view["steps"])
     assert w.score().points == 12.0
 
 
@@ -179,3 +180,41 @@ def test_grade_cell_scores_the_saved_submission(tmp_path, monkeypatch):
     assert grade("mat-khau", scenario=PW, out_of=10, store=files) == 4.0
     with pytest.raises(GradingError):
         grade("mat-khau", scenario=AI, out_of=10, store=files)
+
+
+def test_a_wrong_answer_is_wrong_and_the_lesson_ends_on_its_result_screen(store):
+    w = PhoneSimulator(PAY, task_id="t", store=store, locale="vi", next_lesson="mat-khau-tai-khoan")
+    fb = w.answer("ten-nguoi-nhan", "xac-nhan")  # the wrong one
+    assert fb["correct"] is False and fb["points"] == 0
+    assert fb["flag"] == "Tên người nhận khác tên người bán"  # the red flag is named after answering, not before
+    assert "Tên người nhận khác" not in str(w.view)
+    for step, value in [("qr-dan-de", "bao-chu-quan"), ("bill-gia", "doi-tien-ve"), ("chuyen-nham", "bao-ngan-hang"),
+                        ("dat-coc-xe", "12 triệu"), ("xac-thuc-khuon-mat", "tu-quet")]:
+        w.answer(step, value)
+    s = w.summary
+    assert (s["points"], s["max_points"]) == (10.0, 12.0)
+    [review] = s["review"]
+    assert (review["id"], review["step"]) == ("ten-nguoi-nhan", 1) and review["why"].startswith("Dấu hiệu")
+    assert len(s["good"]) == 5
+    assert s["next"] == {"name": "mat-khau-tai-khoan", "title": "Mật khẩu và tài khoản",
+                         "href": "../mat-khau-tai-khoan/mat-khau-tai-khoan.ipynb?lang=vi"}
+
+
+def test_no_right_option_names_its_steps_red_flag():
+    """A right option that repeats the red flag's words gives the answer away (issue 14); a wrong one may."""
+    flagged = 0
+    for path in scenario_paths():
+        scenario, key = load_phone(path.stem)
+        for step in scenario.steps:
+            step_key = key.steps[step.id]
+            if step_key.flag is None:
+                continue
+            flagged += 1
+            for option in step.action.options:
+                if option.id in step_key.correct:
+                    for locale in ("vi", "en"):
+                        said = flag_words_in(option.label.get(locale), step_key.flag.get(locale))
+                        assert not said, f"{path.name} {step.id}: the right option {option.id!r} says {said}"
+    assert flagged >= 5  # every choose step of the payment lesson names its flag
+    assert flag_words_in("Dừng lại: tên người nhận không phải cô Mai", "Tên người nhận khác tên người bán") == [
+        "tên người", "người nhận"]

@@ -42,13 +42,16 @@ from hocvuso.core.dossier import (
     blocker,
     check_form,
     document_problems,
+    dossier_summary,
     empty_answers,
+    enter_portal,
     fee_for,
     form_values,
     furthest,
     gives_away_otp,
     money,
     otp_expired,
+    portal_domain,
     problem_text,
     record_sign_in_failure,
     reset_confirmation,
@@ -57,7 +60,7 @@ from hocvuso.core.dossier import (
 )
 from hocvuso.core.validators import format_date
 
-from ._task import NOT_UNDERSTOOD, Refused, TaskWidget, front_end
+from ._task import NOT_UNDERSTOOD, Refused, TaskWidget, front_end, next_lesson_link
 
 MAX_TEXT = 300
 """The longest text kept from a field or a chat reply."""
@@ -69,6 +72,7 @@ _ENDED_LOCKED = N_("This attempt has ended: the account is locked.")
 _ALREADY_FILED = N_("The dossier has been filed; it can no longer be changed.")
 _UNKNOWN_PORTAL = N_("This address is not in the list.")
 _PORTAL_OK = N_("Official portal. Sign in with your VNeID account.")
+_FAKE_LESSON = N_("Stop: this is a fake portal. Read why below, then choose the real one.")
 _NEED_PORTAL = N_("First choose the official portal.")
 _WRONG_PASSCODE = N_("Wrong ID number or passcode. {left} tries left before the account is locked.")
 _LOCKED = N_("Wrong passcode 5 times: the account is locked to protect you. In real life, unlock it in the VNeID "
@@ -141,6 +145,11 @@ def _ui_strings(locale: str) -> dict[str, str]:
         "portal_intro": _("Where will you file the dossier? Look at the address, not the title. Addresses here are "
                           "text only: nothing can be opened."),
         "portal_choose": _("Go to this address"),
+        "fake_title": _("This is not the real portal"),
+        "fake_domain": _("Whose site it is: read the last two parts of the address before the first “/”. Here "
+                         "they are {domain}, not a .gov.vn address."),
+        "fake_again": _("Nothing was sent: this is a simulation. Choose the real portal in the list below."),
+        "fake_tried": _("fake: you went here"),
         "sign_in_intro": _("Sign in with your VNeID level-2 account."),
         "id_number": _("Personal identification number"),
         "passcode": _("Passcode (6 digits)"),
@@ -225,6 +234,8 @@ class DossierPortal(TaskWidget):
         Seconds (monotonic), for OTP expiry; tests pass a fake clock.
     seed : int, optional
         Seed of the simulated OTP / dossier-code generator (tests); default: unpredictable.
+    next_lesson : str, optional
+        Lesson mode: the bundled lesson (its folder name) the result screen links to.
     scenario : DossierScenario, optional
         Contest mode only: a scenario built elsewhere (a per-student variant, `hocvuso.contest`)
         instead of loading `scenario_id` from the content; its key is never loaded here.
@@ -251,7 +262,7 @@ class DossierPortal(TaskWidget):
     def __init__(self, scenario_id: str, *, task_id: str, mode: Literal["lesson", "contest"] = "lesson",
                  locale: str | None = None, store: SubmissionStore | None = None, learner: Learner | None = None,
                  clock: Callable[[], float] = time.monotonic, seed: int | None = None,
-                 scenario: DossierScenario | None = None, **kwargs: Any) -> None:
+                 scenario: DossierScenario | None = None, next_lesson: str | None = None, **kwargs: Any) -> None:
         self._clock = clock
         self._rng = random.Random(seed) if seed is not None else random.SystemRandom()
         self._otp: str | None = None
@@ -261,6 +272,7 @@ class DossierPortal(TaskWidget):
         self._chat: list[dict[str, str]] = []
         self._notes: dict[str, list[str]] = {}
         self._pay_ref = ""
+        self._next_lesson = next_lesson
         super().__init__(scenario_id, task_id=task_id, mode=mode, locale=locale, store=store, learner=learner,
                          scenario=scenario, **kwargs)
 
@@ -280,18 +292,16 @@ class DossierPortal(TaskWidget):
         return self._otp
 
     def choose_portal(self, portal_id: str) -> bool:
-        """Step 1. Returns True for an official portal; a fake one ends the attempt (explained)."""
+        """Step 1. Returns True for an official portal. A fake one is explained and counted; in a lesson the
+        learner stays on step 1 to choose again (flow.enter_portal), in a contest the attempt ends."""
         a = self._open_answers()
         portal_id = _clean(portal_id)
         if portal_id not in {p.id for p in self._scenario.portals.choices}:
             raise Refused(f"unknown portal {portal_id!r}", _UNKNOWN_PORTAL)
-        a["portal"] = portal_id
-        if portal_id in self._scenario.portals.official:
-            a["step"] = 3 if a["sign_in"]["signed_in"] else 2
+        if enter_portal(self._scenario, a, portal_id, lesson=self.mode == "lesson"):
             self._commit_answers(a, "ok", _PORTAL_OK)
             return True
-        a["ended"] = "fake_portal"
-        self._commit_answers(a, "error", _ENDED_FAKE)
+        self._commit_answers(a, "error", _FAKE_LESSON if self.mode == "lesson" else _ENDED_FAKE)
         return False
 
     def sign_in(self, id_number: str, passcode: str) -> bool:
@@ -699,7 +709,11 @@ class DossierPortal(TaskWidget):
                                   "agency": a["agency"], "form": [], "slots": [], "commitment": a["commitment"],
                                   "commitment_text": "", "code": a["code"], "statuses": [], "tracked": a["tracked"],
                                   "processing": "", "fee": {}, "phone": [], "chat": [], "otp": dict(a["otp"]),
-                                  "attempts": a["attempts"]}
+                                  "attempts": a["attempts"], "fake": {}}
+        if a["wrong_portals"] and not a["portal"] and self.mode == "lesson":
+            tried = next(p for p in s.portals.choices if p.id == a["wrong_portals"][-1])
+            screen["fake"] = {"id": tried.id, "address": tried.address, "domain": portal_domain(tried.address),
+                              "explain": s.portals.explain[tried.id].get(loc), "tried": list(a["wrong_portals"])}
         if a["ended"] == "fake_portal":
             screen["ended_text"] = s.portals.explain[a["portal"]].get(loc)
         elif a["ended"] == "locked":
@@ -741,8 +755,10 @@ class DossierPortal(TaskWidget):
         self.set_trait("screen", screen)
         if self._key is not None and (a["code"] or a["ended"]):
             result = self._kind.score(s, self._key, a)
-            self.set_trait("feedback", {"points": result.points, "max_points": result.max_points,
-                                        "items": self._kind.feedback(s, self._key, result, loc)})
+            items = self._kind.feedback(s, self._key, result, loc)
+            summary = {**dossier_summary(items, result), "next": next_lesson_link(self._next_lesson, loc)}
+            self.set_trait("feedback", {"points": result.points, "max_points": result.max_points, "items": items,
+                                        "summary": summary})
 
     def _restore_answers(self, parsed: Any) -> None:
         a = resumed(parsed.model_dump())

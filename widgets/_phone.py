@@ -31,12 +31,13 @@ from hocvuso.core.phone import (
     needs_face_check,
     parse_amount,
     password_checks,
+    phone_summary,
     redact,
     show_masks,
     step_feedback,
 )
 
-from ._task import NOT_UNDERSTOOD, SAVED_CONTEST, SAVED_LESSON, Refused, TaskWidget, front_end
+from ._task import NOT_UNDERSTOOD, SAVED_CONTEST, SAVED_LESSON, Refused, TaskWidget, front_end, next_lesson_link
 
 MAX_TEXT = 500
 """Longest chat message or passphrase accepted from the front end (characters)."""
@@ -61,6 +62,10 @@ def _ui_strings(locale: str) -> dict[str, str]:
         "steps": _("Steps"),
         "go_step": _("Go to step {n}"),
         "done_mark": _("answered"),
+        "dot_right": _("right"),
+        "dot_wrong": _("wrong"),
+        "dot_partial": _("partly right"),
+        "flag": _("The red flag:"),
         "next": _("Next step"),
         "prev": _("Previous step"),
         "send": _("Send"),
@@ -125,6 +130,8 @@ class PhoneSimulator(TaskWidget):
         Where answers go; default `hocvuso.core.default_store()`.
     learner : Learner, optional
         Who answers, when the classroom knows it.
+    next_lesson : str, optional
+        Lesson mode: the bundled lesson (its folder name) the result screen links to.
 
     Saved answers: ``{"steps": {step_id: {"choice": id} | {"choices": [id, ...]} | {"text": masked text}
     | {"amount": int} | {"length": int, "checks": {...}}}}``.
@@ -152,13 +159,15 @@ class PhoneSimulator(TaskWidget):
     feedback = t.Dict(read_only=True,
                       help="step id -> step_feedback(...); lesson mode only, answered steps only.").tag(sync=True)
     summary = t.Dict(read_only=True,
-                     help="Lesson mode, once every step is answered: {'points', 'max_points'}.").tag(sync=True)
+                     help="Lesson mode, once every step is answered: the result screen (phone_summary: "
+                      "'points', 'max_points', 'good', 'review') and the 'next' lesson.").tag(sync=True)
     status = t.Dict(read_only=True, help="Last outcome for the learner: {'level': 'ok'|'info'|'error', 'text', "
                     "'msgid'}; empty when there is nothing to say.").tag(sync=True)
 
     def __init__(self, scenario_id: str, *, task_id: str, mode: Literal["lesson", "contest"] = "lesson",
                  locale: str | None = None, store: SubmissionStore | None = None,
-                 learner: Learner | None = None, **kwargs: Any) -> None:
+                 learner: Learner | None = None, next_lesson: str | None = None, **kwargs: Any) -> None:
+        self._next_lesson = next_lesson
         super().__init__(scenario_id, task_id=task_id, mode=mode, locale=locale, store=store, learner=learner,
                          **kwargs)
 
@@ -290,7 +299,8 @@ class PhoneSimulator(TaskWidget):
         self.set_trait("feedback", {sid: step_feedback(self._scenario, self._key, items[sid], self.locale)
                                     for sid in self.answers["steps"]})
         if len(self.answers["steps"]) == len(self._step_ids):
-            self.set_trait("summary", {"points": result.points, "max_points": result.max_points})
+            summary = phone_summary(self._scenario, self._key, result, self.locale)
+            self.set_trait("summary", {**summary, "next": next_lesson_link(self._next_lesson, self.locale)})
 
     def _prepare(self, key: Any) -> None:
         self._secrets = {sid: k.secrets for sid, k in key.steps.items()}  # only to mask what is stored

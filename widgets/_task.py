@@ -27,6 +27,7 @@ from typing import Any, Callable, ClassVar, Mapping, Sequence
 import anywidget
 import traitlets as t
 
+from hocvuso.classroom import read_lesson
 from hocvuso.core import (
     LOCALES,
     N_,
@@ -50,6 +51,7 @@ from hocvuso.core import (
     page_locale,
     translator,
 )
+from hocvuso.notebooks import find_lesson
 
 _HERE = Path(__file__).parent
 
@@ -70,7 +72,26 @@ def shared_strings(locale: str) -> dict[str, str]:
         "read_stop": _("Stop reading"),
         "read_slow": _("Slower"),
         "no_voice": _("This device has no voice for reading aloud in this language."),
+        # the result screen (common.js lessonResult)
+        "res_title": _("Your result"),
+        "res_total": _("Your score: {points} of {max}"),
+        "res_good": _("What went well"),
+        "res_review": _("What to look at again"),
+        "res_reopen": _("Open step {n} again"),
+        "res_next": _("Next lesson: {title}"),
+        "res_saved": _("Your work is saved."),
+        "res_teacher": _("Your work is saved. Your teacher will see the result."),
     }
+
+
+def next_lesson_link(name: str | None, locale: str) -> dict[str, str] | None:
+    """The result screen's link to the next lesson `name` (a bundled lesson's folder): its title in `locale`
+    and its address relative to this lesson's page (served lessons sit side by side: voila/render/NAME/NAME.ipynb)."""
+    if not name:
+        return None
+    lesson = read_lesson(find_lesson(name))
+    return {"name": lesson.name, "title": lesson.title.get(locale, lesson.name),
+            "href": f"../{lesson.relpath}?lang={locale}"}
 
 
 def front_end(name: str, *, common_css: bool = True) -> tuple[str, str]:

@@ -187,3 +187,45 @@ function feedbackCard(model, prefix, fb) {
   return { panel, box };
 }
 
+
+/**
+ * The result screen at the end of a lesson (dossier, phone): the total, what went well, what to look at
+ * again — each with a button that reopens its step (`reopen(item)`; none when `item.step` is absent) —
+ * and a link to the next lesson. `res` is {points, max_points, good: [{id, label}], review: [{id, label,
+ * why, step}], next: {title, href} | null}; the labels come from `strings` (res_*). `data-key="result"`
+ * is where focus goes when it appears.
+ */
+function lessonResult(model, prefix, res, reopen) {
+  const S = (k) => uiText(model, k);
+  const box = h("section", { cls: `hv-result ${prefix}-result`, attrs: { "aria-labelledby": `${prefix}-result-title` } });
+  box.appendChild(h("h3", { cls: "hv-result-title", text: S("res_title"), attrs: { id: `${prefix}-result-title`, tabindex: "-1", "data-key": "result" } }));
+  box.appendChild(h("p", { cls: "hv-result-total", text: fill(S("res_total"), { points: fmtPoints(res.points), max: fmtPoints(res.max_points) }) }));
+  for (const [key, list, cls, mark] of [["res_good", res.good || [], "good", "✓"], ["res_review", res.review || [], "review", "✗"]]) {
+    if (!list.length) continue;
+    box.appendChild(h("h4", { cls: "hv-result-sub", text: S(key) }));
+    const ul = h("ul", { cls: `hv-result-list hv-result-${cls}` });
+    for (const item of list) {
+      const li = h("li", { cls: "hv-result-item", attrs: { "data-item": item.id } });
+      li.appendChild(h("p", { cls: "hv-result-label", text: `${mark} ${item.label}` }));
+      if (item.why) li.appendChild(h("p", { cls: "hv-result-why", text: item.why }));
+      if (cls === "review" && item.step && reopen) {
+        const b = h("button", { cls: "hv-result-reopen", text: fill(S("res_reopen"), { n: item.step }),
+          attrs: { type: "button", "data-key": `reopen-${item.id}` } });
+        b.addEventListener("click", () => reopen(item));
+        li.appendChild(b);
+      }
+      ul.appendChild(li);
+    }
+    box.appendChild(ul);
+  }
+  if (res.next && res.next.href) {
+    box.appendChild(h("a", { cls: "hv-result-next", text: `${fill(S("res_next"), { title: res.next.title })} ›`,
+      attrs: { href: res.next.href, target: "_top", "data-key": "next-lesson" } }));
+  }
+  return box;
+}
+
+/** The contest's last word: the work is saved and the teacher will see the result (no score, no verdict). */
+function teacherNote(model, prefix) {
+  return h("p", { cls: `hv-result-teacher ${prefix}-teacher`, text: uiText(model, "res_teacher"), attrs: { role: "status", "data-key": "teacher-note" } });
+}

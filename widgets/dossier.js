@@ -88,12 +88,33 @@ function render({ model, el }) {
   }
 
   // ---------------------------------------------------------------- steps
+  // A look-alike portal the learner just entered (lesson mode): why it is fake, its real domain, choose again.
+  function fakeCard(fake) {
+    const card = h("section", { cls: "hv-dos-fake", attrs: { role: "alert", "data-key": "fake-card", tabindex: "-1" } });
+    card.appendChild(h("h3", { cls: "hv-dos-sub", text: S("fake_title") }));
+    const addr = h("p", { cls: "hv-dos-fake-addr" });
+    const at = fake.domain ? fake.address.lastIndexOf(fake.domain) : -1;
+    if (at >= 0) {
+      addr.append(document.createTextNode(fake.address.slice(0, at)),
+        h("mark", { cls: "hv-dos-fake-domain", text: fake.domain }), document.createTextNode(fake.address.slice(at + fake.domain.length)));
+    } else addr.textContent = fake.address;
+    card.appendChild(addr);
+    if (fake.domain) card.appendChild(h("p", { text: fill(S("fake_domain"), { domain: fake.domain }) }));
+    card.appendChild(h("p", { text: fake.explain }));
+    card.appendChild(h("p", { cls: "hv-dos-fake-again", text: S("fake_again") }));
+    return card;
+  }
+
   function stepPortal() {
     const sec = h("section", { cls: "hv-dos-sec" });
+    const fake = screen().fake || {};
+    if (fake.id) sec.appendChild(fakeCard(fake));
     sec.appendChild(h("p", { cls: "hv-dos-intro", text: S("portal_intro") }));
     const list = h("ul", { cls: "hv-dos-portals" });
     for (const p of view().portals || []) {
-      const b = h("button", { cls: "hv-dos-portal", attrs: { type: "button", "data-key": `portal-${p.id}`, "data-id": p.id, "data-hv-read": true } });
+      const tried = (fake.tried || []).includes(p.id);
+      const b = h("button", { cls: `hv-dos-portal${tried ? " hv-dos-portal-tried" : ""}`, attrs: { type: "button", "data-key": `portal-${p.id}`, "data-id": p.id, "data-hv-read": true } });
+      if (tried) b.appendChild(h("span", { cls: "hv-dos-tried", text: `✗ ${S("fake_tried")}` }));
       b.appendChild(h("span", { cls: "hv-dos-addr", text: p.address }));
       b.appendChild(h("span", { cls: "hv-dos-portal-label", text: p.label }));
       b.addEventListener("click", () => send({ action: "portal", portal: p.id }));
@@ -354,20 +375,15 @@ function render({ model, el }) {
     return sec;
   }
 
+  // The end: in a lesson the result screen (common.js lessonResult; "open step n again" goes back to that
+  // step), in a contest only "saved, your teacher will see the result".
   function feedbackPanel() {
+    const sc = screen();
+    if (model.get("mode") === "contest") return sc.code ? teacherNote(model, "hv-dos") : null;
     const fb = model.get("feedback") || {};
-    if (!fb.items) return null;
-    const sec = h("section", { cls: "hv-dos-feedback", attrs: { "aria-label": S("feedback") } });
-    sec.appendChild(h("h3", { cls: "hv-dos-sub", text: `${S("feedback")} — ${fill(S("points"), { points: fmtPoints(fb.points), max: fmtPoints(fb.max_points) })}` }));
-    const ul = h("ul", { cls: "hv-dos-fb-list" });
-    for (const it of fb.items) {
-      const li = h("li", { cls: `hv-dos-fb ${it.ok ? "hv-dos-fb-ok" : "hv-dos-fb-bad"}` });
-      li.appendChild(h("span", { cls: "hv-dos-fb-label", text: `${it.ok ? "✓" : "✗"} ${it.label} (${fmtPoints(it.points)}/${fmtPoints(it.max_points)})` }));
-      for (const m of it.messages) li.appendChild(h("span", { cls: "hv-dos-fb-msg", text: m }));
-      ul.appendChild(li);
-    }
-    sec.appendChild(ul);
-    if (model.get("mode") === "lesson" && screen().code) sec.appendChild(button(S("restart"), "restart", () => send({ action: "restart" }), { cls: "hv-dos-secondary" }));
+    if (!fb.summary) return null;
+    const sec = lessonResult(model, "hv-dos", fb.summary, (item) => send({ action: "goto", step: item.step }));
+    if (sc.code) sec.appendChild(button(S("restart"), "restart", () => send({ action: "restart" }), { cls: "hv-dos-secondary" }));
     return sec;
   }
 
@@ -407,11 +423,16 @@ function render({ model, el }) {
   }
 
   let lastStep = null;
+  let lastFake = "";
   const onChange = () => {
     const step = screen().step;
     const moved = lastStep !== null && step !== lastStep;
     lastStep = step;
-    redraw({ focusKey: moved ? "step-title" : null });
+    const fake = (screen().fake || {}).tried ? String(screen().fake.tried) : "";
+    const newFake = fake && fake !== lastFake;
+    lastFake = fake;
+    redraw({ focusKey: newFake ? "fake-card" : (moved ? "step-title" : null) });
+    if (newFake) root.querySelector('[data-key="fake-card"]')?.scrollIntoView({ block: "start" });
   };
   for (const name of ["view", "screen", "strings", "status", "feedback", "locale"]) model.on(`change:${name}`, onChange);
   onChange();

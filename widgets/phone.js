@@ -82,10 +82,14 @@ function render({ model, el }) {
     const dots = h("ol", { cls: "hv-phone-dots" });
     steps().forEach((s, i) => {
       const done = s.id in answered();
-      const label = `${fill(S("go_step"), { n: i + 1 })}${done ? ` (${S("done_mark")})` : ""}`;
+      // A lesson marks an answered step by its verdict (✓ right, ✗ wrong, ½ partly); a contest only says answered.
+      const fb = (model.get("feedback") || {})[s.id];
+      const verdict = !done || !fb ? "done" : fb.correct ? "right" : fb.points > 0 ? "partial" : "wrong";
+      const mark = { done: "✓", right: "✓", partial: "½", wrong: "✗" }[verdict];
+      const label = `${fill(S("go_step"), { n: i + 1 })}${done ? ` (${S(fb ? `dot_${verdict}` : "done_mark")})` : ""}`;
       const b = h("button", {
-        cls: `hv-phone-dot${done ? " hv-phone-dot-done" : ""}${s.id === current ? " hv-phone-dot-current" : ""}`,
-        text: done ? "✓" : String(i + 1),
+        cls: `hv-phone-dot${done ? ` hv-phone-dot-done hv-phone-dot-${verdict}` : ""}${s.id === current ? " hv-phone-dot-current" : ""}`,
+        text: done ? mark : String(i + 1),
         attrs: { type: "button", "aria-label": label, "aria-current": s.id === current ? "step" : false,
                  disabled: !reachable(s.id), "data-key": `dot-${s.id}` },
       });
@@ -318,6 +322,11 @@ function render({ model, el }) {
     const fb = (model.get("feedback") || {})[step.id];
     const { panel, box } = feedbackCard(model, "hv-phone", fb);
     if (!box) return panel;
+    if (fb.flag) {
+      const flag = h("p", { cls: "hv-phone-fb-flag" });
+      flag.append(h("strong", { text: `${S("flag")} ` }), document.createTextNode(fb.flag));
+      box.appendChild(flag);
+    }
     if (fb.lines && fb.lines.length) {
       box.appendChild(feedbackLines("hv-phone", fb.lines, { hit: "✓", right: "→", ok: "○", missed: "○", wrong: "✗" }, S));
     }
@@ -344,13 +353,18 @@ function render({ model, el }) {
     return nav;
   }
 
+  // The end: in a lesson the result screen (common.js lessonResult: "open step n again" shows that step and
+  // its explanation), in a contest "saved, your teacher will see the result".
   function summary() {
     const s = model.get("summary") || {};
     const done = Object.keys(answered()).length === steps().length && steps().length > 0;
     if (!done) return null;
     const box = h("section", { cls: "hv-phone-summary", attrs: { "aria-live": "polite" } });
     box.appendChild(h("p", { cls: "hv-phone-summary-done", text: S("finished") }));
-    if (s.max_points) box.appendChild(h("p", { cls: "hv-phone-summary-total", text: fill(S("total"), { points: fmtPoints(s.points), max: fmtPoints(s.max_points) }) }));
+    if (isContest()) box.appendChild(teacherNote(model, "hv-phone"));
+    else if (s.max_points) {
+      box.appendChild(lessonResult(model, "hv-phone", s, (item) => { current = item.id; redraw({ focus: "prompt" }); }));
+    }
     return box;
   }
 

@@ -49,6 +49,8 @@ class DossierAnswers(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
     portal: str = Field(default="", description="The portal chosen ('' = none yet).")
+    wrong_portals: list[str] = Field(default=[], description="Look-alike portals the learner entered and came back "
+                                     "from (lesson mode), in the order tried; each costs the portal's points.")
     sign_in: SignInAnswer = Field(default=SignInAnswer(), description="The sign-in step.")
     procedure: str = Field(default="", description="The procedure chosen.")
     agency: str = Field(default="", description="The agency chosen.")
@@ -77,6 +79,11 @@ def parse_answers(scenario: DossierScenario, answers: Mapping[str, Any]) -> Doss
     if parsed.portal and parsed.portal not in {p.id for p in scenario.portals.choices}:
         raise AnswersInvalid(f"dossier answers name portal {parsed.portal!r}, which task {scenario.id!r} does not "
                              "offer")
+    unknown_fakes = [p for p in parsed.wrong_portals if p not in {c.id for c in scenario.portals.choices}
+                     or p in scenario.portals.official]
+    if unknown_fakes:
+        raise AnswersInvalid(f"dossier answers list {unknown_fakes[0]!r} as a look-alike portal of task "
+                             f"{scenario.id!r}, which offers no such look-alike")
     if not parsed.procedure:
         if parsed.fields or parsed.documents or parsed.agency:
             raise AnswersInvalid("dossier answers fill a form before choosing a procedure")

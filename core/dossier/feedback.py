@@ -1,4 +1,10 @@
-"""Feedback on a filed or ended dossier attempt (lesson mode only): one entry per scored item, in flow order."""
+"""Feedback on a filed or ended dossier attempt (lesson mode only): one line per real problem, in flow order.
+
+A mistake is said once, where it was made, with the human label of its field, document or step: a fake
+portal that ended the attempt is one line (not one per item it zeroed), the wrong procedure is said at the
+procedure (not again at every field and document of the form it emptied), and the steps an attempt never
+reached are one line naming them. `dossier_summary` turns the same lines into the result screen.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -6,6 +12,7 @@ from typing import Any
 
 from .._i18n import N_, gettext
 from .._score import ItemScore, Score
+from .flow import portal_domain
 from .model import DossierKey, DossierScenario
 from .rules import money, problem_text
 from .schema import ProcedureDef
@@ -17,7 +24,8 @@ _OUTCOME_TEXT = {
     ("sign_in", "locked"): N_("The account was locked after too many wrong passcodes."),
     ("sign_in", "unanswered"): N_("You did not sign in."),
     ("procedure", "correct"): N_("You chose the right procedure."),
-    ("procedure", "wrong"): N_("This is not the procedure the situation needs: read the task card again."),
+    ("procedure", "wrong"): N_("This is not the procedure the situation needs: read the task card again. The form "
+        "and documents of another procedure cannot count."),
     ("procedure", "unanswered"): N_("You did not choose a procedure."),
     ("agency", "correct"): N_("You chose a competent agency."),
     ("agency", "wrong"): N_("This agency does not handle this procedure for this family."),
@@ -50,6 +58,10 @@ _OUTCOME_TEXT = {
     ("tracked", "correct"): N_("You followed the dossier until the result."),
     ("tracked", "unanswered"): N_("You did not follow the dossier's status until the result."),
 }
+_VISITED = N_("You first went to a fake portal: its real domain is {domain} (the last two parts of the address "
+    "before the first “/”), not a .gov.vn address. In real life, what you typed there would have gone to scammers. "
+    "You then went back and chose the real portal.")
+_NOT_REACHED = N_("Steps not done")
 _FAKE = N_("The attempt ended on a fake portal: nothing you typed there counts, and in real life it would have gone "
     "to scammers.")
 _CORRECT_FIELD = N_("Correct.")
@@ -63,15 +75,52 @@ _ITEM_LABELS = {
 }
 
 
+_STEP_OF = {"portal": 1, "sign_in": 2, "procedure": 3, "agency": 3, "field": 4, "document": 5, "commitment": 6,
+            "otp": 7, "otp_safety": 7, "fee": 8, "submitted": 9, "tracked": 9}
+"""The step (1-9, as in `STEPS`) where each item is done: where the learner goes to look at it again."""
+_CONSEQUENCES = ("fake_portal", "wrong_procedure")
+"""Outcomes that only repeat an earlier mistake (said once, at the portal or the procedure)."""
+
+
 def dossier_feedback(scenario: DossierScenario, key: DossierKey, result: Score, locale: str) -> list[dict[str, Any]]:
-    """One entry per scored item: {item_id, label, ok, points, max_points, messages}. Lesson mode only."""
+    """One line per scored item that says something of its own: {item_id, label, ok, points, max_points,
+    messages, step}; consequences of one mistake are said once, and the steps never reached share one line.
+    Lesson mode only."""
     proc = scenario.procedure(key.procedure)
     out: list[dict[str, Any]] = []
+    not_reached: list[ItemScore] = []
     for item in result.items:
+        if item.outcome in _CONSEQUENCES and item.item_id != "portal":
+            continue
+        if item.outcome == "unanswered" and item.item_id != "portal":
+            not_reached.append(item)
+            continue
         label, messages = _explain(scenario, proc, item, locale)
-        out.append({"item_id": item.item_id, "label": label, "ok": item.outcome == "correct",
-                    "points": item.points, "max_points": item.max_points, "messages": messages})
-    return out
+        out.append(_line(item.item_id, label, item.outcome == "correct", item.points, item.max_points, messages))
+    if not_reached:
+        labels = [_explain(scenario, proc, i, locale)[0] for i in not_reached]
+        out.append(_line("not_reached", gettext(_NOT_REACHED, locale), False, 0,
+                         sum(i.max_points for i in not_reached), [", ".join(dict.fromkeys(labels)) + "."],
+                         step=_step(not_reached[0].item_id)))
+    return sorted(out, key=lambda line: line["step"])
+
+
+def dossier_summary(feedback: list[dict[str, Any]], result: Score) -> dict[str, Any]:
+    """The result screen: the total, what went well, what to review (each with the step to reopen)."""
+    return {"points": result.points, "max_points": result.max_points,
+            "good": [{"id": f["item_id"], "label": f["label"]} for f in feedback if f["ok"]],
+            "review": [{"id": f["item_id"], "label": f["label"], "why": " ".join(f["messages"]), "step": f["step"]}
+                       for f in feedback if not f["ok"]]}
+
+
+def _step(item_id: str) -> int:
+    return _STEP_OF.get(item_id.partition(":")[0], 1)
+
+
+def _line(item_id: str, label: str, ok: bool, points: float, max_points: float, messages: list[str], *,
+          step: int | None = None) -> dict[str, Any]:
+    return {"item_id": item_id, "label": label, "ok": ok, "points": points, "max_points": max_points,
+            "messages": messages, "step": step or _step(item_id)}
 
 
 def _explain(scenario: DossierScenario, proc: ProcedureDef, item: ItemScore, locale: str) -> tuple[str, list[str]]:
@@ -80,8 +129,10 @@ def _explain(scenario: DossierScenario, proc: ProcedureDef, item: ItemScore, loc
     d = item.details
     group, _sep, ref = item.item_id.partition(":")
     if item.outcome == "fake_portal":
-        messages = [scenario.portals.explain[d["given"]].get(locale)] if item.item_id == "portal" else []
-        return _(_ITEM_LABELS.get(group, group)), [*messages, _(_FAKE)]
+        return _(_ITEM_LABELS["portal"]), [scenario.portals.explain[d["given"]].get(locale), _(_FAKE)]
+    if item.outcome == "fake_portal_visited":
+        address = next(p.address for p in scenario.portals.choices if p.id == d["given"])
+        return _(_ITEM_LABELS["portal"]), [_(_VISITED).format(domain=portal_domain(address) or address)]
     if group == "field":
         f = proc.field(ref)
         if item.outcome == "correct":

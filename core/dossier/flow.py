@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..inbox.links import registrable_domain
 from .model import DossierScenario
 from .rules import check_form
 
@@ -91,6 +92,40 @@ def blocker(scenario: DossierScenario, answers: Mapping[str, Any]) -> Blocker:
             return Blocker("fields", fields=state.bad_fields)
         return Blocker("documents", slots=state.missing_slots)
     return Blocker(_NEEDS.get(step, ""))
+
+
+def enter_portal(scenario: DossierScenario, answers: dict[str, Any], portal_id: str, *, lesson: bool) -> bool:
+    """The learner goes to `portal_id` (an id of the scenario's portals). Changes `answers` in place.
+
+    The official portal: chosen, and the learner moves on (to sign in, or past it if already signed in).
+    A look-alike in a lesson is a teaching moment, not the end: it is counted in `wrong_portals` (the
+    score takes the portal's points for it), nothing is chosen, and the learner stays on step 1 to
+    choose again. In a contest the attempt ends there, as the graded task's rules say.
+    Returns whether the portal is the official one.
+    """
+    if portal_id in scenario.portals.official:
+        answers["portal"] = portal_id
+        answers["step"] = 3 if answers["sign_in"]["signed_in"] else 2
+        return True
+    if lesson:
+        if portal_id not in answers["wrong_portals"]:
+            answers["wrong_portals"] = [*answers["wrong_portals"], portal_id]
+        answers["portal"] = ""
+        answers["step"] = 1
+    else:
+        answers["portal"] = portal_id
+        answers["ended"] = "fake_portal"
+    return False
+
+
+def portal_domain(address: str) -> str:
+    """The part of a portal's address that says whose site it is: its registrable domain, read as the inbox
+    reads a link (`dichvucong.gov.vn-hoso.top` -> `vn-hoso.top`); "" for an address that is no web address
+    (an app in a store)."""
+    host = address.split("/", 1)[0].strip().lower()
+    if " " in host or "." not in host:
+        return ""
+    return registrable_domain(host)
 
 
 def reset_confirmation(answers: dict[str, Any]) -> bool:

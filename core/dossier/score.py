@@ -1,6 +1,7 @@
 """Scoring a dossier attempt (pure: no I/O, no clock — the task says which day it is).
 
-Items, in flow order: portal, sign_in, procedure, agency, field:<id> for every field the learner
+Items, in flow order: portal (0 once a look-alike portal was entered, even if the learner came back
+and chose the real one: the mistake counts), sign_in, procedure, agency, field:<id> for every field the learner
 types and the task expects filled, document:<slot> for every slot the task expects, commitment,
 otp (confirmed), otp_safety (the OTP was not given to the fake "staff" chat), fee, submitted
 (dossier code received), tracked (status followed to the result). A fake portal ends the attempt:
@@ -72,7 +73,11 @@ def score_dossier(scenario: DossierScenario, key: DossierKey, answers: Mapping[s
 
 
 def _portal(t: _Attempt) -> ItemScore:
-    """Step 1: the official portal, not a look-alike."""
+    """Step 1: the official portal, not a look-alike; a look-alike entered first costs the item."""
+    tried = list(t.answers.wrong_portals)
+    if tried and not t.fake:
+        return _item("portal", 0, t.rules.portal, "fake_portal_visited", given=tried[0], tried=tried,
+                     chosen=t.answers.portal)
     if not t.answers.portal:
         return _item("portal", 0, t.rules.portal, "unanswered")
     return _item("portal", 0 if t.fake else t.rules.portal, t.rules.portal, "fake_portal" if t.fake else "correct",

@@ -12,7 +12,7 @@ face-check rule, personal data and its masking), `passwords` (the passphrase che
 widgets.
 """
 from .answers import FIELDS, PhoneAnswers, StepAnswer, parse_answers
-from .feedback import password_checks, step_feedback
+from .feedback import password_checks, phone_summary, step_feedback
 from .load import load_phone, scenario_paths
 from .model import KIND, PhoneKey, PhoneScenario, PhoneStep, StepKey
 from .passwords import CHECKS, check_passphrase, guesses_log10, load_common_passwords
@@ -21,6 +21,7 @@ from .rules import (
                     FACE_CHECK_PER_TRANSFER,
                     MASK,
                     find_personal_data,
+                    flag_words_in,
                     needs_face_check,
                     parse_amount,
                     redact,
@@ -32,7 +33,7 @@ from .score import score_phone, score_step
 __all__ = [
     "ACTIONS", "APPS", "CHECKS", "FACE_CHECK_PER_DAY", "FACE_CHECK_PER_TRANSFER", "FIELDS", "KIND", "MASK",
     "PASSWORD_MIN_LENGTH", "PhoneAnswers", "PhoneKey", "PhoneScenario", "PhoneStep", "ScenarioDef", "StepAnswer",
-    "StepKey", "check_passphrase", "find_personal_data", "guesses_log10", "load_common_passwords", "load_phone",
-    "needs_face_check", "parse_amount", "parse_answers", "password_checks", "redact",
+    "StepKey", "check_passphrase", "find_personal_data", "flag_words_in", "guesses_log10", "load_common_passwords",
+    "load_phone", "needs_face_check", "parse_amount", "parse_answers", "password_checks", "phone_summary", "redact",
     "scenario_paths", "score_phone", "score_step", "show_masks", "step_feedback",
 ]

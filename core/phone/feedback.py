@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._i18n import N_, gettext
-from .._score import ItemScore, item_feedback
+from .._score import ItemScore, Score, item_feedback
 from .model import PhoneKey, PhoneScenario
 from .passwords import CHECKS
 
@@ -20,6 +20,7 @@ _HEADLINES = {
     "weak": N_("This password is not strong enough yet."),
     "unanswered": N_("Not answered yet."),
 }
+_FLAG = N_("The red flag: {flag}.")
 _LEAKS = {
     "id_number": N_("a 12-digit personal ID number"),
     "otp": N_("a one-time code (OTP)"),
@@ -83,5 +84,22 @@ def step_feedback(scenario: PhoneScenario, key: PhoneKey, item: ItemScore, local
                               "label": gettext(_CHECK_TEXT[c][0], locale).format(n=n),
                               "explain": gettext(_CHECK_TEXT[c][1], locale).format(n=n)})
     return item_feedback(item, gettext(_HEADLINES[item.outcome], locale), lines=lines,
-                         explain=step_key.explain.get(locale))
+                         explain=step_key.explain.get(locale),
+                         flag=step_key.flag.get(locale) if step_key.flag and item.outcome != "unanswered" else "")
+
+
+def phone_summary(scenario: PhoneScenario, key: PhoneKey, result: Score, locale: str) -> dict[str, Any]:
+    """The result screen once every step is answered: the total, the steps done well, the steps to look at
+    again (each with its number, so the learner can reopen it, and its lesson)."""
+    good: list[dict[str, Any]] = []
+    review: list[dict[str, Any]] = []
+    for n, item in enumerate(result.items, start=1):
+        step, step_key = scenario.step(item.item_id), key.steps[item.item_id]
+        entry: dict[str, Any] = {"id": step.id, "label": f"{n}. {step.action.prompt.get(locale)}"}
+        if item.outcome == "correct":
+            good.append(entry)
+        else:
+            flag = gettext(_FLAG, locale).format(flag=step_key.flag.get(locale)) + " " if step_key.flag else ""
+            review.append({**entry, "step": n, "why": flag + step_key.explain.get(locale)})
+    return {"points": result.points, "max_points": result.max_points, "good": good, "review": review}
 

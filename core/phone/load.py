@@ -27,6 +27,6 @@ def load_phone(scenario_id: str, *, root: Path | None = None) -> tuple[PhoneScen
                                screen=s.screen, action=s.action))
         keys[s.id] = StepKey(kind=s.action.kind, correct=tuple(s.key.correct), options=dict(s.key.options),
                              explain=s.key.explain, secrets=tuple(s.key.secrets), min_length=s.key.min_length,
-                             expected=s.key.expected)
+                             expected=s.key.expected, flag=s.key.flag)
     scenario = PhoneScenario(id=definition.id, title=definition.title, intro=definition.intro, steps=tuple(steps))
     return scenario, PhoneKey(scenario_id=definition.id, steps=keys)

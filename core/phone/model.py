@@ -83,6 +83,8 @@ class StepKey:
     """type: the fewest characters of a real question."""
     expected: int | None
     """amount: the right amount in VND."""
+    flag: Text | None = None
+    """choose/select: the red flag the step is about (shown after answering), if the step names one."""
 
 
 @dataclass(frozen=True)

@@ -131,3 +131,17 @@ _MASK_TEXT = {"id_number": N_("[ID number hidden]"), "otp": N_("[code hidden]"),
 def show_masks(text: str, locale: str) -> str:
     """`redact`'s masks (⟦id_number⟧ …) in words the learner reads, e.g. "[số định danh đã ẩn]"."""
     return re.sub(r"⟦([a-z_]+)⟧", lambda m: gettext(_MASK_TEXT.get(m.group(1), _MASK_TEXT["secret"]), locale), text)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", normalize_text(text).lower())
+
+
+def flag_words_in(option: str, flag: str) -> list[str]:
+    """The red flag's words that an option's text repeats: each pair of neighbouring words of `flag` found,
+    in that order, in `option` ("tên người", "người nhận" …). A right option that repeats them gives the
+    answer away; a wrong one may (a tempting option names what it gets wrong)."""
+    said = " ".join(_words(option))
+    flag_words = _words(flag)
+    pairs = [f"{a} {b}" for a, b in zip(flag_words, flag_words[1:], strict=False)]
+    return [p for p in dict.fromkeys(pairs) if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", said)]

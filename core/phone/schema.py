@@ -111,6 +111,9 @@ class KeyDef(BaseModel):
     options: dict[str, Text] = Field(default={}, description="choose/select: why each option is right or wrong "
                                      "(every option).")
     explain: Text = Field(description="The lesson of the step, shown after answering.")
+    flag: Text | None = Field(default=None, description="choose/select: the red flag the step is about, in a few "
+                              "words (shown after answering). The right option must not name it: a test checks "
+                              "that no right option's label carries its words.")
     secrets: list[str] = Field(default=[], description="type: the story's private details (ID, code, password, "
                                "account) that must not be typed into the chat.")
     min_length: int = Field(default=5, ge=1, description="type: the fewest characters of a real question.")
