@@ -379,7 +379,7 @@ function render({ model, el }) {
   // step), in a contest only "saved, your teacher will see the result".
   function feedbackPanel() {
     const sc = screen();
-    if (model.get("mode") === "contest") return sc.code ? teacherNote(model, "hv-dos") : null;
+    if (model.get("mode") === "contest") return sc.code || sc.ended ? teacherNote(model, "hv-dos") : null;
     const fb = model.get("feedback") || {};
     if (!fb.summary) return null;
     const sec = lessonResult(model, "hv-dos", fb.summary, (item) => send({ action: "goto", step: item.step }));
