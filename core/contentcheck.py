@@ -27,6 +27,7 @@ from .dossier import load_dossier, load_procedure, procedure_paths, task_paths
 from .feed import feed_paths, load_feed
 from .inbox import (
     LINK_MARK,
+    InboxMessage,
     MessageDef,
     inbox_paths,
     load_flags,
@@ -213,7 +214,7 @@ def _phone_digits(address: str) -> str | None:
 class Evidence:
     """The signals one message shows, each with the words (or addresses) that show it."""
 
-    def __init__(self, msg: MessageDef, rules: Rules) -> None:
+    def __init__(self, msg: MessageDef | InboxMessage, rules: Rules) -> None:
         self.msg = msg
         self.rules = rules
         body = msg.body.vi if msg.body else ""
@@ -313,9 +314,27 @@ class Evidence:
         return shown
 
 
-def derive_flags(msg: MessageDef, *, rules: Rules | None = None) -> dict[str, list[str]]:
+def derive_flags(msg: MessageDef | InboxMessage, *, rules: Rules | None = None) -> dict[str, list[str]]:
     """The red flags `msg` shows by the rules, each with its triggering words."""
     return Evidence(msg, rules or load_rules()).flags()
+
+
+def clue_words(msg: MessageDef | InboxMessage, flags: Iterable[str], *,
+               rules: Rules | None = None) -> dict[str, list[str]]:
+    """For "show me" after answering: for each of `flags`, the words of `msg` that show it, as the learner
+    sees them (a link's shown text, not its address; the start of an unaccented text), in the Vietnamese
+    text the rules read. The same evidence the content check compares with the key."""
+    shown = derive_flags(msg, rules=rules)
+    visible = {link.href: link.shown for link in msg.links}
+    out: dict[str, list[str]] = {}
+    for flag in flags:
+        words: list[str] = []
+        for word in shown.get(flag, []):
+            word = visible.get(word, word.split(" → ")[0]).rstrip("…").strip()
+            if word and word not in words:
+                words.append(word)
+        out[flag] = words
+    return out
 
 
 # --------------------------------------------------------------------------------------------

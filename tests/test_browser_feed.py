@@ -98,12 +98,20 @@ def test_learner_checks_the_feed_and_ends_on_the_result_screen(phone: Page, voil
     # The result screen: the score the pure function gives, what went well, what to look at again.
     answers = {"posts": {pid: {"decision": d, "checked": list(c)} for pid, (d, c) in plan.items()}}
     expected = score_feed(SCENARIO, KEY, answers)
-    expect(phone.locator(".hv-feed-summary-total")).to_contain_text(f"{expected.points:g} trên {expected.max_points:g}")
-    expect(phone.locator(".hv-feed-summary-review .hv-feed-open")).to_have_count(1)
+    result = phone.locator(".hv-feed-result")
+    expect(result.locator(".hv-result-total")).to_contain_text(f"{expected.points:g} trên {expected.max_points:g}")
+    expect(result.locator(".hv-result-review .hv-result-reopen")).to_have_count(1)
+    expect(result.locator(".hv-result-review .hv-result-why")).not_to_be_empty()
+    # the next lesson, by its title, linked where the lesson is bundled
+    following = result.locator(".hv-result-next")
+    expect(following).to_contain_text("Tuần 10")
+    assert following.get_attribute("href").startswith("../tuan-10-tin-don-quang-cao/")
+    # the status line says it is all done and points where the result is
+    expect(phone.locator(".hv-feed-status")).to_contain_text("quyết định xong mọi bài")
     assert fits_the_screen(phone)
     full_screenshot(phone, artifacts / "feed-360-done.png")
-    screen_at(phone, ".hv-feed-summary", artifacts / "feed-360x740-result.png")
-    phone.locator('[data-key="open-tin-don-suc-khoe"]').click()
+    screen_at(phone, ".hv-feed-result", artifacts / "feed-360x740-result.png")
+    phone.locator('[data-key="reopen-tin-don-suc-khoe"]').click()
     expect(phone.locator(".hv-feed-dot-current")).to_have_attribute("data-key", "dot-tin-don-suc-khoe")
 
     deadline = time.monotonic() + 15

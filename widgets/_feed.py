@@ -32,10 +32,10 @@ from hocvuso.core.feed import DECISIONS, feed_summary, post_feedback, tool_label
 from ._task import (
     NOT_UNDERSTOOD,
     SAVED_CONTEST,
-    SAVED_LESSON,
     Refused,
     TaskWidget,
     front_end,
+    next_lesson_link,
 )
 
 # Learner-facing reasons (msgids; Vietnamese in feed.po).
@@ -44,6 +44,9 @@ _UNKNOWN_TOOL = N_("This post cannot be checked that way.")
 _DECIDED = N_("You have already decided on this post; the decision cannot be changed.")
 _PICK_DECISION = N_("Choose share, don't share or report first.")
 _RESTORED = N_("Your earlier answers were restored.")
+# The status line sits under the post and the result screen: it points up, and says when all is done.
+_SAVED = N_("Answer saved. The explanation is just above.")
+_ALL_DONE = N_("Saved: you have decided on every post. Your result is just above.")
 
 
 def _ui_strings(locale: str) -> dict[str, str]:
@@ -76,11 +79,7 @@ def _ui_strings(locale: str) -> dict[str, str]:
         "st_skipped": _("You did not check it"),
         "st_extra": _("Also worth knowing"),
         "contest_note": _("Contest: no answers are shown. You can change a decision until you hand in."),
-        "finished": _("You have decided on every post."),
-        "total": _("Your score: {points} of {max}"),
-        "went_well": _("Done well"),
-        "to_review": _("Look at these again"),
-        "open_post": _("Post {n}: {author}"),
+        "res_reopen": _("Open post {n} again"),
     }
 
 
@@ -181,7 +180,8 @@ class NewsFeed(TaskWidget):
             if self._key is not None:
                 self._render_feedback()
                 result_fb = self.feedback.get(post_id)
-            self._save(SAVED_LESSON if self.mode == "lesson" else SAVED_CONTEST)
+            done = self.summary and self.mode == "lesson"
+            self._save(SAVED_CONTEST if self.mode == "contest" else _ALL_DONE if done else _SAVED)
         return copy.deepcopy(result_fb)
 
     # ---------------------------------------------------------------- validators
@@ -210,7 +210,8 @@ class NewsFeed(TaskWidget):
         self.set_trait("feedback", {pid: post_feedback(self._scenario, self._key, items[pid], self.locale)
                                     for pid in self.answers["posts"]})
         if len(self.answers["posts"]) == len(self._post_ids):
-            self.set_trait("summary", feed_summary(self._scenario, result, self.locale))
+            summary = feed_summary(self._scenario, result, self.locale)
+            self.set_trait("summary", {**summary, "next": next_lesson_link(self._scenario.next, self.locale)})
 
     def _prepare(self, key: Any) -> None:
         self._post_ids = tuple(p.id for p in self._scenario.posts)

@@ -23,10 +23,11 @@ from typing import Any, Literal, Sequence
 
 import traitlets as t
 
-from hocvuso.core import Learner, SubmissionStore, kind, normalize_text, translator
-from hocvuso.core.inbox import VERDICTS, InboxScenario, describe_link, message_feedback
+from hocvuso.core import N_, ItemScore, Learner, SubmissionStore, kind, normalize_text, translator
+from hocvuso.core.contentcheck import clue_words
+from hocvuso.core.inbox import VERDICTS, InboxScenario, describe_link, inbox_summary, message_feedback
 
-from ._task import SAVED_CONTEST, SAVED_LESSON, Refused, TaskWidget, front_end
+from ._task import SAVED_CONTEST, Refused, TaskWidget, front_end, next_lesson_link
 
 # Learner-facing reasons, translated at display time (msgids; Vietnamese in widgets.po).
 _UNKNOWN_MESSAGE = "This message is not in the inbox."
@@ -36,6 +37,9 @@ _UNKNOWN_FLAG = "One of the red flags you ticked is not in the list."
 _ALREADY = "You have already answered this message; the answer cannot be changed."
 _INSPECTED = "The real address of the link is shown."
 _RESTORED = "Your earlier answers were restored."
+# The status line sits under the message, its feedback above it: it points up, and says when all is done.
+_SAVED = N_("Answer saved. The explanation is just above.")
+_ALL_DONE = N_("Saved: you have answered every message. Your result is at the top of the inbox.")
 
 
 def _ui_strings(locale: str) -> dict[str, str]:
@@ -84,6 +88,13 @@ def _ui_strings(locale: str) -> dict[str, str]:
         "contest_note": _("Contest: no answers are shown. You can change an answer until you hand in."),
         "no_messages": _("No messages."),
         "read_aloud": _("Read aloud"),
+        "show_me": _("Show me"),
+        "hide_clues": _("Hide the marks"),
+        "clues_title": _("The signs on this message"),
+        "clue_here": _("Marked {n} on the message"),
+        "clue_unmarked": _("Not marked: read the explanation"),
+        "see_result": _("See your result"),
+        "res_reopen": _("Open message {n} again"),
     }
 
 
@@ -115,8 +126,8 @@ class ScamInbox(TaskWidget):
     _esm, _css = front_end("inbox")
     _kind = kind("inbox")
     _id_name = "inbox_id"
-    _python_owned = TaskWidget._python_owned | {"inspections"}
-    _cleared = ("inspections", "feedback", "status")
+    _python_owned = TaskWidget._python_owned | {"inspections", "summary"}
+    _cleared = ("inspections", "feedback", "summary", "status")
     _answered_in = "messages"
     _actions = {
         "answer": lambda self, c: self.answer(c.get("message_id"), c.get("verdict"), c.get("flags", [])),
@@ -131,6 +142,9 @@ class ScamInbox(TaskWidget):
                          "for links the learner asked to inspect.").tag(sync=True)
     feedback = t.Dict(read_only=True, help="message id -> message_feedback(...); lesson mode only, and only for "
                       "messages the learner has answered.").tag(sync=True)
+    summary = t.Dict(read_only=True, help="Lesson mode, once every message is answered: the result screen "
+                     "{'points', 'max_points', 'good', 'review', 'next'} (inbox_summary, next_lesson_link)."
+                     ).tag(sync=True)
     status = t.Dict(read_only=True, help="Last outcome for the learner: {'level': 'ok'|'info'|'error', 'text': "
                     "localised sentence}; empty when there is nothing to say.").tag(sync=True)
 
@@ -208,14 +222,15 @@ class ScamInbox(TaskWidget):
             self.set_trait("answers", answers)
             result = None
             if self._key is not None:
-                result = self._feedback_for(message_id)
-                self.set_trait("feedback", {**copy.deepcopy(dict(self.feedback)), message_id: result})
-            self._save(SAVED_LESSON if self.mode == "lesson" else SAVED_CONTEST)
+                self._render_feedback()
+                result = self.feedback[message_id]
+            done = self.summary and self.mode == "lesson"
+            self._save(SAVED_CONTEST if self.mode == "contest" else _ALL_DONE if done else _SAVED)
         return copy.deepcopy(result)
 
     # ---------------------------------------------------------------- validators
 
-    @t.validate("inspections")
+    @t.validate("inspections", "summary")
     def _validate_inspections(self, proposal: Any) -> dict[str, Any]:
         return self._check_python_owned(proposal)
 
@@ -224,9 +239,23 @@ class ScamInbox(TaskWidget):
     def _check_message_id(self, message_id: Any) -> str:
         return self._known_id(message_id, self._message_ids, "message", _UNKNOWN_MESSAGE)
 
-    def _feedback_for(self, message_id: str) -> dict[str, Any]:
-        item = next(i for i in self.score().items if i.item_id == message_id)
-        return message_feedback(self._scenario, self._lesson_key(), item, self.locale)
+    def _message_feedback(self, item: ItemScore) -> dict[str, Any]:
+        """One answered message's feedback, with the words that show each of its flags ("show me")."""
+        key = self._lesson_key()
+        clues = clue_words(self._scenario.message(item.item_id), key.messages[item.item_id].red_flags)
+        return message_feedback(self._scenario, key, item, self.locale, clues)
+
+    def _render_feedback(self) -> None:
+        """Feedback on every answered message and, once all are answered, the result screen (lesson mode;
+        caller holds sync and the write flag)."""
+        if self._key is None or not self.answers.get("messages"):
+            return
+        result = self.score()
+        self.set_trait("feedback", {i.item_id: self._message_feedback(i) for i in result.items
+                                    if i.item_id in self.answers["messages"]})
+        if len(self.answers["messages"]) == len(self._message_ids):
+            summary = inbox_summary(self._scenario, result, self.locale)
+            self.set_trait("summary", {**summary, "next": next_lesson_link(self._scenario.next, self.locale)})
 
     def _prepare(self, key: Any) -> None:
         self._message_ids = tuple(m.id for m in self._scenario.messages)
@@ -239,10 +268,7 @@ class ScamInbox(TaskWidget):
         """Re-draw everything language-dependent (caller holds sync and the write flag)."""
         self.set_trait("view", self._scenario.view(self.locale))
         self.set_trait("strings", _ui_strings(self.locale))
-        if self._key is not None and self.answers.get("messages"):
-            items = {i.item_id: i for i in self.score().items}
-            self.set_trait("feedback", {mid: message_feedback(self._scenario, self._lesson_key(), items[mid],
-                                                              self.locale) for mid in self.answers["messages"]})
+        self._render_feedback()
 
     def _restore_answers(self, parsed: Any) -> None:
         answers: dict[str, Any] = {"messages": {mid: {"verdict": a.verdict, "flags": list(a.flags)}
@@ -252,8 +278,7 @@ class ScamInbox(TaskWidget):
                        for mid, ix in answers["inspected"].items()}
         self.set_trait("answers", answers)
         self.set_trait("inspections", inspections)
-        if self._key is not None and answers["messages"]:
-            self._render_locale()
+        self._render_feedback()
         if answers["messages"] or answers["inspected"]:
             self._set_status("info", _RESTORED)
 

@@ -189,26 +189,12 @@ function render({ model, el }) {
     return nav;
   }
 
-  // The result screen: total, what went well, what to look at again (each opens its post).
+  // The result screen (common.js lessonResult): total, what went well, what to look at again (a tap reopens
+  // the post), the next lesson.
   function summary() {
     const s = model.get("summary") || {};
     if (!s.max_points) return null;
-    const box = h("section", { cls: "hv-feed-summary", attrs: { "aria-live": "polite", "data-key": "summary" } });
-    box.appendChild(h("p", { cls: "hv-feed-summary-done", text: S("finished") }));
-    box.appendChild(h("p", { cls: "hv-feed-summary-total", text: fill(S("total"), { points: fmtPoints(s.points), max: fmtPoints(s.max_points) }) }));
-    for (const [key, list, cls] of [["went_well", s.good || [], "good"], ["to_review", s.review || [], "review"]]) {
-      if (!list.length) continue;
-      box.appendChild(h("h4", { cls: "hv-feed-section", text: S(key) }));
-      const ul = h("ul", { cls: `hv-feed-summary-list hv-feed-summary-${cls}` });
-      for (const p of list) {
-        const b = h("button", { cls: "hv-feed-open", text: fill(S("open_post"), { n: p.n, author: p.author }),
-          attrs: { type: "button", "data-key": `open-${p.id}`, "data-hv-read": true } });
-        b.addEventListener("click", () => { current = p.id; redraw({ focus: "post" }); });
-        ul.appendChild(h("li", {}, [b]));
-      }
-      box.appendChild(ul);
-    }
-    return box;
+    return lessonResult(model, "hv-feed", s, (item) => { current = item.id; redraw({ focus: "post" }); });
   }
 
   // ------------------------------------------------------------------ drawing

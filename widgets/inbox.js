@@ -39,6 +39,7 @@ function render({ model, el }) {
   // View-local state: which message is open and the learner's unsent choices.
   let openId = null;
   const drafts = {}; // message id -> {verdict: string|null, flags: Set<string>}
+  const showing = new Set(); // answered messages whose clues are marked ("show me")
   const uid = `hv-inbox-${Math.random().toString(36).slice(2, 8)}`;
 
   const S = (k) => (model.get("strings") || {})[k] || "";
@@ -71,6 +72,10 @@ function render({ model, el }) {
     const v = view();
     const ans = answers().messages || {};
     const wrap = h("section", { cls: "hv-inbox-list-view", attrs: { "aria-label": S("inbox") } });
+    const s = model.get("summary") || {};
+    if (s.max_points) {
+      wrap.appendChild(lessonResult(model, "hv-inbox", s, (item) => { openId = item.id; redraw({ focus: "heading" }); }));
+    }
     if (v.intro) {
       wrap.appendChild(h("p", { cls: "hv-inbox-intro", text: v.intro }));
     }
@@ -289,10 +294,99 @@ function render({ model, el }) {
     if (m.subject) row(S("subject"), m.subject, "hv-inbox-subject");
     head.appendChild(details);
     wrap.appendChild(head);
-    wrap.appendChild(body(m));
+    const shown = body(m);
+    wrap.appendChild(shown);
+    const fb = (model.get("feedback") || {})[m.id];
+    const clues = clueList(fb);
+    if (clues.length) {
+      const on = showing.has(m.id);
+      const toggle = h("button", { cls: "hv-inbox-show-me", text: on ? S("hide_clues") : `👁 ${S("show_me")}`,
+        attrs: { type: "button", "aria-pressed": on ? "true" : "false", "data-key": "show-me" } });
+      toggle.addEventListener("click", () => {
+        if (showing.has(m.id)) showing.delete(m.id); else showing.add(m.id);
+        redraw({ focusKey: "show-me" });
+        if (showing.has(m.id)) wrap.ownerDocument.querySelector(".hv-inbox-message .hv-inbox-msg-head")?.scrollIntoView({ block: "start" });
+      });
+      wrap.insertBefore(toggle, shown);
+      if (on) {
+        const marked = markClues([head, shown], clues);
+        shown.after(clueNotes(clues, marked));
+      }
+    }
     wrap.appendChild(answerForm(m));
     wrap.appendChild(feedbackPanel(m));
+    if ((model.get("summary") || {}).max_points) {
+      const see = h("button", { cls: "hv-inbox-see-result", text: `${S("see_result")} ›`, attrs: { type: "button", "data-key": "see-result" } });
+      see.addEventListener("click", () => { openId = null; redraw({ focusKey: "result" }); });
+      wrap.appendChild(see);
+    }
     return wrap;
+  }
+
+  // ------------------------------------------------------------------ show me
+  // The flags of an answered scam that have words on the message (Python derives them with the content
+  // check's rules), numbered in feedback order: [{n, id, label, explain, status, words}].
+  function clueList(fb) {
+    if (!fb || !fb.flags) return [];
+    return fb.flags.filter((f) => f.status !== "wrong").map((f, i) => ({ ...f, n: i + 1, words: f.clues || [] }));
+  }
+
+  // Wrap each clue's words found in `parts` (the message's header and body) in a numbered <mark>; returns
+  // the numbers marked. Text only: a match never spans two elements, links stay plain text.
+  function markClues(parts, clues) {
+    const marked = new Set();
+    const nodes = [];
+    for (const part of parts) {
+      const walker = document.createTreeWalker(part, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) if (!n.parentElement.closest("button")) nodes.push(n);
+    }
+    for (const node of nodes) {
+      const text = node.nodeValue;
+      const lower = text.toLowerCase();
+      const hits = [];
+      for (const c of clues) {
+        for (const w of c.words) {
+          const needle = w.toLowerCase();
+          for (let i = needle ? lower.indexOf(needle) : -1; i >= 0; i = lower.indexOf(needle, i + needle.length)) hits.push([i, i + needle.length, c.n]);
+        }
+      }
+      if (!hits.length) continue;
+      hits.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+      const frag = document.createDocumentFragment();
+      let pos = 0;
+      for (const [start, end, n] of hits) {
+        if (start < pos) continue;
+        frag.append(text.slice(pos, start));
+        const mark = h("mark", { cls: "hv-inbox-clue", attrs: { "data-clue": n } });
+        mark.append(text.slice(start, end));
+        mark.appendChild(h("sup", { cls: "hv-inbox-clue-n", text: n }));
+        frag.appendChild(mark);
+        marked.add(n);
+        pos = end;
+      }
+      frag.append(text.slice(pos));
+      node.replaceWith(frag);
+    }
+    return marked;
+  }
+
+  // Under the message, each sign with its number on the message and its explanation (Jigsaw-style).
+  function clueNotes(clues, marked) {
+    const box = h("section", { cls: "hv-inbox-clues", attrs: { "aria-label": S("clues_title") } });
+    box.appendChild(h("h4", { cls: "hv-inbox-clues-title", text: S("clues_title") }));
+    const ol = h("ol", { cls: "hv-inbox-clue-notes" });
+    for (const c of clues) {
+      const li = h("li", { cls: `hv-inbox-clue-note hv-inbox-fb-${c.status}`, attrs: { "data-clue": c.n, "data-flag": c.id } });
+      const top = h("p", { cls: "hv-inbox-clue-top" });
+      top.appendChild(h("span", { cls: marked.has(c.n) ? "hv-inbox-clue-badge" : "hv-inbox-clue-badge hv-inbox-clue-badge-none", text: marked.has(c.n) ? c.n : "•" }));
+      top.appendChild(h("strong", { cls: "hv-inbox-clue-label", text: c.label }));
+      li.appendChild(top);
+      li.appendChild(h("p", { cls: "hv-inbox-clue-where", text: marked.has(c.n) ? fill(S("clue_here"), { n: c.n }) : S("clue_unmarked") }));
+      li.appendChild(h("p", { cls: "hv-inbox-clue-explain", text: c.explain }));
+      ol.appendChild(li);
+    }
+    box.appendChild(ol);
+    return box;
   }
 
   // ------------------------------------------------------------------ drawing
@@ -332,10 +426,11 @@ function render({ model, el }) {
   model.on("change:feedback", onChange);
   model.on("change:status", onChange);
   model.on("change:mode", onChange);
+  model.on("change:summary", onChange);
   redraw();
 
   return () => {
-    for (const name of ["view", "answers", "inspections", "feedback", "status", "mode"]) model.off(`change:${name}`, onChange);
+    for (const name of ["view", "answers", "inspections", "feedback", "summary", "status", "mode"]) model.off(`change:${name}`, onChange);
     model.off("change:strings", onLocale);
   };
 }

@@ -5,6 +5,7 @@ from typing import Any
 
 from .._i18n import N_, gettext
 from .._score import ItemScore, Score, item_feedback
+from ..inbox.ending import lesson_summary
 from .model import FeedKey, FeedPost, FeedScenario, decision_label, tool_label
 
 _HEADLINES = {
@@ -48,13 +49,8 @@ def post_feedback(scenario: FeedScenario, key: FeedKey, item: ItemScore, locale:
                          lines=lines, explain=post_key.explain.get(locale))
 
 
-
 def feed_summary(scenario: FeedScenario, result: Score, locale: str) -> dict[str, Any]:
-    """The result screen once every post is answered: total, posts done well, posts to look at again."""
-    good: list[dict[str, Any]] = []
-    review: list[dict[str, Any]] = []
-    for n, item in enumerate(result.items, start=1):
-        post = scenario.post(item.item_id)
-        entry = {"id": post.id, "n": n, "author": post.author.name.get(locale)}
-        (good if item.outcome == "correct" else review).append(entry)
-    return {"points": result.points, "max_points": result.max_points, "good": good, "review": review}
+    """The result screen once every post is answered: total, posts done well, posts to look at again (each
+    named by its author, with why: its feedback's headline)."""
+    return lesson_summary(result, lambda pid: scenario.post(pid).author.name.get(locale),
+                          lambda item: gettext(_HEADLINES[item.outcome], locale))

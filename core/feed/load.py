@@ -5,6 +5,7 @@ from pathlib import Path
 
 from .._common import check_competences, load_scenario_file
 from .._content import content_root
+from ..inbox.ending import next_lesson_id
 from .model import FeedKey, FeedPost, FeedScenario, PostKey
 from .schema import TOOLS, FeedDef
 
@@ -28,4 +29,5 @@ def load_feed(feed_id: str, *, root: Path | None = None) -> tuple[FeedScenario, 
                       label=p.key.label, decisions={str(d): text for d, text in p.key.decisions.items()},
                       explain=p.key.explain)
         for p in data.posts})
-    return FeedScenario(id=data.id, title=data.title, intro=data.intro, posts=posts), key
+    after = next_lesson_id(data.id, data.next, root=root, path=path)
+    return FeedScenario(id=data.id, title=data.title, intro=data.intro, posts=posts, next=after), key

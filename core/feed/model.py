@@ -109,6 +109,8 @@ class FeedScenario:
     """The task, shown above the feed."""
     posts: tuple[FeedPost, ...]
     """The posts, in feed order."""
+    next: str | None = None
+    """The lesson after this one, shown on the result screen; None: none."""
     kind: str = KIND
     """Always "feed"."""
 

@@ -104,6 +104,8 @@ class FeedDef(BaseModel):
     sources: str = Field(min_length=1, description="Where the lesson's facts and habits come from, and what we "
                          "chose where the sources are silent.")
     posts: list[PostDef] = Field(min_length=2, max_length=8, description="The posts, in feed order.")
+    next: str | None = Field(default=None, pattern=SLUG, description="The lesson after this one (an inbox or "
+                             "feed id), shown on the result screen.")
 
     @field_validator("posts")
     @classmethod

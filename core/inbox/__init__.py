@@ -10,7 +10,7 @@ One module per job: `schema` (what a teacher writes), `model` (the loaded scenar
 """
 from .answers import InboxAnswers, MessageAnswer, parse_answers
 from .choices import FLAG_CHOICES, offered_flags
-from .feedback import message_feedback
+from .feedback import inbox_summary, message_feedback
 from .links import describe_link, registrable_domain
 from .load import inbox_paths, load_flags, load_inbox, load_message, message_paths
 from .model import KIND, Flag, InboxKey, InboxMessage, InboxScenario, MessageKey
@@ -21,6 +21,6 @@ __all__ = [
     "CHANNELS", "FLAG_CHOICES", "KIND", "LINK_MARK", "VERDICTS", "Flag",
     "InboxAnswers", "InboxKey", "InboxMessage", "InboxScenario", "LinkDef",
     "MessageAnswer", "MessageDef", "MessageKey", "ScoringRules", "SenderDef", "TranscriptLine", "describe_link",
-    "inbox_paths", "load_flags", "load_inbox", "load_message", "message_feedback",
+    "inbox_paths", "inbox_summary", "load_flags", "load_inbox", "load_message", "message_feedback",
     "message_paths", "offered_flags", "parse_answers", "registrable_domain", "score_inbox", "score_message",
 ]

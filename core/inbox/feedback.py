@@ -1,10 +1,12 @@
 """Feedback on an answered inbox (lesson mode only): the verdict, every red flag explained, the right action."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .._i18n import N_, gettext
-from .._score import ItemScore, item_feedback
+from .._score import ItemScore, Score, item_feedback
+from .ending import lesson_summary
 from .model import InboxKey, InboxScenario
 
 _HEADLINES = {
@@ -16,15 +18,18 @@ _HEADLINES = {
 }
 
 
-def message_feedback(scenario: InboxScenario, key: InboxKey, item: ItemScore, locale: str) -> dict[str, Any]:
-    """Feedback for one answered message: what was right, every red flag explained, the right action."""
+def message_feedback(scenario: InboxScenario, key: InboxKey, item: ItemScore, locale: str,
+                     clues: Mapping[str, list[str]] | None = None) -> dict[str, Any]:
+    """Feedback for one answered message: what was right, every red flag explained, the right action; with
+    `clues` (flag id -> the words on the message that show it), each flag's words for "show me"."""
     message_key = key.messages[item.item_id]
     flags = {f.id: f for f in scenario.flags}
     details = item.details
 
-    def flag_entry(flag_id: str, status: str) -> dict[str, str]:
+    def flag_entry(flag_id: str, status: str) -> dict[str, Any]:
         flag = flags[flag_id]
-        return {"id": flag_id, "label": flag.label.get(locale), "explain": flag.explain.get(locale), "status": status}
+        return {"id": flag_id, "label": flag.label.get(locale), "explain": flag.explain.get(locale), "status": status,
+                "clues": list((clues or {}).get(flag_id, []))}
 
     entries = [flag_entry(f, "hit") for f in details["flags_hit"]]
     entries += [flag_entry(f, "missed") for f in details["flags_missed"]]
@@ -33,3 +38,10 @@ def message_feedback(scenario: InboxScenario, key: InboxKey, item: ItemScore, lo
     return item_feedback(item, gettext(headline, locale), verdict=message_key.verdict, flags=entries,
                          explanation=message_key.explanation.get(locale), action=message_key.action.get(locale))
 
+
+def inbox_summary(scenario: InboxScenario, result: Score, locale: str) -> dict[str, Any]:
+    """The result screen once every message is answered: the total, the messages judged well, those to open
+    again (each named by its sender, with why: its feedback's headline)."""
+    key_verdicts = {i.item_id: i.details.get("expected", "scam") for i in result.items}
+    return lesson_summary(result, lambda mid: scenario.message(mid).sender.name.get(locale),
+                          lambda item: gettext(_HEADLINES[item.outcome][key_verdicts[item.item_id]], locale))

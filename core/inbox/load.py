@@ -8,6 +8,7 @@ from .._common import check_competences, check_form_of_fraud, load_scenario_file
 from .._content import content_root, load_file, read_yaml, validate
 from .._errors import ContentError
 from .choices import offered_flags
+from .ending import next_lesson_id
 from .model import Flag, InboxKey, InboxMessage, InboxScenario, MessageKey
 from .schema import FlagDef, InboxDef, MessageDef
 
@@ -77,5 +78,6 @@ def load_inbox(inbox_id: str, *, root: Path | None = None) -> tuple[InboxScenari
         messages.append(public)
         keys[public.id] = key
     scenario = InboxScenario(id=definition.id, title=definition.title, intro=definition.intro,
-                             messages=tuple(messages), flags=load_flags(root))
+                             messages=tuple(messages), flags=load_flags(root),
+                             next=next_lesson_id(definition.id, definition.next, root=root, path=path))
     return scenario, InboxKey(scenario_id=definition.id, rules=definition.scoring, messages=keys)

@@ -87,7 +87,9 @@ class InboxScenario:
     messages: tuple[InboxMessage, ...]
     """The messages, in inbox order."""
     flags: tuple[Flag, ...]
-    """The whole red-flag catalogue the learner chooses from."""
+    """The whole red-flag catalogue (each message offers a few of them)."""
+    next: str | None = None
+    """The lesson after this one (core/inbox/ending.py), shown on the result screen; None: none."""
     kind: str = KIND
     """Always "inbox"."""
 

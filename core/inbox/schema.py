@@ -149,6 +149,8 @@ class InboxDef(BaseModel):
     intro: LocalText = Field(description="What the learner is asked to do, shown above the messages.")
     messages: list[str] = Field(min_length=1, description="Message ids (files under messages/), in inbox order.")
     scoring: ScoringRules = Field(default=ScoringRules(), description="Points per verdict and flag.")
+    next: str | None = Field(default=None, pattern=SLUG, description="The lesson after this one (an inbox or "
+                             "feed id) for the result screen; default: the series' next week (tuan-NN-…).")
 
     @field_validator("messages")
     @classmethod
