@@ -330,7 +330,9 @@ def clue_words(msg: MessageDef | InboxMessage, flags: Iterable[str], *,
     for flag in flags:
         words: list[str] = []
         for word in shown.get(flag, []):
-            word = visible.get(word, word.split(" → ")[0]).rstrip("…").strip()
+            if word.endswith("…"):  # the start of an unaccented text: cut at a whole word
+                word = word[:-1].rsplit(" ", 1)[0]
+            word = visible.get(word, word.split(" → ")[0]).strip()
             if word and word not in words:
                 words.append(word)
         out[flag] = words

@@ -220,3 +220,66 @@ def test_front_end_cannot_execute_code(lesson_server) -> None:
     assert "kernel_info_reply" in replies.get(info_id, []), f"the websocket did not answer at all: {replies}"
     assert exec_id not in replies, f"the kernel answered an execute_request from the front end: {replies[exec_id]}"
     assert not marker.exists(), "code sent by the front end ran in the kernel"
+
+
+def test_inbox_lesson_ends_on_its_result_screen_with_show_me(phone: Page, lesson_server, artifacts) -> None:
+    """Every message answered (one genuine one called a scam on purpose), 'Chỉ cho tôi' marks the clues on a
+    scam, the result screen gives the score the pure function gives and reopens the mistake."""
+    phone.goto(lesson_server.url, wait_until="domcontentloaded")
+    expect(phone.locator(".hv-inbox-item").first).to_be_visible(timeout=60_000)
+    mistake = next(m for m in _SCENARIO.messages if _KEY.messages[m.id].verdict == "safe")
+    plan = {m.id: ("scam", []) if m.id == mistake.id else
+            (_KEY.messages[m.id].verdict, list(_KEY.messages[m.id].red_flags)) for m in _SCENARIO.messages}
+    for n, message in enumerate(_SCENARIO.messages, start=1):
+        phone.locator(f'.hv-inbox-open[data-id="{message.id}"]').click()
+        view = phone.locator(f'.hv-inbox-message[data-id="{message.id}"]')
+        expect(view.locator(".hv-inbox-flag")).to_have_count(len(message.offered))  # the short list, not all 18
+        assert len(message.offered) <= 8
+        verdict, flags = plan[message.id]
+        view.locator(f".hv-inbox-verdict-{verdict}").click()
+        for flag in flags:
+            view.locator(f'.hv-inbox-flag[value="{flag}"]').check()
+        view.locator(".hv-inbox-send").click()
+        expect(view.locator(".hv-inbox-feedback")).to_be_visible()
+        if message.id == SCAM.id:  # show me: each clue marked on the message, numbered, explained below it
+            expect(view.locator(".hv-inbox-clue")).to_have_count(0)
+            view.locator('[data-key="show-me"]').click()
+            notes = view.locator(".hv-inbox-clue-note")
+            expect(notes).to_have_count(len(flags))
+            numbers = {int(x) for x in " ".join(view.locator("mark.hv-inbox-clue").evaluate_all(
+                "(ms) => ms.map((m) => m.dataset.clue)")).split()}
+            assert numbers == set(range(1, len(flags) + 1)), numbers  # every sign found on the message
+            expect(view.locator("mark.hv-inbox-clue").first).to_be_visible()
+            expect(notes.first.locator(".hv-inbox-clue-explain")).not_to_be_empty()
+            view.locator(".hv-inbox-msg-head").evaluate("(e) => e.scrollIntoView({block: 'start'})")
+            phone.screenshot(path=str(artifacts / "inbox-360x740-show-me.png"))
+        if n < len(_SCENARIO.messages):
+            expect(phone.locator(".hv-inbox-status")).to_contain_text("phía trên")
+            view.locator('[data-key="back"]').click()
+
+    # The last answer: the status says all is done, 'See your result' leads to the result screen.
+    expect(phone.locator(".hv-inbox-status")).to_contain_text("hết các tin")
+    phone.locator('[data-key="see-result"]').click()
+    result = phone.locator(".hv-inbox-result")
+    answers = {"messages": {mid: {"verdict": v, "flags": f} for mid, (v, f) in plan.items()}, "inspected": {}}
+    expected = score(_SCENARIO, _KEY, answers)
+    expect(result.locator(".hv-result-total")).to_contain_text(f"{expected.points:g} trên {expected.max_points:g}")
+    expect(result.locator(".hv-result-good .hv-result-item")).to_have_count(len(_SCENARIO.messages) - 1)
+    expect(result.locator(".hv-result-review .hv-result-item")).to_have_count(1)
+    expect(result.locator(".hv-result-why")).to_contain_text("tin thật")
+    following = result.locator(".hv-result-next")
+    expect(following).to_contain_text("Tuần 1")
+    assert following.get_attribute("href").startswith("../tuan-01-goi-lai-so-quen/")
+    expect(phone.get_by_text("Chưa nộp bài")).to_have_count(0)  # the grade cell's note follows the saved state
+    result.evaluate("(e) => e.scrollIntoView({block: 'start'})")
+    phone.screenshot(path=str(artifacts / "inbox-360x740-result.png"))
+    phone.locator(f'[data-key="reopen-{mistake.id}"]').click()
+    expect(phone.locator(f'.hv-inbox-message[data-id="{mistake.id}"]')).to_be_visible()
+    expect(phone.locator(".hv-inbox-headline")).to_be_visible()
+
+    # A+ (160 % text): the result screen still fits the phone's width.
+    phone.locator('[data-key="back"]').click()
+    phone.evaluate("() => { document.documentElement.style.fontSize = '160%'; }")
+    result.evaluate("(e) => e.scrollIntoView({block: 'start'})")
+    phone.screenshot(path=str(artifacts / "inbox-360x740-result-160.png"))
+    assert phone.evaluate("() => document.querySelector('.hv-inbox').scrollWidth") <= WIDTH

@@ -122,7 +122,7 @@ def test_feedback_explains_the_decision_and_every_check():
 def test_result_screen_lists_done_well_and_to_review():
     answers = _perfect()
     answers["posts"]["anh-lu-cu"] = _answer("share")
-    summary = feed_summary(SCENARIO, score_feed(SCENARIO, KEY, answers), "en")
+    summary = feed_summary(SCENARIO, KEY, score_feed(SCENARIO, KEY, answers), "en")
     assert [p["id"] for p in summary["review"]] == ["anh-lu-cu"]
     assert len(summary["good"]) == len(SCENARIO.posts) - 1 and summary["max_points"] == 19
 

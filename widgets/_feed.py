@@ -210,7 +210,7 @@ class NewsFeed(TaskWidget):
         self.set_trait("feedback", {pid: post_feedback(self._scenario, self._key, items[pid], self.locale)
                                     for pid in self.answers["posts"]})
         if len(self.answers["posts"]) == len(self._post_ids):
-            summary = feed_summary(self._scenario, result, self.locale)
+            summary = feed_summary(self._scenario, self._key, result, self.locale)
             self.set_trait("summary", {**summary, "next": next_lesson_link(self._scenario.next, self.locale)})
 
     def _prepare(self, key: Any) -> None:

@@ -200,7 +200,8 @@ function lessonResult(model, prefix, res, reopen) {
   const box = h("section", { cls: `hv-result ${prefix}-result`, attrs: { "aria-labelledby": `${prefix}-result-title` } });
   box.appendChild(h("h3", { cls: "hv-result-title", text: S("res_title"), attrs: { id: `${prefix}-result-title`, tabindex: "-1", "data-key": "result" } }));
   box.appendChild(h("p", { cls: "hv-result-total", text: fill(S("res_total"), { points: fmtPoints(res.points), max: fmtPoints(res.max_points) }) }));
-  for (const [key, list, cls, mark] of [["res_good", res.good || [], "good", "✓"], ["res_review", res.review || [], "review", "✗"]]) {
+  // What to review first (it is what to do next), then what went well, short.
+  for (const [key, list, cls, mark] of [["res_review", res.review || [], "review", "✗"], ["res_good", res.good || [], "good", "✓"]]) {
     if (!list.length) continue;
     box.appendChild(h("h4", { cls: "hv-result-sub", text: S(key) }));
     const ul = h("ul", { cls: `hv-result-list hv-result-${cls}` });
@@ -228,4 +229,16 @@ function lessonResult(model, prefix, res, reopen) {
 /** The contest's last word: the work is saved and the teacher will see the result (no score, no verdict). */
 function teacherNote(model, prefix) {
   return h("p", { cls: `hv-result-teacher ${prefix}-teacher`, text: uiText(model, "res_teacher"), attrs: { role: "status", "data-key": "teacher-note" } });
+}
+
+/**
+ * Once a lesson is finished and saved, the grade cell's "not submitted yet" note (`.hv-grade-note`, written
+ * when the page loaded, before any answer) is no longer true: it says the work is saved instead (res_saved).
+ * Called by the inbox and the feed when their result screen appears (lesson mode only).
+ */
+function settleGradeNotes(model) {
+  for (const note of document.querySelectorAll(".hv-grade-note")) {
+    note.textContent = uiText(model, "res_saved");
+    note.classList.add("hv-grade-note-saved");
+  }
 }

@@ -194,6 +194,7 @@ function render({ model, el }) {
   function summary() {
     const s = model.get("summary") || {};
     if (!s.max_points) return null;
+    settleGradeNotes(model);
     return lessonResult(model, "hv-feed", s, (item) => { current = item.id; redraw({ focus: "post" }); });
   }
 

@@ -351,18 +351,30 @@ function render({ model, el }) {
         }
       }
       if (!hits.length) continue;
-      hits.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
-      const frag = document.createDocumentFragment();
+      // Shorter words first; a word inside one already marked adds its number there (one place, two signs),
+      // a word that overlaps one marks the rest of itself.
+      hits.sort((a, b) => a[0] - b[0] || (a[1] - a[0]) - (b[1] - b[0]));
+      const spans = [];
       let pos = 0;
       for (const [start, end, n] of hits) {
-        if (start < pos) continue;
-        frag.append(text.slice(pos, start));
-        const mark = h("mark", { cls: "hv-inbox-clue", attrs: { "data-clue": n } });
-        mark.append(text.slice(start, end));
-        mark.appendChild(h("sup", { cls: "hv-inbox-clue-n", text: n }));
-        frag.appendChild(mark);
         marked.add(n);
+        if (end <= pos) {
+          (spans.find((s) => s.start <= start && end <= s.end) || spans[spans.length - 1]).nums.add(n);
+          continue;
+        }
+        spans.push({ start: Math.max(start, pos), end, nums: new Set([n]) });
         pos = end;
+      }
+      const frag = document.createDocumentFragment();
+      pos = 0;
+      for (const s of spans) {
+        const nums = [...s.nums].sort((a, b) => a - b);
+        frag.append(text.slice(pos, s.start));
+        const mark = h("mark", { cls: "hv-inbox-clue", attrs: { "data-clue": nums.join(" ") } });
+        mark.append(text.slice(s.start, s.end));
+        mark.appendChild(h("sup", { cls: "hv-inbox-clue-n", text: nums.join(",") }));
+        frag.appendChild(mark);
+        pos = s.end;
       }
       frag.append(text.slice(pos));
       node.replaceWith(frag);
@@ -400,6 +412,7 @@ function render({ model, el }) {
     root.appendChild(appBar(model, "hv-task hv-inbox", v.title || S("app")));
     root.appendChild(open ? messageView(open) : listView());
     root.appendChild(statusLine(model, "hv-inbox"));
+    if ((model.get("summary") || {}).max_points) settleGradeNotes(model);
     let target = null;
     if (opts.focus === "heading") target = root.querySelector('[data-key="heading"]');
     else if (keepKey) {

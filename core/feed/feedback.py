@@ -49,8 +49,8 @@ def post_feedback(scenario: FeedScenario, key: FeedKey, item: ItemScore, locale:
                          lines=lines, explain=post_key.explain.get(locale))
 
 
-def feed_summary(scenario: FeedScenario, result: Score, locale: str) -> dict[str, Any]:
+def feed_summary(scenario: FeedScenario, key: FeedKey, result: Score, locale: str) -> dict[str, Any]:
     """The result screen once every post is answered: total, posts done well, posts to look at again (each
-    named by its author, with why: its feedback's headline)."""
+    named by its author, with what it really is)."""
     return lesson_summary(result, lambda pid: scenario.post(pid).author.name.get(locale),
-                          lambda item: gettext(_HEADLINES[item.outcome], locale))
+                          lambda item: key.posts[item.item_id].label.get(locale))
