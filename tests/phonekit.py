@@ -141,3 +141,15 @@ MEASURE = """() => {
 def measure(page: Page) -> dict[str, Any]:
     """Targets under 44 px, text under 16 px, boxes wider than the screen (see MEASURE)."""
     return page.evaluate(MEASURE)
+
+
+def large_text(page: Page, *, on: bool = True) -> None:
+    """The classroom's A+ at its largest step (html.hv-text-2 {font-size: 160%}), applied to this page
+    (a lesson served by plain Voilà has no A+ button; the classroom's page sets the same class)."""
+    page.evaluate("""(on) => {
+        if (!document.getElementById('hv-a-plus')) {
+            const s = document.createElement('style'); s.id = 'hv-a-plus';
+            s.textContent = 'html.hv-text-2{font-size:160%}'; document.head.appendChild(s);
+        }
+        document.documentElement.classList.toggle('hv-text-2', on);
+    }""", on)

@@ -1,10 +1,13 @@
 """The dossier simulator in a real Chromium, served by a real Voilà, at a phone's 360×740.
 
-The story: on a phone, a learner opens the guided lesson, picks the official portal among
-look-alikes, signs in with the simulated VNeID account, chooses the judicial-record procedure and
+The story: on a phone, a learner opens the guided lesson, first taps a look-alike portal — the
+lesson stops them, explains it (its real domain marked) and lets them choose again — then picks the
+official portal, signs in with the simulated VNeID account, chooses the judicial-record procedure and
 its agency, fills the form (a wrong phone number is flagged under the field, then fixed), attaches
 the ID-card photo, ticks the commitment, reads the OTP off the simulated phone, pays through the
-simulated bank and gets a dossier code — which is in the classroom database.
+simulated bank and gets a dossier code — which is in the classroom database — and the lesson ends on
+its result screen: the score, what went well, what to review (the look-alike portal, costing its point)
+with a button that reopens that step, and the next lesson.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import time
 
 import pytest
 from conftest import full_screenshot
+from phonekit import large_text
 from playwright.sync_api import Page, expect
 
 from hocvuso.core import SqlStore, load_exercise, score
@@ -24,6 +28,7 @@ LESSON = "thu-tuc-truc-tuyen/thu-tuc-truc-tuyen.ipynb"
 SCENARIO_ID = "lltp-xin-viec"
 WIDTH, HEIGHT = 360, 740
 SCENARIO, KEY = load_exercise(SCENARIO_ID)
+KEY_MAX = score(SCENARIO, KEY, {}).max_points
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +55,13 @@ def step_is(page: Page, n: int) -> None:
     expect(page.locator(".hv-dos-step-current")).to_have_text(str(n))
 
 
+def assert_no_horizontal_scroll(page: Page) -> None:
+    widths = page.evaluate("""() => [document.scrollingElement.scrollWidth,
+        (document.querySelector('#rendered_cells') || document.body).scrollWidth,
+        document.querySelector('.hv-dossier').scrollWidth]""")
+    assert max(widths) <= WIDTH, f"horizontal scroll at {WIDTH}px: {widths}"
+
+
 def type_field(page: Page, field_id: str, value: str) -> None:
     box = page.locator(f'input[data-field="{field_id}"]')
     box.fill(value)
@@ -66,8 +78,23 @@ def test_learner_files_a_dossier_on_a_phone(phone: Page, lesson_server, artifact
     assert phone.locator(".hv-dossier a[href]").count() == 0
     expect(phone.locator(".hv-dos-addr", has_text="dichvucong.gov.vn-hoso.top")).to_be_visible()
     full_screenshot(phone, artifacts / "dossier-360-portals.png")
+
+    # 1 · a look-alike first: a teaching moment, not the end of the attempt.
+    phone.locator('[data-key="portal-fake-hoso-top"]').click()
+    card = phone.locator(".hv-dos-fake")
+    expect(card).to_be_visible()
+    expect(card.locator(".hv-dos-fake-domain")).to_have_text("vn-hoso.top")
+    expect(phone.locator(".hv-dos-status-error")).to_contain_text("giả mạo")
+    expect(phone.locator('[data-key="portal-fake-hoso-top"]')).to_contain_text("bạn đã vào đây")
+    step_is(phone, 1)
+    widget_shot(phone, artifacts / "dossier-360-fake-portal.png")
+    large_text(phone)
+    widget_shot(phone, artifacts / "dossier-360-fake-portal-160.png")
+    assert_no_horizontal_scroll(phone)
+    large_text(phone, on=False)
     phone.locator('[data-key="portal-dvcqg"]').click()
     step_is(phone, 2)
+    expect(phone.locator(".hv-dos-fake")).to_have_count(0)
 
     # 2 · sign in: a wrong passcode is refused, then the right one.
     phone.locator(".hv-dos-id").fill(SCENARIO.account.id_number)
@@ -136,17 +163,36 @@ def test_learner_files_a_dossier_on_a_phone(phone: Page, lesson_server, artifact
     step_is(phone, 9)
     code = phone.locator(".hv-dos-code")
     expect(code).to_have_text(re.compile(r"^LL-261120-\d{6}$"))
+    code_text = code.text_content()
     seconds = time.monotonic() - started
 
-    widths = phone.evaluate("""() => [document.scrollingElement.scrollWidth,
-        (document.querySelector('#rendered_cells') || document.body).scrollWidth,
-        document.querySelector('.hv-dossier').scrollWidth]""")
-    assert max(widths) <= WIDTH, f"horizontal scroll at {WIDTH}px: {widths}"
+    assert_no_horizontal_scroll(phone)
     for target in phone.locator(".hv-dos-btn").all():
         box = target.bounding_box()
         assert box is None or box["height"] >= 44
     widget_shot(phone, artifacts / "dossier-360.png")  # the widget, as the phone shows it
     full_screenshot(phone, artifacts / "dossier-360-page.png")
+
+    # The result screen: the score (the look-alike cost its point; the status is not followed yet), what went
+    # well, what to review — each with the step to reopen — and the next lesson.
+    result = phone.locator(".hv-result")
+    expect(result.locator(".hv-result-total")).to_have_text(f"Điểm của bạn: 17 trên {int(KEY_MAX)}")
+    expect(result.locator(".hv-result-good .hv-result-item")).not_to_have_count(0)
+    review = result.locator(".hv-result-review .hv-result-item")
+    expect(review).to_have_count(2)  # the portal, and the status not followed
+    expect(review.first).to_contain_text("vn-hoso.top")
+    next_lesson = result.locator('[data-key="next-lesson"]')
+    expect(next_lesson).to_contain_text("Giấy tờ tùy thân trực tuyến")
+    assert next_lesson.get_attribute("href").startswith("../thu-tuc-giay-to-tuy-than/")
+    labels = " ".join(result.locator(".hv-result-label").all_inner_texts())
+    assert "(0/1)" not in labels and "field" not in labels and "document" not in labels
+    widget_shot(phone, artifacts / "dossier-360-result.png")
+    large_text(phone)
+    widget_shot(phone, artifacts / "dossier-360-result-160.png")
+    assert_no_horizontal_scroll(phone)
+    large_text(phone, on=False)
+    result.locator('[data-key="reopen-portal"]').click()
+    step_is(phone, 1)
 
     # The classroom database holds the filed dossier (no passcode, no OTP).
     deadline = time.monotonic() + 10
@@ -156,9 +202,9 @@ def test_learner_files_a_dossier_on_a_phone(phone: Page, lesson_server, artifact
         row = rows[-1] if rows else None
         time.sleep(0.2)
     assert row is not None and row["kind"] == "dossier" and row["task_id"] == "thu-tuc"
-    assert json.loads(row["payload"])["answers"]["code"] == code.text_content()
+    assert json.loads(row["payload"])["answers"]["code"] == code_text
     assert SCENARIO.account.passcode not in row["payload"] and otp not in row["payload"]
     result = score(SCENARIO, KEY, json.loads(row["payload"])["answers"])  # the store keeps answers, not scores
-    assert result.points >= result.max_points - 1  # status not yet tracked
+    assert result.points == result.max_points - 2  # the look-alike portal first; status not yet tracked
     assert not [u for u in phone.blocked if "hoso.top" in u or "xyz" in u]  # type: ignore[attr-defined]
     assert seconds < 60

@@ -1,17 +1,20 @@
 """The phone lessons in a real Chromium, served by a real Voilà, at a phone's 360×740.
 
 The story: a learner opens the safe-payment lesson on a phone, reads each screen, answers (one step
-by keyboard only), types an amount and sees the bank ask for face verification, reads the feedback,
-and ends with the score — and every answer is in the classroom database. In the password lesson the
-checker judges the passphrase live as it is typed, and the passphrase is never stored. The AI lesson
-renders in Voilà with no error.
+by keyboard only), answers one step wrong — its dot turns ✗, never ✓ —, types an amount and sees the bank
+ask for face verification, reads the feedback, and ends on the result screen (score, what went well, what
+to review with the step to reopen, the next lesson) — and every answer is in the classroom database. In the
+password lesson the checker judges the passphrase live as it is typed, and the passphrase is never stored.
+The AI lesson renders in Voilà with no error.
 """
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
+from phonekit import large_text
 from playwright.sync_api import Page, expect
 
 from hocvuso.core import SqlStore
@@ -35,12 +38,16 @@ def phone(browser):
     context.close()
 
 
-def shot(page: Page, path) -> None:
-    """Full-length screenshot: Voilà scrolls inside #rendered_cells, so grow the viewport first."""
+def shot(page: Page, path, part: str = "") -> None:
+    """Full-length screenshot (of the element `part` only, if given): Voilà scrolls inside #rendered_cells,
+    so grow the viewport first."""
     height = page.evaluate(
         "() => (document.querySelector('#rendered_cells') || document.scrollingElement).scrollHeight")
     page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, int(height) + 20)})
-    page.screenshot(path=str(path), full_page=True)
+    if part:
+        page.locator(part).screenshot(path=str(path))
+    else:
+        page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
 
 
@@ -89,7 +96,11 @@ def test_learner_pays_safely_on_a_phone(phone: Page, voila_server, artifacts) ->
         card.locator(".hv-phone-send").click()
         expect(card.locator(".hv-phone-feedback")).to_be_visible()
     qr_wrong = _KEY.steps["qr-dan-de"].options["quet-lai"].vi
-    phone.locator('[data-key="dot-qr-dan-de"]').click()
+    wrong_dot = phone.locator('[data-key="dot-qr-dan-de"]')
+    expect(wrong_dot).to_have_text("✗")
+    expect(wrong_dot).to_have_class(re.compile(r"\bhv-phone-dot-wrong\b"))
+    expect(phone.locator('[data-key="dot-bill-gia"]')).to_have_text("✓")
+    wrong_dot.click()
     expect(phone.locator(".hv-phone-fb-wrong .hv-phone-fb-explain")).to_have_text(qr_wrong)
     expect(phone.locator(".hv-phone-fb-right")).to_have_count(1)
     shot(phone, artifacts / "phone-360-payment-qr-feedback.png")
@@ -105,9 +116,23 @@ def test_learner_pays_safely_on_a_phone(phone: Page, voila_server, artifacts) ->
     phone.locator(".hv-phone-next").click()
     phone.locator('[data-key="opt-tu-quet"]').check()
     phone.locator(".hv-phone-send").click()
-    expect(phone.locator(".hv-phone-summary-total")).to_contain_text("10 trên 12")
+    result = phone.locator(".hv-result")
+    expect(result.locator(".hv-result-total")).to_have_text("Điểm của bạn: 10 trên 12")
+    review = result.locator(".hv-result-review .hv-result-item")
+    expect(review).to_have_count(1)
+    expect(review).to_contain_text(_KEY.steps["qr-dan-de"].flag.vi)
+    expect(result.locator(".hv-result-good .hv-result-item")).to_have_count(5)
+    expect(result.locator('[data-key="next-lesson"]')).to_contain_text("Mật khẩu và tài khoản")
     assert no_horizontal_scroll(phone)
     shot(phone, artifacts / "phone-360-payment-done.png")
+    shot(phone, artifacts / "phone-360-payment-result.png", ".hv-result")
+    large_text(phone)
+    assert no_horizontal_scroll(phone)
+    shot(phone, artifacts / "phone-360-payment-done-160.png")
+    shot(phone, artifacts / "phone-360-payment-result-160.png", ".hv-result")
+    large_text(phone, on=False)
+    result.locator('[data-key="reopen-qr-dan-de"]').click()  # "Mở lại bước 2": the step and its explanation
+    expect(phone.locator('.hv-phone-step[data-step="qr-dan-de"] .hv-phone-fb-wrong')).to_be_visible()
 
     deadline = time.monotonic() + 10
     while (time.monotonic() < deadline

@@ -99,7 +99,7 @@ function render({ model, el }) {
         h("mark", { cls: "hv-dos-fake-domain", text: fake.domain }), document.createTextNode(fake.address.slice(at + fake.domain.length)));
     } else addr.textContent = fake.address;
     card.appendChild(addr);
-    if (fake.domain) card.appendChild(h("p", { text: fill(S("fake_domain"), { domain: fake.domain }) }));
+    if (fake.domain) card.appendChild(h("p", { cls: "hv-dos-fake-real", text: fill(S("fake_domain"), { domain: fake.domain }) }));
     card.appendChild(h("p", { text: fake.explain }));
     card.appendChild(h("p", { cls: "hv-dos-fake-again", text: S("fake_again") }));
     return card;

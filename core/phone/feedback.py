@@ -95,7 +95,7 @@ def phone_summary(scenario: PhoneScenario, key: PhoneKey, result: Score, locale:
     review: list[dict[str, Any]] = []
     for n, item in enumerate(result.items, start=1):
         step, step_key = scenario.step(item.item_id), key.steps[item.item_id]
-        entry: dict[str, Any] = {"id": step.id, "label": f"{n}. {step.action.prompt.get(locale)}"}
+        entry: dict[str, Any] = {"id": step.id, "label": f"{n}. {step.screen.title.get(locale)}"}
         if item.outcome == "correct":
             good.append(entry)
         else:
