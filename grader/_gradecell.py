@@ -47,7 +47,7 @@ class SpokenGrade(float):
         return self.text
 
     def _repr_html_(self) -> str:
-        return f'<p class="hv-grade-note" role="status" style="font-weight:bold">{escape(self.text)}</p>'
+        return f'<p class="hv-grade-score" role="status" style="font-weight:bold">{escape(self.text)}</p>'
 
 
 def grade(task_id: str, *, scenario: str, out_of: float, store: SubmissionStore | None = None) -> float | None:

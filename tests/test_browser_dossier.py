@@ -184,6 +184,7 @@ def test_learner_files_a_dossier_on_a_phone(phone: Page, lesson_server, artifact
     next_lesson = result.locator('[data-key="next-lesson"]')
     expect(next_lesson).to_contain_text("Giấy tờ tùy thân trực tuyến")
     assert next_lesson.get_attribute("href").startswith("../thu-tuc-giay-to-tuy-than/")
+    expect(phone.locator(".hv-grade-note")).to_have_text("Bài làm đã được lưu.")  # no longer "not submitted"
     labels = " ".join(result.locator(".hv-result-label").all_inner_texts())
     assert "(0/1)" not in labels and "field" not in labels and "document" not in labels
     widget_shot(phone, artifacts / "dossier-360-result.png")

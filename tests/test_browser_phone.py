@@ -123,6 +123,7 @@ def test_learner_pays_safely_on_a_phone(phone: Page, voila_server, artifacts) ->
     expect(review).to_contain_text(_KEY.steps["qr-dan-de"].flag.vi)
     expect(result.locator(".hv-result-good .hv-result-item")).to_have_count(5)
     expect(result.locator('[data-key="next-lesson"]')).to_contain_text("Mật khẩu và tài khoản")
+    expect(phone.locator(".hv-grade-note")).to_have_text("Bài làm đã được lưu.")  # no longer "not submitted"
     assert no_horizontal_scroll(phone)
     shot(phone, artifacts / "phone-360-payment-done.png")
     shot(phone, artifacts / "phone-360-payment-result.png", ".hv-result")

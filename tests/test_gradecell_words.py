@@ -30,7 +30,7 @@ def test_a_lesson_grade_cell_says_the_score_in_words(saved):
     value = grade("thanh-toan", scenario=PAY, out_of=10, store=saved)
     assert value == pytest.approx(1.67)  # the same number everywhere (one scoring truth)
     assert repr(value) == "Điểm của bạn: 1,67 trên 10. Bài làm đã được lưu."
-    assert "1,67 trên 10" in value._repr_html_() and "<p" in value._repr_html_()
+    assert "1,67 trên 10" in value._repr_html_() and 'class="hv-grade-score"' in value._repr_html_()
 
 
 def test_under_nbgrader_the_cell_returns_a_bare_number_and_raises_when_nothing_was_saved(saved, monkeypatch,

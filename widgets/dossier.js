@@ -379,9 +379,14 @@ function render({ model, el }) {
   // step), in a contest only "saved, your teacher will see the result".
   function feedbackPanel() {
     const sc = screen();
-    if (model.get("mode") === "contest") return sc.code || sc.ended ? teacherNote(model, "hv-dos") : null;
+    if (model.get("mode") === "contest") {
+      if (!sc.code && !sc.ended) return null;
+      settleGradeNotes(model);
+      return teacherNote(model, "hv-dos");
+    }
     const fb = model.get("feedback") || {};
     if (!fb.summary) return null;
+    settleGradeNotes(model);
     const sec = lessonResult(model, "hv-dos", fb.summary, (item) => send({ action: "goto", step: item.step }));
     if (sc.code) sec.appendChild(button(S("restart"), "restart", () => send({ action: "restart" }), { cls: "hv-dos-secondary" }));
     return sec;

@@ -361,6 +361,7 @@ function render({ model, el }) {
     if (!done) return null;
     const box = h("section", { cls: "hv-phone-summary", attrs: { "aria-live": "polite" } });
     box.appendChild(h("p", { cls: "hv-phone-summary-done", text: S("finished") }));
+    settleGradeNotes(model);
     if (isContest()) box.appendChild(teacherNote(model, "hv-phone"));
     else if (s.max_points) {
       box.appendChild(lessonResult(model, "hv-phone", s, (item) => { current = item.id; redraw({ focus: "prompt" }); }));
