@@ -239,6 +239,9 @@ def test_inbox_lesson_ends_on_its_result_screen_with_show_me(phone: Page, lesson
         view.locator(f".hv-inbox-verdict-{verdict}").click()
         for flag in flags:
             view.locator(f'.hv-inbox-flag[value="{flag}"]').check()
+        if message.id == SCAM.id:
+            view.locator(".hv-inbox-flags").evaluate("(e) => e.scrollIntoView({block: 'start'})")
+            phone.screenshot(path=str(artifacts / "inbox-360x740-flags.png"))
         view.locator(".hv-inbox-send").click()
         expect(view.locator(".hv-inbox-feedback")).to_be_visible()
         if message.id == SCAM.id:  # show me: each clue marked on the message, numbered, explained below it
@@ -253,6 +256,11 @@ def test_inbox_lesson_ends_on_its_result_screen_with_show_me(phone: Page, lesson
             expect(notes.first.locator(".hv-inbox-clue-explain")).not_to_be_empty()
             view.locator(".hv-inbox-msg-head").evaluate("(e) => e.scrollIntoView({block: 'start'})")
             phone.screenshot(path=str(artifacts / "inbox-360x740-show-me.png"))
+            phone.evaluate("() => { document.documentElement.style.fontSize = '160%'; }")
+            view.locator(".hv-inbox-clues").evaluate("(e) => e.scrollIntoView({block: 'start'})")
+            phone.screenshot(path=str(artifacts / "inbox-360x740-show-me-notes-160.png"))
+            assert phone.evaluate("() => document.querySelector('.hv-inbox').scrollWidth") <= WIDTH
+            phone.evaluate("() => { document.documentElement.style.fontSize = ''; }")
         if n < len(_SCENARIO.messages):
             expect(phone.locator(".hv-inbox-status")).to_contain_text("phía trên")
             view.locator('[data-key="back"]').click()
@@ -283,3 +291,14 @@ def test_inbox_lesson_ends_on_its_result_screen_with_show_me(phone: Page, lesson
     result.evaluate("(e) => e.scrollIntoView({block: 'start'})")
     phone.screenshot(path=str(artifacts / "inbox-360x740-result-160.png"))
     assert phone.evaluate("() => document.querySelector('.hv-inbox').scrollWidth") <= WIDTH
+    phone.evaluate("() => { document.documentElement.style.fontSize = ''; }")
+
+    # English on demand: the result and the signs in English only (marks where the words are the same).
+    phone.locator(".hv-inbox-lang-en").click()
+    expect(result.locator(".hv-result-title")).to_have_text("Your result")
+    phone.locator(f'.hv-inbox-open[data-id="{SCAM.id}"]').click()
+    expect(phone.locator('[data-key="show-me"]')).to_have_attribute("aria-pressed", "true")  # still on from before
+    labels = {f.id: f.label.en for f in _SCENARIO.flags}
+    expect(phone.locator(".hv-inbox-clue-label").first).to_have_text(labels[_KEY.messages[SCAM.id].red_flags[0]])
+    phone.locator(".hv-inbox-msg-head").evaluate("(e) => e.scrollIntoView({block: 'start'})")
+    phone.screenshot(path=str(artifacts / "inbox-360x740-show-me-en.png"))
