@@ -55,6 +55,15 @@ def step_is(page: Page, n: int) -> None:
     expect(page.locator(".hv-dos-step-current")).to_have_text(str(n))
 
 
+def shots_normal_and_large(page: Page, stem) -> None:
+    """The widget at normal size (stem.png) and at the A+ control's 160 % (stem-160.png), which must still fit."""
+    widget_shot(page, stem.with_name(f"{stem.name}.png"))
+    large_text(page)
+    widget_shot(page, stem.with_name(f"{stem.name}-160.png"))
+    assert_no_horizontal_scroll(page)
+    large_text(page, on=False)
+
+
 def assert_no_horizontal_scroll(page: Page) -> None:
     widths = page.evaluate("""() => [document.scrollingElement.scrollWidth,
         (document.querySelector('#rendered_cells') || document.body).scrollWidth,
@@ -87,11 +96,7 @@ def test_learner_files_a_dossier_on_a_phone(phone: Page, lesson_server, artifact
     expect(phone.locator(".hv-dos-status-error")).to_contain_text("giả mạo")
     expect(phone.locator('[data-key="portal-fake-hoso-top"]')).to_contain_text("bạn đã vào đây")
     step_is(phone, 1)
-    widget_shot(phone, artifacts / "dossier-360-fake-portal.png")
-    large_text(phone)
-    widget_shot(phone, artifacts / "dossier-360-fake-portal-160.png")
-    assert_no_horizontal_scroll(phone)
-    large_text(phone, on=False)
+    shots_normal_and_large(phone, artifacts / "dossier-360-fake-portal")
     phone.locator('[data-key="portal-dvcqg"]').click()
     step_is(phone, 2)
     expect(phone.locator(".hv-dos-fake")).to_have_count(0)
@@ -187,11 +192,7 @@ def test_learner_files_a_dossier_on_a_phone(phone: Page, lesson_server, artifact
     expect(phone.locator(".hv-grade-note")).to_have_text("Bài làm đã được lưu.")  # no longer "not submitted"
     labels = " ".join(result.locator(".hv-result-label").all_inner_texts())
     assert "(0/1)" not in labels and "field" not in labels and "document" not in labels
-    widget_shot(phone, artifacts / "dossier-360-result.png")
-    large_text(phone)
-    widget_shot(phone, artifacts / "dossier-360-result-160.png")
-    assert_no_horizontal_scroll(phone)
-    large_text(phone, on=False)
+    shots_normal_and_large(phone, artifacts / "dossier-360-result")
     result.locator('[data-key="reopen-portal"]').click()
     step_is(phone, 1)
 
