@@ -68,7 +68,15 @@ from hocvuso.core.identity import (
 from hocvuso.handin import routes_from_env
 
 from ._catalogue import read_lesson
-from ._frontend import ROUTE, FrontendBundleHandler, build_bundle, template_resources
+from ._frontend import (
+    LEAN_ROUTE,
+    ROUTE,
+    FrontendBundleHandler,
+    LeanFrontendHandler,
+    build_bundle,
+    build_lean,
+    template_resources,
+)
 from ._guard import (
     CURRENT_VISIT,
     KernelTracker,
@@ -84,6 +92,7 @@ from ._pages import catalogue_page, message_page, teacher_pin_page
 from .forms import EXPIRED, XSRF_SETTINGS, form_token
 from .kernels._provisioner import KERNEL_MODULE, kernel_key_matches, provisioner_stanza
 from .kernels._visitor import KEY_HEADER, VISITOR_PATH
+from ._hub import HUB_XSRF_SETTINGS, guarded_routes, hub_user
 from .urls import base_of, normal_base, site_url
 
 TEMPLATE_DIR = Path(__file__).parent / "template"
@@ -118,9 +127,15 @@ class _Classroom:
         self.signins_by_address = RateLimiter(120, 60.0)
         self.shown_codes: dict[str, tuple[str, float]] = {}
         self.tracker: KernelTracker | None = None
+        self.hub = hub_user()
+        """The hub user this server belongs to (hub mode, `hocvuso.classroom.hub`), or None (`hocvuso serve`)."""
+        self.hub_learner = self.roster.learner(self.class_code, self.hub.name) if self.hub is not None else None
 
     def owner_of(self, cookie_header: str | None, query: str = "") -> str | None:
-        """The owner key of a request: "teacher:…" for a teacher session, "learner:CLASS:ID", or None."""
+        """The owner key of a request: "teacher:…" for a teacher session, "learner:CLASS:ID", or None.
+        On a hub, every request that got through the hub's OAuth is the server's own user's (`_hub.gate`)."""
+        if self.hub is not None:
+            return f"hub:{self.hub.name}"
         teacher = cookie_value(cookie_header, TEACHER_COOKIE)
         if teacher and self.roster.is_teacher(self.class_code, teacher):
             return teacher_owner(teacher)
@@ -159,6 +174,8 @@ class _Base(tornado.web.RequestHandler):
         return site_url(self.base(), path, **query)
 
     def learner(self):
+        if self.classroom.hub is not None:
+            return self.classroom.hub_learner
         token = cookie_value(self.request.headers.get("Cookie"), TOKEN_COOKIE)
         learner = self.classroom.roster.resolve(token) if token else None
         return learner if learner is not None and learner.class_code == self.classroom.class_code else None
@@ -187,12 +204,20 @@ class _Base(tornado.web.RequestHandler):
         page = catalogue_page(lessons=self.classroom.lessons, locale=locale, learner=learner,
                               csrf=self.csrf(), error=error, code=self.code_to_show(learner),
                               class_hint=hints.get("class_hint", self.get_argument("lop", "")[:16]),
-                              name_hint=hints.get("name_hint", ""), base_url=self.base(),
-                              dashboard=self.url(f"voila/render/{DASHBOARD_NOTEBOOK}", lang=locale))
+                              name_hint=hints.get("name_hint", ""), base_url=self.base(), **self.dashboards(locale))
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.finish(page)
 
+
+    def dashboards(self, locale: str) -> dict:
+        """The catalogue's dashboard links: the PIN page on a laptop; on a hub, one per class of a teacher and none
+        for a pupil (and no sign-in, code or sign-out there: the hub signs people in)."""
+        hub = self.classroom.hub
+        if hub is None:
+            return {"dashboard": self.url(f"voila/render/{DASHBOARD_NOTEBOOK}", lang=locale)}
+        return {"hub": True, "dashboards": [(code, self.url(f"voila/render/{DASHBOARD_NOTEBOOK}", lop=code, lang=locale))
+                                            for code in (hub.classes if hub.teacher else ())]}
 
     def code_to_show(self, learner) -> str | None:
         """The learner's code, on the page of the device that just signed in or asked for it (10 min)."""
@@ -322,6 +347,11 @@ class WhoAmIHandler(_Base):
     """GET /hv/whoami[?t=…]: whom a lesson page on this browser is served to (the page bar shows it)."""
 
     def get(self) -> None:
+        hub = self.classroom.hub
+        if hub is not None:
+            self.set_header("Content-Type", "application/json; charset=utf-8")
+            self.finish(json.dumps({"name": hub.name, "teacher": hub.teacher}))
+            return
         cookie = self.request.headers.get("Cookie")
         token, _rest = choose_token(cookie, self.request.query)
         learner = self.classroom.roster.resolve(token) if token else None
@@ -538,6 +568,7 @@ class ToCatalogue(tornado.web.RequestHandler):
 
 
 BUSY = N_("The class computer is busy. Wait a minute, then open the lesson again.")
+TEACHERS_ONLY = N_("Only your teacher opens the teacher dashboard.")
 TOO_OFTEN = N_("You opened this page many times in a row. Wait a minute, then open it again.")
 
 
@@ -550,7 +581,17 @@ def guarded_render_handler(classroom: _Classroom) -> type:
             path = self.path_args[0] if self.path_args else ""
             lang = self.get_argument("lang", "vi")
             headers = self.request.headers
-            if path in classroom.lesson_paths:
+            if classroom.hub is not None:  # only the server's own user got here (`_hub.gate`)
+                if path not in classroom.lesson_paths and path != DASHBOARD_NOTEBOOK:
+                    raise tornado.web.HTTPError(404)
+                if path == DASHBOARD_NOTEBOOK and classroom.hub.dashboard_class(self.request.query) is None:
+                    self.set_status(403)
+                    self.set_header("Content-Type", "text/html; charset=utf-8")
+                    _ = translator(lang if lang in ("vi", "en") else "vi")
+                    self.finish(message_page(lang, _(TEACHERS_ONLY), base_url=base_of(self)))
+                    return None
+                owner = classroom.owner_of(None)
+            elif path in classroom.lesson_paths:
                 token, rest = choose_token(headers.get("Cookie"), self.request.query)
                 learner = classroom.roster.resolve(token) if token else None
                 if learner is None or learner.class_code != classroom.class_code:
@@ -629,6 +670,8 @@ class ClassroomVoila(Voila):
         """Voilà's Tornado settings with Tornado's XSRF check on every unsafe request (see `forms`)."""
         xsrf = {**XSRF_SETTINGS, "xsrf_cookie_kwargs": {**XSRF_SETTINGS["xsrf_cookie_kwargs"],
                                                          "path": normal_base(self.base_url)}}
+        if hub_user() is not None:  # the hub's XSRF rules: page scripts send the token back (`_hub`)
+            xsrf["xsrf_cookie_kwargs"] = {**xsrf["xsrf_cookie_kwargs"], **HUB_XSRF_SETTINGS["xsrf_cookie_kwargs"]}
         return {**super().init_settings(), **xsrf}
 
     def init_handlers(self):
@@ -661,12 +704,15 @@ class ClassroomVoila(Voila):
                 kept.append((pattern, no_delay(handler), *spec[2:]))
             else:
                 kept.append(spec)
-        mine = [
-            (self.server_url, CatalogueHandler, conf),
+        signing = [] if classroom.hub is not None else [  # on a hub, the hub signs people in
             (self.server_url + "hv/signin", SignInHandler, conf),
             (self.server_url + "hv/signout", SignOutHandler, conf),
             (self.server_url + "hv/code", ShowCodeHandler, conf),
             (self.server_url + "hv/teacher", TeacherHandler, conf),
+        ]
+        mine = [
+            (self.server_url, CatalogueHandler, conf),
+            *signing,
             (self.server_url + "hv/whoami", WhoAmIHandler, conf),
             (self.server_url + VISITOR_PATH + r"([0-9a-f-]{36})", VisitorHandler, {"mailbox": MAILBOX}),
             (self.server_url + "hv/ready", ReadyHandler, {"app": self}),
@@ -682,7 +728,10 @@ class ClassroomVoila(Voila):
             if GZipContentEncoding not in self.app.transforms:
                 self.app.transforms.append(GZipContentEncoding)
 
-        return mine + routes_from_env(self.server_url) + kept
+        routes = mine + routes_from_env(self.server_url) + kept
+        if classroom.hub is not None:  # every route answers the hub user only (the kernels' own channel aside)
+            return guarded_routes(routes, classroom.hub, open_to=(VisitorHandler, ReadyHandler))
+        return routes
 
 
     def _frontend_bundle(self) -> list[tuple]:
@@ -690,11 +739,17 @@ class ClassroomVoila(Voila):
 
         Runs before the event loop starts, so even the first preheated page is rendered with it.
         """
-        bundle, why = build_bundle(self.server_url, list(self.static_paths), list(self.labextensions_path))
+        lean, why = build_lean(self.server_url)
         self.log.info("%s", why)
+        bundle = None
+        if lean is None:
+            bundle, why = build_bundle(self.server_url, list(self.static_paths), list(self.labextensions_path))
+            self.log.info("%s", why)
         config = self.voila_configuration.config.VoilaConfiguration
         resources = config.resources if isinstance(config.get("resources"), dict) else {}
-        config.resources = {**resources, "hocvuso": template_resources(bundle)}
+        config.resources = {**resources, "hocvuso": template_resources(bundle, lean)}
+        if lean is not None:
+            return [(self.server_url + LEAN_ROUTE, LeanFrontendHandler, {"lean": lean})]
         if bundle is None:
             return []
         return [(self.server_url + ROUTE, FrontendBundleHandler, {"bundle": bundle})]

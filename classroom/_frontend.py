@@ -1,4 +1,15 @@
-"""One script instead of ~80: the JavaScript chunks of a lesson page, bundled once at start-up.
+"""What a lesson page's scripts are: the lean front end (default), or Voilà's own in one bundle.
+
+The lean front end (``HOCVUSO_FRONTEND=lean``, `Settings.frontend`): a classroom page arrives rendered
+by the server and needs only the widget manager, the kernel connection and anywidget to come alive,
+not JupyterLab's application shell. ``classroom/frontend/`` builds exactly that from pinned npm
+packages (``npm ci && node build.mjs``; the output in ``classroom/frontend/served/`` is committed,
+because the classroom laptop has no internet). The page then loads one module script (plus a shared
+chunk; the dashboard's ipywidgets controls come as a third file only there), and keeps the lab
+template's style sheets (index.css, theme-light.css) but not Voilà's 343 KB style script. If the
+built files are missing, or ``HOCVUSO_FRONTEND=stock``, pages load Voilà's own front end as below.
+
+Stock Voilà, one script instead of ~80: the JavaScript chunks of a lesson page, bundled once at start-up.
 
 Why: a Voilà page loads its front end as a waterfall. voila.js asks for ~55 webpack chunks, runs
 them, then fetches the widget extensions' remoteEntry files, which ask for their own chunks, and
@@ -40,6 +51,11 @@ MANIFEST = Path(__file__).with_name("frontend-assets.json")
 PINNED = ("voila", "ipywidgets", "jupyterlab_widgets", "anywidget")
 """Packages whose front-end files the manifest lists (all pinned exactly in pyproject.toml)."""
 ROUTE = r"hv/frontend/([0-9a-f]{16})\.js"
+LEAN_DIR = Path(__file__).with_name("frontend") / "served"
+"""The lean front end as built by classroom/frontend/build.mjs (committed)."""
+LEAN_ROUTE = r"hv/lean/([0-9a-f]{16})/([A-Za-z0-9_-]+\.(?:js|css))"
+LEAN_ENTRY = "lean.js"
+_LEAN_NAME = re.compile(r"[A-Za-z0-9_-]+\.(?:js|css)")
 _SOURCE_MAP = re.compile(rb"^//# sourceMappingURL=.*$", re.MULTILINE)
 _SCRIPT_ROOTS = ("voila/static/", "voila/labextensions/")
 
@@ -131,6 +147,75 @@ def build_bundle(server_url: str, static_paths: list[str], labextensions_path: l
                     f"{len(bundle.gzipped) // 1024} KB gzipped), {len(preload)} preloaded")
 
 
+@dataclass(frozen=True)
+class LeanFrontend:
+    """The lean front end as served: its folder URL (content hash in the path) and its files,
+    each plain and gzipped."""
+
+    url: str
+    digest: str
+    files: dict[str, tuple[bytes, bytes]]
+
+    @property
+    def entry(self) -> str:
+        return self.url + LEAN_ENTRY
+
+    @property
+    def preload(self) -> list[str]:
+        """The modules the entry imports at once (its shared chunks): fetched while the head is parsed."""
+        return [self.url + name for name in sorted(self.files) if name.startswith("chunk-")]
+
+
+def build_lean(server_url: str, folder: Path = LEAN_DIR) -> tuple[LeanFrontend | None, str]:
+    """The lean front end for this installation, or (None, why not) — a sentence for the server log."""
+    choice = Settings.from_env().frontend
+    if choice == "stock":
+        return None, "lean front end off (HOCVUSO_FRONTEND=stock): lesson pages load Voilà's own front end"
+    if choice != "lean":
+        return None, (f"lean front end off: HOCVUSO_FRONTEND={choice!r} is neither 'lean' nor 'stock'; "
+                      "lesson pages load Voilà's own front end")
+    if not (folder / LEAN_ENTRY).is_file():
+        return None, (f"lean front end off: {folder / LEAN_ENTRY} is missing (build it: cd classroom/frontend && "
+                      "npm ci && node build.mjs); lesson pages load Voilà's own front end")
+    raw = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if _LEAN_NAME.fullmatch(p.name)}
+    whole = b"".join(name.encode() + b"\0" + body for name, body in sorted(raw.items()))
+    digest = hashlib.sha256(whole).hexdigest()[:16]
+    files = {name: (body, gzip.compress(body, compresslevel=6, mtime=0)) for name, body in raw.items()}
+    lean = LeanFrontend(url=f"{server_url}hv/lean/{digest}/", digest=digest, files=files)
+    size = sum(len(files[n][1]) for n in files if n.endswith(".js") and not n.startswith("controls"))
+    return lean, (f"lean front end: {len(files)} files ({size // 1024} KB of lesson-page script gzipped); "
+                  "HOCVUSO_FRONTEND=stock for Voilà's own")
+
+
+def _send(handler: tornado.web.RequestHandler, body: bytes, gzipped: bytes, content_type: str) -> None:
+    """A file whose URL holds its content hash: cached for a year, gzipped when the browser accepts it."""
+    handler.set_header("Content-Type", content_type)
+    handler.set_header("Cache-Control", "public, max-age=31536000, immutable")
+    handler.set_header("X-Content-Type-Options", "nosniff")
+    handler.set_header("Vary", "Accept-Encoding")
+    if "gzip" in handler.request.headers.get("Accept-Encoding", ""):
+        handler.set_header("Content-Encoding", "gzip")
+        handler.finish(gzipped)
+    else:
+        handler.finish(body)
+
+
+class LeanFrontendHandler(tornado.web.RequestHandler):
+    """GET /hv/lean/<hash>/<file>: a file of the lean front end (the hash covers them all)."""
+
+    def initialize(self, lean: LeanFrontend) -> None:
+        self.lean = lean
+
+    def compute_etag(self) -> str:
+        return f'"{self.lean.digest}"'
+
+    def get(self, digest: str, name: str) -> None:
+        if digest != self.lean.digest or name not in self.lean.files:
+            raise tornado.web.HTTPError(404)
+        kind = "text/css" if name.endswith(".css") else "application/javascript"
+        _send(self, *self.lean.files[name], f"{kind}; charset=UTF-8")
+
+
 class FrontendBundleHandler(tornado.web.RequestHandler):
     """GET /hv/frontend/<hash>.js: the bundle, gzipped when accepted; cached for a year (the name changes
     with the content)."""
@@ -146,19 +231,14 @@ class FrontendBundleHandler(tornado.web.RequestHandler):
     def get(self, digest: str) -> None:
         if digest != self.bundle.digest:
             raise tornado.web.HTTPError(404)
-        self.set_header("Content-Type", "application/javascript; charset=UTF-8")
-        self.set_header("Cache-Control", "public, max-age=31536000, immutable")
-        self.set_header("X-Content-Type-Options", "nosniff")
-        self.set_header("Vary", "Accept-Encoding")
-        if "gzip" in self.request.headers.get("Accept-Encoding", ""):
-            self.set_header("Content-Encoding", "gzip")
-            self.finish(self.bundle.gzipped)
-        else:
-            self.finish(self.bundle.body)
+        _send(self, self.bundle.body, self.bundle.gzipped, "application/javascript; charset=UTF-8")
 
 
-def template_resources(bundle: FrontendBundle | None) -> dict:
-    """What the page template reads (`resources.hocvuso`): the bundle's URL and the scripts to preload."""
+def template_resources(bundle: FrontendBundle | None, lean: LeanFrontend | None = None) -> dict:
+    """What the page template reads (`resources.hocvuso`): the lean front end's entry, modules to preload
+    and style sheet, or the stock bundle's URL and the scripts to preload."""
+    if lean is not None:
+        return {"lean": lean.entry, "lean_preload": lean.preload, "frontend_bundle": "", "preload": []}
     if bundle is None:
-        return {"frontend_bundle": "", "preload": []}
-    return {"frontend_bundle": bundle.url, "preload": list(bundle.preload)}
+        return {"lean": "", "frontend_bundle": "", "preload": []}
+    return {"lean": "", "frontend_bundle": bundle.url, "preload": list(bundle.preload)}

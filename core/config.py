@@ -59,6 +59,12 @@ class Settings:
     hub_enrol: bool = field(default=False, metadata=_env("HOCVUSO_HUB_ENROL", "bool"))
     """HOCVUSO_HUB_ENROL: on a JupyterHub, a hub user not yet in the class roster is enrolled on first use
     (1) instead of being treated as not signed in."""
+    hub_groups: tuple[str, ...] = field(default=(), metadata=_env("HOCVUSO_HUB_GROUPS", "list"))
+    """HOCVUSO_HUB_GROUPS: on a JupyterHub, the server's user's hub groups (comma-separated), passed by the
+    hub's pre_spawn_hook (deploy/config.yaml): their class groups, and the teachers' group for a teacher."""
+    hub_teachers: str = field(default="giao-vien", metadata=_env("HOCVUSO_HUB_TEACHERS", "str"))
+    """HOCVUSO_HUB_TEACHERS: on a JupyterHub, the group of teachers; every other group whose name makes a
+    class code is a class (`hocvuso.classroom.hub`)."""
     kernel_key: str = field(default="", metadata=_env("HOCVUSO_KERNEL_KEY", "str"))
     """HOCVUSO_KERNEL_KEY: one kernel's own secret, given to it alone by the server's kernel provisioner; a
     preheated kernel shows it to take its visitor's request. Removed once the visitor has arrived."""
@@ -67,6 +73,9 @@ class Settings:
     frontend_bundle: bool = field(default=True, metadata=_env("HOCVUSO_FRONTEND_BUNDLE", "bool"))
     """HOCVUSO_FRONTEND_BUNDLE: serve a lesson page's script chunks as one bundle (0: one by one, as
     stock Voilà does; the recorder of the bundle's list uses that)."""
+    frontend: str = field(default="lean", metadata=_env("HOCVUSO_FRONTEND", "str"))
+    """HOCVUSO_FRONTEND: which front end lesson pages load — "lean" (the widget manager, the kernel
+    connection and anywidget, built from classroom/frontend/) or "stock" (Voilà's own, the fallback)."""
     kernel_idle: float = field(default=600.0, metadata=_env("HOCVUSO_KERNEL_IDLE", "float"))
     """HOCVUSO_KERNEL_IDLE: seconds without a message after which a visitor's kernel is shut down."""
     min_free_mb: float = field(default=300.0, metadata=_env("HOCVUSO_MIN_FREE_MB", "float"))
