@@ -25,6 +25,7 @@ from hocvuso.core import SqlStore, load_exercise, score
 pytestmark = pytest.mark.browser
 
 LESSON = "thu-tuc-truc-tuyen/thu-tuc-truc-tuyen.ipynb"
+GRADED = "ho-so-khai-sinh/ho-so-khai-sinh.ipynb"
 SCENARIO_ID = "lltp-xin-viec"
 WIDTH, HEIGHT = 360, 740
 SCENARIO, KEY = load_exercise(SCENARIO_ID)
@@ -39,6 +40,16 @@ def lesson_server(voila_server):
 @pytest.fixture()
 def phone(offline_phone, lesson_server):
     """A 360×740 page that can reach only the local Voilà (conftest.offline_phone)."""
+    return offline_phone
+
+
+@pytest.fixture(scope="module")
+def graded_server(voila_server):
+    return voila_server(GRADED)
+
+
+@pytest.fixture()
+def phone_graded(offline_phone, graded_server):
     return offline_phone
 
 
@@ -210,3 +221,17 @@ def test_learner_files_a_dossier_on_a_phone(phone: Page, lesson_server, artifact
     assert result.points == result.max_points - 2  # the look-alike portal first; status not yet tracked
     assert not [u for u in phone.blocked if "hoso.top" in u or "xyz" in u]  # type: ignore[attr-defined]
     assert seconds < 60
+
+
+def test_the_graded_task_says_the_teacher_will_see_the_result(phone_graded: Page, graded_server) -> None:
+    """Contest mode (the graded birth registration): a look-alike portal ends the attempt, no score or verdict is
+    shown, and the learner is told the work is saved and the teacher will see the result."""
+    phone_graded.goto(graded_server.url, wait_until="domcontentloaded")
+    expect(phone_graded.locator(".hv-dos-portal").first).to_be_visible(timeout=60_000)
+    phone_graded.locator('[data-key="portal-fake-hoso-top"]').click()
+    expect(phone_graded.locator(".hv-dos-ended")).to_be_visible()
+    expect(phone_graded.locator('[data-key="teacher-note"]')).to_have_text(
+        "Bài làm đã được lưu. Thầy cô sẽ xem kết quả.")
+    expect(phone_graded.locator(".hv-result")).to_have_count(0)  # no score, no verdict in a contest
+    expect(phone_graded.locator(".hv-grade-note")).to_have_text("Bài làm đã được lưu.")
+    assert phone_graded.locator('[data-key="restart"]').count() == 0

@@ -146,7 +146,7 @@ def _ui_strings(locale: str) -> dict[str, str]:
                           "text only: nothing can be opened."),
         "portal_choose": _("Go to this address"),
         "fake_title": _("This is not the real portal"),
-        "fake_domain": _("Whose site it really is: {domain}"),
+        "fake_domain": _("Its real domain: {domain}"),
         "fake_again": _("Nothing was sent: this is a simulation. Choose the real portal in the list below."),
         "fake_tried": _("fake: you went here"),
         "sign_in_intro": _("Sign in with your VNeID level-2 account."),
