@@ -69,3 +69,11 @@ def test_the_view_sends_only_the_offered_ids_before_any_answer() -> None:
     view = scenario.view("vi")
     for message, drawn in zip(scenario.messages, view["messages"], strict=True):
         assert drawn["flags"] == list(message.offered)
+
+
+@pytest.mark.parametrize(("message", "key"), MESSAGES, ids=[m.id for m, _ in MESSAGES])
+def test_no_offered_flag_gives_the_key_away(message, key) -> None:
+    """Distractors are drawn from the flags that fit the channel, so a key flag that did not fit would be
+    the one odd choice on the list: every key flag of the shipped content fits its message's channel."""
+    fits = {f.id for f in load_flags() if message.channel in f.channels}
+    assert set(key.red_flags) <= fits
