@@ -1,9 +1,11 @@
-"""Lesson pages in Chromium load their script chunks from the one-file bundle, and still work.
+"""Lesson pages in Chromium run the lean front end (hocvuso.classroom._frontend): no request for Voilà's
+script chunks, the widget answers a tap, and the browser still cannot execute code in its kernel.
 
-If this fails with chunk requests listed, the front-end packages changed: re-record with
-`python scripts/record_frontend_assets.py` (see hocvuso.classroom._frontend).
+If the lean files are missing, build them: `cd classroom/frontend && npm ci && node build.mjs`.
 """
 from __future__ import annotations
+
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -11,35 +13,73 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 LESSONS = ("lua-dao-tin-nhan", "ho-so-khai-sinh", "thanh-toan-an-toan")
+WIDGET = ".hv-inbox, .hv-dossier, .hv-phone, .hv-task"
 
 
 @pytest.fixture(scope="module")
 def classroom(classroom_factory):
-    server = classroom_factory(class_size=1, lessons=LESSONS)
+    server = classroom_factory(class_size=2, lessons=LESSONS)
     server.wait_pool()
     return server
 
 
-@pytest.mark.parametrize("lesson", LESSONS)
-def test_a_lesson_page_asks_for_no_chunk_outside_the_bundle(browser, classroom, lesson):
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    context.add_cookies([{"name": "hv_token", "value": classroom.token(f"Khung {lesson}"), "url": classroom.base}])
+def open_lesson(browser, classroom, lesson, who):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True)
+    context.add_cookies([{"name": "hv_token", "value": classroom.token(who), "url": classroom.base}])
     scripts: list[tuple[str, int]] = []
     context.on("requestfinished", lambda r: scripts.append((r.url, r.response().status))
-               if r.resource_type == "script" else None)
+               if r.resource_type == "script" or r.url.split("?", 1)[0].endswith(".js") else None)
     page = context.new_page()
     page.set_default_timeout(60_000)
     page.goto(f"{classroom.base}/voila/render/{lesson}/{lesson}.ipynb?lang=vi")
-    expect(page.locator(".hv-inbox, .hv-dossier, .hv-phone").first).to_be_visible(timeout=60_000)  # a widget drew
-    page.wait_for_load_state("networkidle")
-    context.close()
+    expect(page.locator(WIDGET).first).to_be_visible(timeout=60_000)
+    return context, page, scripts
+
+
+def tap_until_english(page, lang: str = "en") -> None:
+    """Tap the widget's EN (or VI) button, which only the kernel answers, until its new screen is drawn."""
+    frame = page.locator(".hv-task-frame, .hv-dos-phone").first
+    before = frame.inner_text()
+    deadline = time.monotonic() + 60
+    while frame.inner_text() == before:
+        assert time.monotonic() < deadline, "the widget never answered a tap"
+        page.locator(f'[data-key="lang-{lang}"]').first.tap()
+        page.wait_for_timeout(500)
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_a_lesson_page_runs_the_lean_front_end_and_its_widget_answers_a_tap(browser, classroom, lesson):
+    context, page, scripts = open_lesson(browser, classroom, lesson, f"Gọn {lesson}")
+    try:
+        tap_until_english(page)
+        page.wait_for_load_state("networkidle")
+    finally:
+        context.close()
     paths = [url.split("?", 1)[0][len(classroom.base) + 1:] for url, _ in scripts]
     assert all(status == 200 for _, status in scripts), scripts
-    bundles = [p for p in paths if p.startswith("hv/frontend/")]
-    assert len(bundles) == 1, paths
-    entry = [p for p in paths if p.rsplit("/", 1)[-1] == "voila.js" or "/remoteEntry." in p]
-    assert len(entry) == 4, entry  # voila.js and the three widget extensions' remoteEntry files
-    chunks = [p for p in paths if p not in bundles and p not in entry and p.startswith("voila/")
-              and "voila-style.js" not in p]
-    assert chunks == [], (f"{lesson} fetched {len(chunks)} script chunks that are not in the bundle, e.g. "
-                          f"{chunks[:3]}: run python scripts/record_frontend_assets.py")
+    stock = [p for p in paths if p.startswith(("voila/static/", "voila/labextensions/", "hv/frontend/"))
+             or p.endswith("voila-style.js")]
+    assert stock == [], f"{lesson} asked for Voilà's own scripts: {stock[:5]}"
+    lean = sorted(p.rsplit("/", 1)[-1] for p in paths if p.startswith("hv/lean/"))
+    assert lean[-1] == "lean.js" and all(name.startswith("chunk-") for name in lean[:-1]), lean
+    assert "controls.js" not in lean  # ipywidgets' controls are the dashboard's, not a lesson's
+
+
+def test_the_browser_still_cannot_execute_code_in_its_kernel(browser, classroom, tmp_path):
+    marker = tmp_path / "executed"
+    context, page, _ = open_lesson(browser, classroom, LESSONS[0], "Không chạy mã")
+    try:
+        tap_until_english(page)  # the kernel connection is live
+        code = f"open({str(marker)!r}, 'w').write('ran')"
+        answered = page.evaluate("""async (code) => {
+            const future = window.hvWidgetManager.kernel.requestExecute({ code, silent: false });
+            const reply = await Promise.race([future.done.then(() => 'replied', () => 'refused'),
+                                              new Promise((r) => setTimeout(() => r('no reply'), 5000))]);
+            return reply;
+        }""", code)
+        assert answered != "replied"
+        assert not marker.exists(), "an execute request from the browser ran in the lesson kernel"
+        tap_until_english(page, "vi")  # the widget still answers afterwards
+    finally:
+        context.close()
+    assert "execute_request" in classroom.log.read_text()

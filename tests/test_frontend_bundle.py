@@ -1,8 +1,10 @@
-"""The one-file front-end bundle of the classroom pages (hocvuso.classroom._frontend), without a browser."""
+"""The classroom pages' front ends (hocvuso.classroom._frontend), without a browser: the lean build and
+the stock one-file bundle (the fallback, HOCVUSO_FRONTEND=stock)."""
 from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import urllib.error
 import urllib.request
@@ -11,8 +13,16 @@ import pytest
 from voila.paths import collect_static_paths
 from voila.utils import get_voila_labextensions_path
 
+from hocvuso.classroom._frontend import (
+    LEAN_DIR,
+    MANIFEST,
+    build_bundle,
+    build_lean,
+    installed_versions,
+    is_entry_script,
+    resolve,
+)
 from hocvuso.classroom._loadtest import SimLearner
-from hocvuso.classroom._frontend import MANIFEST, build_bundle, installed_versions, is_entry_script, resolve
 
 STATIC = collect_static_paths(["voila", "nbconvert"], "lab")
 LABEXT = get_voila_labextensions_path()
@@ -77,9 +87,65 @@ def test_an_unreadable_manifest_turns_it_off(tmp_path):
     assert bundle is None and "unreadable" in why
 
 
+def test_the_lean_build_is_committed_and_served_under_its_content_hash():
+    lean, why = build_lean("/base/")
+    assert lean is not None, why
+    assert {"lean.js", "controls.js", "controls-style.css"} <= set(lean.files)
+    assert lean.entry == f"/base/hv/lean/{lean.digest}/lean.js"
+    assert lean.preload and all(u.startswith(lean.url + "chunk-") for u in lean.preload)
+    for body, gzipped in lean.files.values():
+        assert gzip.decompress(gzipped) == body
+    assert "lean front end: " in why
+
+
+@pytest.mark.parametrize(("choice", "said"), [("stock", "HOCVUSO_FRONTEND=stock"),
+                                              ("fat", "neither 'lean' nor 'stock'")])
+def test_the_switch_turns_the_lean_front_end_off(monkeypatch, choice, said):
+    monkeypatch.setenv("HOCVUSO_FRONTEND", choice)
+    lean, why = build_lean("/")
+    assert lean is None and said in why
+
+
+def test_a_missing_build_falls_back_to_stock_and_says_how_to_build(tmp_path):
+    lean, why = build_lean("/", tmp_path)
+    assert lean is None and "npm ci && node build.mjs" in why
+    assert (LEAN_DIR / "lean.js").is_file()
+
+
+@pytest.fixture(scope="module")
+def lean_classroom(classroom_factory):
+    return classroom_factory(class_size=1)
+
+
+def test_the_server_serves_the_lean_files_and_the_page_loads_them_not_voila(lean_classroom):
+    lean, _ = build_lean("/")
+    assert lean is not None
+    assert "lean front end: " in lean_classroom.log.read_text()
+    req = urllib.request.Request(lean_classroom.base + lean.entry, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        assert resp.headers["Content-Encoding"] == "gzip"
+        assert "immutable" in resp.headers["Cache-Control"]
+        assert gzip.decompress(resp.read()) == lean.files["lean.js"][0]
+    for wrong in ("/hv/lean/0123456789abcdef/lean.js", f"/hv/lean/{lean.digest}/nothing.js"):
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(lean_classroom.base + wrong, timeout=30)
+        assert err.value.code == 404
+    learner = SimLearner(lean_classroom.base, timeout=60)
+    learner.sign_in(lean_classroom.class_code, "Gọn")
+    page = learner.open_page("/voila/render/lua-dao-tin-nhan/lua-dao-tin-nhan.ipynb?lang=vi")
+    assert f'<script type="module" src="{lean.entry}"></script>' in page
+    assert "/voila/static/voila.js" not in page and "voila-style.js" not in page
+    assert page.index(f'<link rel="modulepreload" href="{lean.entry}">') < page.index("</head>")
+
+
 @pytest.fixture(scope="module")
 def classroom(classroom_factory):
-    return classroom_factory(class_size=1)
+    """A server with Voilà's own front end (the fallback), in its one-file bundle."""
+    os.environ["HOCVUSO_FRONTEND"] = "stock"
+    try:
+        return classroom_factory(class_size=1)
+    finally:
+        del os.environ["HOCVUSO_FRONTEND"]
 
 
 def test_the_server_serves_it_gzipped_and_cacheable_and_the_page_uses_it(classroom):
