@@ -111,6 +111,10 @@ def test_learner_checks_the_feed_and_ends_on_the_result_screen(phone: Page, voil
     assert fits_the_screen(phone)
     full_screenshot(phone, artifacts / "feed-360-done.png")
     screen_at(phone, ".hv-feed-result", artifacts / "feed-360x740-result.png")
+    phone.evaluate("() => { document.documentElement.style.fontSize = '160%'; }")  # what A+ does in the classroom
+    screen_at(phone, ".hv-feed-result", artifacts / "feed-360x740-result-160.png")
+    assert fits_the_screen(phone)
+    phone.evaluate("() => { document.documentElement.style.fontSize = ''; }")
     phone.locator('[data-key="reopen-tin-don-suc-khoe"]').click()
     expect(phone.locator(".hv-feed-dot-current")).to_have_attribute("data-key", "dot-tin-don-suc-khoe")
 
