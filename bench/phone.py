@@ -1,6 +1,7 @@
 """Phone benchmark: what a cheap Android phone waits for, `hocvuso serve` against stock Voilà, same run.
 
-    python bench/phone.py [--loads 3] [--lessons NAME ...] [--only classroom|stock] [--budget 1500]
+    python bench/phone.py [--loads 3] [--lessons NAME ...] [--only classroom|stock] [--frontend lean stock]
+                          [--budget 1500]
 
 Chromium at 360×740 with the CPU slowed 4× (DevTools `Emulation.setCPUThrottlingRate`, Lighthouse's
 mobile setting) and a LAN-like network (5 ms latency, 40 Mbit/s down, 20 up: a classroom Wi-Fi router).
@@ -16,9 +17,11 @@ many warm ones (the same context reloaded: the phone's cache is full), and for e
 
 Prints p50 (and max) per lesson and server. Goals (issue #15): live ≤ 2.5 s p50 and TBT ≤ 600 ms at 4×.
 
-hocvuso serve runs once per lesson (that lesson's pool warm, big enough for every load), each load a
-signed-in learner of its own; stock is `voila` over the same lesson folders (default settings, anonymous). Both servers and their kernels
-are stopped at the end, and by a watchdog if the run exceeds --budget seconds.
+hocvuso serve runs once per lesson and front end (--frontend: "lean", its own light front end, the
+default; "stock", Voilà's own front end in one bundle, HOCVUSO_FRONTEND=stock, what it served before),
+that lesson's pool warm, big enough for every load, each load a signed-in learner of its own; stock is
+`voila` over the same lesson folders (default settings, anonymous). Both servers and their kernels are
+stopped at the end, and by a watchdog if the run exceeds --budget seconds.
 """
 from __future__ import annotations
 
@@ -38,13 +41,15 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, _wait_for_port, start_classroom  # noqa: E402
 from phonekit import LESSONS, WIDGET  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
 
 # The process-group helpers of bench/classroom.py (loaded by path: "classroom" is also a folder here).
 _spec = importlib.util.spec_from_file_location("hv_bench_classroom", Path(__file__).with_name("classroom.py"))
 _bench = importlib.util.module_from_spec(_spec)
 sys.modules[_spec.name] = _bench  # its dataclasses look their module up
 _spec.loader.exec_module(_bench)
-say, stop_group, watchdog, quiet, _STARTED = _bench.say, _bench.stop_group, _bench.watchdog, _bench.quiet, _bench._STARTED
+say, stop_group, watchdog, quiet = _bench.say, _bench.stop_group, _bench.watchdog, _bench.quiet
+_STARTED = _bench._STARTED
 
 CPU_SLOWDOWN = 4
 NETWORK = {"offline": False, "latency": 5, "downloadThroughput": 40e6 / 8, "uploadThroughput": 20e6 / 8}
@@ -54,8 +59,9 @@ GOALS = {"live": 2.5, "tbt": 0.600}
 LONGTASKS = """
 window.hvLong = [];
 try {
-  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.hvLong.push([e.startTime, e.duration]); })
-    .observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.hvLong.push([e.startTime, e.duration]);
+  }).observe({ type: 'longtask', buffered: true });
 } catch (e) {}
 """
 
@@ -77,7 +83,8 @@ TAP = """async ([tapSel, frameSel]) => {
 }"""
 
 SCRIPTS = """() => performance.getEntriesByType('resource').filter(e => e.initiatorType === 'script'
-    || /\\.m?js(\\?|$)/.test(e.name)).reduce((a, e) => [a[0] + (e.decodedBodySize || 0), a[1] + (e.transferSize || 0)], [0, 0])"""
+    || /\\.m?js(\\?|$)/.test(e.name))
+    .reduce((a, e) => [a[0] + (e.decodedBodySize || 0), a[1] + (e.transferSize || 0)], [0, 0])"""
 
 
 def one_load(page, url: str, timeout: float) -> dict:
@@ -132,7 +139,8 @@ def summary(label: str, runs: dict[str, list[dict]]) -> list[str]:
         tbt = [r["tbt"] for r in rows]
         ok = ("ok" if statistics.median(live) <= GOALS["live"] else "MISS",
               "ok" if statistics.median(tbt) <= GOALS["tbt"] else "MISS")
-        lines.append(f"   {label:<22} {kind}: live p50 {statistics.median(live):5.2f} s (max {max(live):5.2f}) [{ok[0]}]"
+        lines.append(f"   {label:<22} {kind}: live p50 {statistics.median(live):5.2f} s "
+                     f"(max {max(live):5.2f}) [{ok[0]}]"
                      f"  TBT p50 {statistics.median(tbt) * 1000:5.0f} ms (max {max(tbt) * 1000:5.0f}) [{ok[1]}]"
                      f"  script parsed {statistics.median(r['parsed'] for r in rows) / 1e6:4.2f} MB"
                      f"  sent {statistics.median(r['sent'] for r in rows) / 1e6:4.2f} MB")
@@ -142,8 +150,6 @@ def summary(label: str, runs: dict[str, list[dict]]) -> list[str]:
 @contextlib.contextmanager
 def chromium():
     """The system Chromium, headless, closed afterwards."""
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
@@ -161,16 +167,20 @@ def measure_lesson(browser, url: str, lesson: str, cookies: list[dict | None], t
     return summary(lesson, runs)
 
 
-def bench_classroom(work: Path, lessons: list[str], loads: int, timeout: float) -> list[str]:
+def bench_classroom(work: Path, lessons: list[str], loads: int, timeout: float, frontend: str = "lean") -> list[str]:
     """One `hocvuso serve` per lesson, that lesson first (its pool is the warm one), as a teacher runs
     a lesson; each load is a learner of its own (the server allows only a few opens a minute per
-    learner and lesson, and budgets kernels per class)."""
+    learner and lesson, and budgets kernels per class). `frontend`: HOCVUSO_FRONTEND for the server."""
     pool = 2 * loads + 1
     lines = []
     for lesson in lessons:
-        say(f"\n-- hocvuso serve --lesson {lesson}: starting, pool of {pool} kernels ...")
-        server = start_classroom(work / f"classroom-{lesson}", class_size=pool, lessons=(lesson,),
-                                 extra=("--fill-delay", "600"))
+        say(f"\n-- hocvuso serve --lesson {lesson} (HOCVUSO_FRONTEND={frontend}): starting, pool of {pool} kernels ...")
+        os.environ["HOCVUSO_FRONTEND"] = frontend
+        try:
+            server = start_classroom(work / f"classroom-{frontend}-{lesson}", class_size=pool, lessons=(lesson,),
+                                     extra=("--fill-delay", "600"))
+        finally:
+            del os.environ["HOCVUSO_FRONTEND"]
         _STARTED.append(server.proc)
         try:
             server.wait_pool(lesson, timeout=300)
@@ -207,20 +217,25 @@ def main() -> None:
     ap.add_argument("--loads", type=int, default=3, help="cold loads per lesson (each followed by a warm one)")
     ap.add_argument("--lessons", nargs="*", default=LESSONS, choices=LESSONS)
     ap.add_argument("--only", choices=("classroom", "stock"), default=None)
+    ap.add_argument("--frontend", nargs="+", default=["lean"], choices=("lean", "stock"),
+                    help="hocvuso serve's front ends to measure (stock: Voilà's own, HOCVUSO_FRONTEND=stock)")
     ap.add_argument("--timeout", type=float, default=90.0, help="one page load, seconds")
     ap.add_argument("--budget", type=float, default=1500.0, help="whole run, seconds")
     args = ap.parse_args()
     watchdog(args.budget)
     load = os.getloadavg()
     say(f"bench/phone.py: Chromium 360×740, CPU {CPU_SLOWDOWN}× slower, network {NETWORK['latency']} ms / "
-        f"{NETWORK['downloadThroughput'] * 8 / 1e6:.0f} Mbit/s; {args.loads} cold + {args.loads} warm loads per lesson; "
+        f"{NETWORK['downloadThroughput'] * 8 / 1e6:.0f} Mbit/s; "
+        f"{args.loads} cold + {args.loads} warm loads per lesson; "
         f"{os.cpu_count()} CPUs, load average {load[0]:.1f} at start")
     work = Path(tempfile.mkdtemp(prefix="hv-phone-"))
     lines: list[str] = []
     t0 = time.monotonic()
     try:
         if args.only in (None, "classroom"):
-            lines += ["hocvuso serve:"] + bench_classroom(work, args.lessons, args.loads, args.timeout)
+            for frontend in args.frontend:
+                lines += [f"hocvuso serve, {frontend} front end:"] + bench_classroom(work, args.lessons, args.loads,
+                                                                                    args.timeout, frontend)
         if args.only in (None, "stock"):
             lines += ["stock Voilà:"] + bench_stock(work, args.lessons, args.loads, args.timeout)
     finally:

@@ -21,7 +21,9 @@ pool works) with a few handlers in front:
   started, the lesson run up to the point where it waits for its learner. The log says
   "Kernel pool of LESSON is warm" when a pool is complete, which is when a class can come in
   (Voilà's own "is filled" only means the kernels were started);
-* ``/hv/frontend/HASH.js`` the ~86 script chunks of a lesson page in one file (see `_frontend`);
+* ``/hv/lean/HASH/FILE`` the lean lesson-page front end (widget manager, kernel connection, anywidget;
+  built in classroom/frontend/); ``/hv/frontend/HASH.js`` Voilà's ~86 script chunks in one file, when
+  HOCVUSO_FRONTEND=stock (see `_frontend`);
 * websockets (kernel channels, Voilà's request info) send small messages at once (`no_delay`);
 * static files (5 MB of JavaScript per phone) are sent gzip-compressed when the phone accepts it,
   compressed once per file and kept in memory; pages are compressed as they stream. Only the
@@ -730,7 +732,8 @@ class ClassroomVoila(Voila):
 
         routes = mine + routes_from_env(self.server_url) + kept
         if classroom.hub is not None:  # every route answers the hub user only (the kernels' own channel aside)
-            return guarded_routes(routes, classroom.hub, open_to=(VisitorHandler, ReadyHandler))
+            return guarded_routes(routes, classroom.hub, open_to=(VisitorHandler, ReadyHandler),
+                                  assets=("/hv/frontend/", "/hv/lean/"))
         return routes
 
 
