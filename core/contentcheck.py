@@ -27,6 +27,7 @@ from .dossier import load_dossier, load_procedure, procedure_paths, task_paths
 from .feed import feed_paths, load_feed
 from .inbox import (
     LINK_MARK,
+    Flag,
     InboxMessage,
     MessageDef,
     inbox_paths,
@@ -348,10 +349,18 @@ def _quote(words: list[str]) -> str:
     return ", ".join(f"“{w}”" for w in unique[:4])
 
 
-def check_message(msg: MessageDef, *, path: str, rules: Rules | None = None) -> list[Finding]:
-    """Findings for one message: key vs evidence, and an SMS that shows one link but opens another."""
+def check_message(msg: MessageDef, *, path: str, rules: Rules | None = None,
+                  catalogue: Iterable[Flag] = ()) -> list[Finding]:
+    """Findings for one message: key vs evidence, an SMS that shows one link but opens another, and (given the
+    flag `catalogue`) a key flag that does not fit the message's channel — the one odd choice on its short
+    list (core/inbox/choices.py draws distractors from the flags that fit), which would give the key away."""
     rules = rules or load_rules()
     findings = []
+    for entry in catalogue:
+        if entry.id in msg.key.red_flags and msg.channel not in entry.channels:
+            findings.append(Finding(path, msg.id, f"dấu hiệu {entry.id!r} không hợp với kênh {msg.channel} theo "
+                                    f"flags.yaml (channels: {', '.join(entry.channels)}): thêm kênh đó cho dấu hiệu "
+                                    "hoặc sửa đáp án (a key flag that does not fit the channel gives the key away)"))
     if msg.channel == "sms":
         for i, link in enumerate(msg.links, 1):
             if _host_and_path(link.shown) != _host_and_path(link.href):
@@ -417,7 +426,8 @@ def check_content(*, root: Path | None = None) -> list[Finding]:
         except ContentError as exc:
             findings.append(Finding(_relative(path, root), path.stem, str(exc)))
             continue
-        findings += check_message(load_file(MessageDef, path), path=_relative(path, root), rules=rules)
+        findings += check_message(load_file(MessageDef, path), path=_relative(path, root), rules=rules,
+                                  catalogue=load_flags(root))
     for path in inbox_paths(root):
         findings += _try(path, lambda p=path: load_inbox(p.stem, root=root), root)
     findings += _check_other_files(root)

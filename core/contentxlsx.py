@@ -265,7 +265,7 @@ def _check_row(data: dict[str, Any], root: Path, rules: Any) -> list[tuple[str, 
             out.append(("competences", f"“{code}” không phải mã năng lực của Thông tư 02/2025 (ví dụ 4.2)"))
     if out:
         return out
-    for finding in check_message(msg, path="", rules=rules):
+    for finding in check_message(msg, path="", rules=rules, catalogue=load_flags(root)):
         column = "links_shown" if "SMS" in finding.problem else "red_flags"
         out.append((column, finding.problem))
     return out

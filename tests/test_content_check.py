@@ -193,3 +193,11 @@ def test_a_warning_in_a_genuine_message_is_not_a_request(folder: Path, body: str
 def test_a_real_request_is_still_evidence(folder: Path, body: str, flag: str) -> None:
     write(folder, name="SenVangBank", address="SenVangBank", body=body, flags=[], verdict="safe")
     assert any(f"'{flag}'" in p for p in problems(folder)), problems(folder)
+
+
+def test_a_key_flag_that_does_not_fit_the_channel_is_found(folder: Path) -> None:
+    # flags.yaml: screenshot-proof fits Zalo only; on an e-mail it would be the one odd choice, i.e. the key.
+    write(folder, channel="email", address="ketoan@senvangbank.vn", subject="Đã chuyển tiền",
+          body="Chuyển tiền thành công, ảnh bill đây.", flags=["screenshot-proof"])
+    found = [p for p in problems(folder) if "không hợp với kênh email" in p]
+    assert len(found) == 1 and "'screenshot-proof'" in found[0]
