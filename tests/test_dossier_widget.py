@@ -217,3 +217,16 @@ def test_an_anonymous_voila_visitor_never_sees_the_shared_files_dossier(tmp_path
     monkeypatch.setenv("VOILA_PREHEAT", "False")  # a Voilà kernel
     visitor = DossierPortal(TASK, task_id="thu-tuc", store=FileStore(tmp_path))
     assert visitor.answers["fields"] == {} and visitor.answers["step"] != 6
+
+
+def test_a_locked_account_ends_on_a_result_screen_with_nothing_to_reopen():
+    portal = DossierPortal("ks-be-an-nhien", task_id="ho-so", store=MemoryStore(), locale="vi")
+    portal.choose_portal("dvcqg")
+    for _ in range(5):
+        portal.sign_in(portal.scenario.account.id_number, "000000")
+    summary = portal.feedback["summary"]
+    assert portal.answers["ended"] == "locked" and summary["points"] == 1  # the portal, only
+    assert [g["id"] for g in summary["good"]] == ["portal"]
+    assert [r["id"] for r in summary["review"]] == ["sign_in", "not_reached"]
+    assert all("step" not in r for r in summary["review"])  # "Làm lại từ đầu" is the way back
+    assert "Các bước chưa làm" in [r["label"] for r in summary["review"]]

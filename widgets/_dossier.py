@@ -756,6 +756,8 @@ class DossierPortal(TaskWidget):
             result = self._kind.score(s, self._key, a)
             items = self._kind.feedback(s, self._key, result, loc)
             summary = {**dossier_summary(items, result), "next": next_lesson_link(self._next_lesson, loc)}
+            if a["ended"]:  # an ended attempt has no step to reopen: "Start again" is the way back
+                summary["review"] = [{k: v for k, v in r.items() if k != "step"} for r in summary["review"]]
             self.set_trait("feedback", {"points": result.points, "max_points": result.max_points, "items": items,
                                         "summary": summary})
 
