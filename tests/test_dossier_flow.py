@@ -13,6 +13,7 @@ from hocvuso.core.dossier import (
     OTP_SECONDS,
     blocker,
     dossier_feedback,
+    dossier_item_label,
     dossier_summary,
     empty_answers,
     enter_portal,
@@ -201,3 +202,10 @@ def test_feedback_says_each_real_problem_once_with_its_human_label():
         assert raw not in labels, labels
     summary = dossier_summary(lines, result)
     assert {r["id"]: r["step"] for r in summary["review"]}["procedure"] == 3
+
+
+def test_every_scored_item_has_a_human_label_for_the_teacher():
+    result = score_dossier(SCENARIO, KEY, filled_in())
+    labels = [dossier_item_label(SCENARIO, item.item_id, "vi") for item in result.items]
+    assert "Cơ quan có thẩm quyền" in labels and "Số điện thoại di động nhận thông báo" in labels
+    assert not [label for label in labels if ":" in label or label in ("agency", "portal", "fee")]

@@ -11,7 +11,7 @@ portal's field, document and fee rules), `flow` (the steps: how far the learner 
 sign-in rules), `answers`, `score` (pure), `feedback`.
 """
 from .answers import DossierAnswers, FeeAnswer, OtpAnswer, SignInAnswer, empty_answers, parse_answers
-from .feedback import dossier_feedback, dossier_summary
+from .feedback import dossier_feedback, dossier_item_label, dossier_summary
 from .flow import (
                    MAX_SIGN_IN_FAILURES,
                    OTP_SECONDS,
@@ -68,9 +68,10 @@ __all__ = [
     "FIELD_TYPES", "KIND", "MAX_SIGN_IN_FAILURES", "OTP_SECONDS", "STEPS", "AccountDef", "Blocker", "DossierAnswers",
     "DossierKey", "DossierScenario", "FeeAnswer", "FieldDef", "FileDef", "FormState", "OtpAnswer", "Portal",
     "Portals", "PortalsFile", "ProcedureDef", "ScoringRules", "SignInAnswer", "SlotDef", "TaskDef", "TaskKeyDef",
-    "blocker", "check_field", "dossier_summary", "enter_portal", "portal_domain", "check_form", "doc_problem",
-    "document_problems", "dossier_feedback", "dossier_from_task", "empty_answers", "fee_for", "form_state",
-    "form_values", "furthest", "gives_away_otp", "load_dossier", "load_portals", "load_procedure", "load_procedures",
-    "money", "otp_expired", "parse_answers", "problem_text", "procedure_paths", "record_sign_in_failure",
-    "reset_confirmation", "resumed", "same_value", "score_dossier", "task_paths", "wrong_person",
+    "blocker", "check_field", "check_form", "doc_problem", "document_problems", "dossier_feedback",
+    "dossier_from_task", "dossier_item_label", "dossier_summary", "empty_answers", "enter_portal", "fee_for",
+    "form_state", "form_values", "furthest", "gives_away_otp", "load_dossier", "load_portals", "load_procedure",
+    "load_procedures", "money", "otp_expired", "parse_answers", "portal_domain", "problem_text", "procedure_paths",
+    "record_sign_in_failure", "reset_confirmation", "resumed", "same_value", "score_dossier", "task_paths",
+    "wrong_person",
 ]

@@ -161,3 +161,17 @@ def _explain(scenario: DossierScenario, proc: ProcedureDef, item: ItemScore, loc
 def _amount(value: Any) -> str:
     """A fee figure of the details as written in the text (0 when the item has none)."""
     return money(value if isinstance(value, int) else 0)
+
+
+def dossier_item_label(scenario: DossierScenario, item_id: str, locale: str) -> str:
+    """The human label of a scored item, for a teacher's table: the field's or document's own label ("Họ tên
+    cha", "Giấy chứng sinh") or the step's ("Cơ quan có thẩm quyền"), never "field:…" or "agency"."""
+    group, _sep, ref = item_id.partition(":")
+    for proc in scenario.procedures:
+        if group == "field" and ref in {f.id for f in proc.fields}:
+            return proc.field(ref).label.get(locale)
+        if group == "document" and ref in {s.id for s in proc.documents}:
+            return proc.slot(ref).label.get(locale)
+    if group == "not_reached":
+        return gettext(_NOT_REACHED, locale)
+    return gettext(_ITEM_LABELS[group], locale) if group in _ITEM_LABELS else item_id
