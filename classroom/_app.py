@@ -90,11 +90,11 @@ from ._guard import (
     max_kernels_for,
     tolerant_messages,
 )
+from ._hub import HUB_XSRF_SETTINGS, guarded_routes, hub_user
 from ._pages import catalogue_page, message_page, teacher_pin_page
 from .forms import EXPIRED, XSRF_SETTINGS, form_token
 from .kernels._provisioner import KERNEL_MODULE, kernel_key_matches, provisioner_stanza
 from .kernels._visitor import KEY_HEADER, VISITOR_PATH
-from ._hub import HUB_XSRF_SETTINGS, guarded_routes, hub_user
 from .urls import base_of, normal_base, site_url
 
 TEMPLATE_DIR = Path(__file__).parent / "template"
@@ -218,7 +218,8 @@ class _Base(tornado.web.RequestHandler):
         hub = self.classroom.hub
         if hub is None:
             return {"dashboard": self.url(f"voila/render/{DASHBOARD_NOTEBOOK}", lang=locale)}
-        return {"hub": True, "dashboards": [(code, self.url(f"voila/render/{DASHBOARD_NOTEBOOK}", lop=code, lang=locale))
+        page = f"voila/render/{DASHBOARD_NOTEBOOK}"
+        return {"hub": True, "dashboards": [(code, self.url(page, lop=code, lang=locale))
                                             for code in (hub.classes if hub.teacher else ())]}
 
     def code_to_show(self, learner) -> str | None:

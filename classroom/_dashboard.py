@@ -32,6 +32,7 @@ from hocvuso.core import N_, Roster, SqlStore, check_locale, get_locale, transla
 from hocvuso.core.config import Settings
 from hocvuso.core.identity import TEACHER_COOKIE, cookie_value, plain_name, show_learner_code
 
+from ._hub import hub_user
 from ._pages import code_spans
 from ._report import (
     bar_chart_svg,
@@ -126,7 +127,10 @@ class TeacherDashboard(w.VBox):
         super().__init__(**kwargs)
         self.add_class("hv-dash-root")
         settings = Settings.from_env()
-        self._class = class_code or settings.class_code
+        self._hub = hub_user()
+        if self._hub is not None and class_code is None:  # on a hub: the teacher's class the page asks for
+            class_code = self._hub.dashboard_class(os.environ.get("QUERY_STRING", "")) or ""
+        self._class = class_code or ("" if self._hub is not None else settings.class_code)
         self._db = db_url or settings.db
         self._locale = check_locale(locale or get_locale())
         self._ = translator(self._locale)
@@ -159,7 +163,10 @@ class TeacherDashboard(w.VBox):
             self._open()
 
     def _teacher_session(self) -> bool:
-        """Whether this kernel's page was opened by a teacher who typed the PIN on the server's form."""
+        """Whether this kernel's page was opened by a teacher who typed the PIN on the server's form, or, on a
+        hub, by a member of the teachers' group and of this class's group."""
+        if self._hub is not None:
+            return bool(self._class) and self._class in self._hub.classes and self._hub.teacher
         token = cookie_value(os.environ.get("HTTP_COOKIE"), TEACHER_COOKIE)
         return bool(token) and Roster(self._db).is_teacher(self._class, token)
 

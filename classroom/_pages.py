@@ -172,8 +172,12 @@ def lesson_url(lesson: Lesson, locale: str, base_url: str = "/") -> str:
 
 def catalogue_page(*, lessons: list[Lesson], locale: str, learner: Learner | None, csrf: str,
                    error: str | None = None, class_hint: str = "", name_hint: str = "",
-                   dashboard: str | None = None, base_url: str = "/", code: str | None = None) -> str:
+                   dashboard: str | None = None, base_url: str = "/", code: str | None = None, hub: bool = False,
+                   dashboards: list[tuple[str, str]] | None = None) -> str:
     """The whole catalogue page: sign-in (or the signed-in learner), then one card per lesson.
+
+    On a JupyterHub (`hub`) the hub signs people in: the page greets its user, with no code and no sign-out
+    here, and links a teacher to each class's dashboard (`dashboards`: class code, URL).
 
     The learner's personal code is shown only when `code` is given (just after signing in, or when
     the learner asks on this device): a phone left on a desk does not display it to a classmate.
@@ -198,6 +202,9 @@ def catalogue_page(*, lessons: list[Lesson], locale: str, learner: Learner | Non
             f'spellcheck="false" maxlength="12" aria-describedby="hv-code-hint">'
             f'<p class="hv-hint" id="hv-code-hint">{escape(_(T["your_code_hint"]))}</p>'
             f'<button type="submit" class="hv-btn hv-signin-btn">{escape(_(T["sign_in"]))}</button></form></section>')
+    elif hub:
+        parts.append(f'<section class="hv-card hv-ok hv-signed-in" aria-live="polite"><h2 class="hv-hello">'
+                     f'{escape(_(T["hello"]).format(name=learner.name))}</h2></section>')
     else:
         shown_code = f"<span class=hv-learner-code>{escape(show_learner_code(code))}</span>" if code else ""
         parts.append(
@@ -239,6 +246,9 @@ def catalogue_page(*, lessons: list[Lesson], locale: str, learner: Learner | Non
     foot = f'<p>{escape(_(T["offline"]))}</p>'
     if dashboard:
         foot += f'<p><a href="{escape(dashboard)}" class="hv-teacher">{escape(_(T["teacher"]))}</a></p>'
+    for class_code, url in dashboards or []:
+        label = f'{_(T["teacher"])} · {class_code}'
+        foot += f'<p><a href="{escape(url)}" class="hv-teacher">{escape(label)}</a></p>'
     title = _(T["brand"])
     return _page(locale, title, "".join(parts), lang_links=lang_switch(locale, base_url)).replace(
         "</main>", f"</main><footer>{foot}</footer>")
