@@ -195,6 +195,7 @@ def test_feedback_says_each_real_problem_once_with_its_human_label():
     ids = [line["item_id"] for line in lines]
     assert not [i for i in ids if i.startswith(("field:", "document:"))]  # said once, at the procedure
     assert ids.count("procedure") == 1 and ids[-1] == "not_reached"
+    assert "agency" not in ids  # another procedure's agency is the same mistake, said at the procedure
     texts = [m for line in lines for m in line["messages"]]
     assert len(texts) == len(set(texts)), "a sentence is repeated"
     labels = " ".join(line["label"] for line in lines)

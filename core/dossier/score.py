@@ -94,7 +94,8 @@ def _access(t: _Attempt) -> list[ItemScore]:
         t.item("procedure", t.right_procedure, r.procedure, "wrong" if a.procedure else "unanswered",
                given=a.procedure, expected=t.key.procedure),
         t.item("agency", t.right_procedure and a.agency in t.key.agencies, r.agency,
-               "wrong" if a.agency else "unanswered", given=a.agency, expected=list(t.key.agencies)),
+               ("wrong" if t.right_procedure else "wrong_procedure") if a.agency else "unanswered", given=a.agency,
+               expected=list(t.key.agencies)),
     ]
 
 
