@@ -227,6 +227,7 @@ def test_inbox_lesson_ends_on_its_result_screen_with_show_me(phone: Page, lesson
     scam, the result screen gives the score the pure function gives and reopens the mistake."""
     phone.goto(lesson_server.url, wait_until="domcontentloaded")
     expect(phone.locator(".hv-inbox-item").first).to_be_visible(timeout=60_000)
+    expect(phone.get_by_text("Chưa nộp bài")).to_have_count(1)  # the grade cell's note, written at page load
     mistake = next(m for m in _SCENARIO.messages if _KEY.messages[m.id].verdict == "safe")
     plan = {m.id: ("scam", []) if m.id == mistake.id else
             (_KEY.messages[m.id].verdict, list(_KEY.messages[m.id].red_flags)) for m in _SCENARIO.messages}
