@@ -75,3 +75,22 @@ def test_each_week_names_the_next_one_and_the_last_none(inbox_id: str) -> None:
         assert scenario.next is None
     else:
         assert scenario.next is not None and scenario.next.startswith(f"tuan-{week + 1:02d}-")
+
+
+def test_a_finished_inbox_reopens_on_its_result_screen(tmp_path) -> None:
+    from hocvuso.core import Learner, SqlStore
+
+    url = f"sqlite:///{tmp_path / 'class.sqlite'}"
+    learner = Learner(class_code="6a", name="Lan", learner_id="lan")
+    scenario, key = load_inbox("tuan-11-tai-khoan-va-nguoi-la")
+    first = ScamInbox(scenario.id, task_id="tuan-11", store=SqlStore(url), learner=learner, locale="vi")
+    for message in scenario.messages:
+        first.answer(message.id, key.messages[message.id].verdict, list(key.messages[message.id].red_flags))
+    assert first.summary["points"] == first.summary["max_points"] and first.summary["review"] == []
+    assert first.summary["next"] is None  # the last week of the series
+    again = ScamInbox(scenario.id, task_id="tuan-11", store=SqlStore(url), learner=learner, locale="vi")
+    assert again.summary == first.summary
+    contest = ScamInbox(scenario.id, task_id="tuan-11-thi", mode="contest", store=SqlStore(url), learner=learner)
+    for message in scenario.messages:
+        contest.answer(message.id, "safe")
+    assert contest.summary == {} and contest.feedback == {}  # a contest shows no result screen
