@@ -6,7 +6,7 @@ import pytest
 
 from hocvuso.core import MemoryStore
 from hocvuso.core.contentcheck import clue_words
-from hocvuso.core.inbox import inbox_paths, load_inbox, load_message, message_paths
+from hocvuso.core.inbox import InboxScenario, inbox_paths, load_flags, load_inbox, load_message, message_paths
 from hocvuso.widgets import ScamInbox
 
 SCAMS = [(m, k) for m, k in (load_message(p) for p in message_paths()) if k.verdict == "scam"]
@@ -20,9 +20,9 @@ def _pieces(view: dict) -> list[str]:
 
 @pytest.mark.parametrize(("message", "key"), SCAMS, ids=[m.id for m, _ in SCAMS])
 def test_every_flag_of_a_shipped_scam_has_words_to_mark_on_the_message(message, key) -> None:
-    from hocvuso.core.inbox.model import _message_view
-
-    pieces = [p.lower() for p in _pieces(_message_view(message, "vi"))]
+    alone = InboxScenario(id="x", title=message.sender.name, intro=message.sender.name, messages=(message,),
+                          flags=load_flags())
+    pieces = [p.lower() for p in _pieces(alone.view("vi")["messages"][0])]
     clues = clue_words(message, key.red_flags)
     assert set(clues) == set(key.red_flags)
     for flag, words in clues.items():
