@@ -39,6 +39,8 @@ const result = await esbuild.build({
   chunkNames: 'chunk-[hash]',
   loader: { '.woff': 'empty', '.woff2': 'empty', '.ttf': 'empty', '.svg': 'dataurl', '.png': 'dataurl' },
   define: { 'process.env.NODE_ENV': '"production"' },
+  // sanitize-html only where ipywidgets' controls are used (the dashboard): see src/sanitize-slot.js.
+  alias: { 'sanitize-html': './src/sanitize-slot.js' },
   plugins: [anywidgetAsEsm],
   metafile: true,
   logLevel: 'warning',
