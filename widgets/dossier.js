@@ -90,8 +90,9 @@ function render({ model, el }) {
   // ---------------------------------------------------------------- steps
   // A look-alike portal the learner just entered (lesson mode): why it is fake, its real domain, choose again.
   function fakeCard(fake) {
-    const card = h("section", { cls: "hv-dos-fake", attrs: { role: "alert", "data-key": "fake-card", tabindex: "-1" } });
-    card.appendChild(h("h3", { cls: "hv-dos-sub", text: S("fake_title") }));
+    // Not an alert of its own: the status line already is one; focus moves here, so it is read next.
+    const card = h("section", { cls: "hv-dos-fake", attrs: { "aria-labelledby": `${uid}-fake`, "data-key": "fake-card", tabindex: "-1" } });
+    card.appendChild(h("h3", { cls: "hv-dos-sub", text: S("fake_title"), attrs: { id: `${uid}-fake` } }));
     const addr = h("p", { cls: "hv-dos-fake-addr" });
     const at = fake.domain ? fake.address.lastIndexOf(fake.domain) : -1;
     if (at >= 0) {
