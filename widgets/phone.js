@@ -82,10 +82,11 @@ function render({ model, el }) {
     const dots = h("ol", { cls: "hv-phone-dots" });
     steps().forEach((s, i) => {
       const done = s.id in answered();
-      // A lesson marks an answered step by its verdict (✓ right, ✗ wrong, ½ partly); a contest only says answered.
+      // A lesson marks an answered step by its verdict (✓ right, ✗ wrong, ½ partly); a contest only says answered
+      // (●: no verdict, so never a ✓ that could be read as "right").
       const fb = (model.get("feedback") || {})[s.id];
       const verdict = !done || !fb ? "done" : fb.correct ? "right" : fb.points > 0 ? "partial" : "wrong";
-      const mark = { done: "✓", right: "✓", partial: "½", wrong: "✗" }[verdict];
+      const mark = { done: "●", right: "✓", partial: "½", wrong: "✗" }[verdict];
       const label = `${fill(S("go_step"), { n: i + 1 })}${done ? ` (${S(fb ? `dot_${verdict}` : "done_mark")})` : ""}`;
       const b = h("button", {
         cls: `hv-phone-dot${done ? ` hv-phone-dot-done hv-phone-dot-${verdict}` : ""}${s.id === current ? " hv-phone-dot-current" : ""}`,
