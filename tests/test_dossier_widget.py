@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from urllib.parse import urljoin
 
 import pytest
 
+from hocvuso.classroom import lesson_catalogue
 from hocvuso.core import AnswersInvalid, FileStore, GradingError, MemoryStore, load_exercise
 from hocvuso.widgets import DossierPortal
+from hocvuso.widgets._task import next_lesson_link
 
 TASK = "lltp-xin-viec"
 SCENARIO, KEY = load_exercise(TASK)
@@ -230,3 +233,16 @@ def test_a_locked_account_ends_on_a_result_screen_with_nothing_to_reopen():
     assert [r["id"] for r in summary["review"]] == ["sign_in", "not_reached"]
     assert all("step" not in r for r in summary["review"])  # "Làm lại từ đầu" is the way back
     assert "Các bước chưa làm" in [r["label"] for r in summary["review"]]
+
+
+def test_the_next_lesson_link_resolves_to_the_served_lesson_under_any_base_url():
+    """The result screen's link is relative to the lesson page (voila/render/NAME/NAME.ipynb, as the classroom
+    and the hub serve it), so it works under any base URL."""
+    lessons = {lesson.name: lesson for lesson in lesson_catalogue()}
+    link = next_lesson_link("thu-tuc-giay-to-tuy-than", "vi")
+    assert link["title"] == lessons["thu-tuc-giay-to-tuy-than"].title["vi"]
+    for base in ("http://10.0.0.2:8866/", "https://hub.example.org/user/ba-lan/"):
+        here = urljoin(base, f"voila/render/{lessons['thu-tuc-truc-tuyen'].relpath}?lang=vi")
+        assert urljoin(here, link["href"]) == urljoin(
+            base, f"voila/render/{lessons['thu-tuc-giay-to-tuy-than'].relpath}?lang=vi")
+    assert next_lesson_link(None, "vi") is None
