@@ -41,11 +41,13 @@ def next_lesson_id(lesson_id: str, named: str | None = None, *, root: Path | Non
 
 def lesson_summary(result: Score, label: Callable[[str], str], why: Callable[[ItemScore], str]) -> dict[str, Any]:
     """The result screen of a scored lesson: {points, max_points, good: [{id, label, step}], review: [{id, label,
-    why, step}]}; `step` is the item's place (1, 2 …), `label(id)` names it, `why(item)` says what went wrong."""
+    why, step}]}; `step` is the item's place (1, 2 …), the label is "step. label(id)", `why(item)` says what
+    went wrong."""
     good: list[dict[str, Any]] = []
     review: list[dict[str, Any]] = []
     for step, item in enumerate(result.items, start=1):
-        entry: dict[str, Any] = {"id": item.item_id, "label": label(item.item_id), "step": step}
+        # "2. DICHVUCONG": two messages may share a sender; the number is the one "open message 2 again" names.
+        entry: dict[str, Any] = {"id": item.item_id, "label": f"{step}. {label(item.item_id)}", "step": step}
         if item.outcome == "correct":
             good.append(entry)
         else:
