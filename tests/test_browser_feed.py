@@ -51,6 +51,7 @@ def test_learner_checks_the_feed_and_ends_on_the_result_screen(phone: Page, voil
     phone.goto(f"{server.url}?lang=vi", wait_until="domcontentloaded")
     expect(phone.locator(".hv-feed-post")).to_be_visible(timeout=90_000)
     expect(phone.locator(".hv-feed-dot")).to_have_count(len(SCENARIO.posts))
+    expect(phone.get_by_text("Chưa nộp bài")).to_have_count(1)
     assert fits_the_screen(phone)
     full_screenshot(phone, artifacts / "feed-360-start.png")
     screen_at(phone, ".hv-feed-progress", artifacts / "feed-360x740-post.png")
@@ -108,6 +109,7 @@ def test_learner_checks_the_feed_and_ends_on_the_result_screen(phone: Page, voil
     assert following.get_attribute("href").startswith("../tuan-10-tin-don-quang-cao/")
     # the status line says it is all done and points where the result is
     expect(phone.locator(".hv-feed-status")).to_contain_text("quyết định xong mọi bài")
+    expect(phone.get_by_text("Chưa nộp bài")).to_have_count(0)  # the grade cell's load-time note says "saved" now
     assert fits_the_screen(phone)
     full_screenshot(phone, artifacts / "feed-360-done.png")
     screen_at(phone, ".hv-feed-result", artifacts / "feed-360x740-result.png")
