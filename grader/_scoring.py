@@ -6,7 +6,8 @@ and a judge always get the same number for the same file. Each caller decides on
 means for it: a quiet note in a live lesson, a 0 under nbgrader, a `tampered` row for the judge.
 
 The exercise is found by its scenario id (`exercise`) or rebuilt from a contest bank for one student
-(`variant`); the kind's rules come from the exercise-kind registry behind `hocvuso.core.score`.
+(`variant`); its kind — which the saved file must name, and whose pure scoring function gives the
+points — comes from the exercise-kind registry (`hocvuso.core.kind_of`), never from the caller.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hocvuso.contest import load_bank, variant_exercise
-from hocvuso.core import GradingError, Learner, Score, Submission, SubmissionStore, load_exercise, score
+from hocvuso.core import GradingError, Learner, Score, Submission, SubmissionStore, kind_of, load_exercise
 
 
 def exercise(scenario_id: str) -> tuple[Any, Any]:
@@ -39,8 +40,9 @@ def score_saved(store: SubmissionStore, task_id: str, find: Callable[[], tuple[A
     """
     submission = store.load(task_id, learner=learner)
     scenario, key = find()
-    if submission.scenario_id != scenario.id or submission.kind != scenario.kind:
+    kind = kind_of(scenario)
+    if submission.scenario_id != scenario.id or submission.kind != kind.id:
         raise GradingError(f"the saved answers for task {task_id!r} are for {submission.kind} "
-                           f"{submission.scenario_id!r}, not {scenario.kind} {scenario.id!r}; the file was edited "
+                           f"{submission.scenario_id!r}, not {kind.id} {scenario.id!r}; the file was edited "
                            "or copied from another task")
-    return submission, score(scenario, key, submission.answers)
+    return submission, kind.score(scenario, key, submission.answers)

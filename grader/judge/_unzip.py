@@ -17,11 +17,13 @@ import zipfile
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from hocvuso.core import HocvusoError
+
 CHUNK = 1024**2
 """Bytes read at a time from an entry."""
 
 
-class TooBig(Exception):
+class TooBig(HocvusoError):
     """An entry declares, or unpacks to, more bytes than the caller's limit."""
 
     def __init__(self, limit: int) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import tempfile
 import unicodedata
 import zipfile
 import zlib
@@ -25,7 +24,7 @@ from hocvuso.core import N_
 from .._cells import cells_by_id, is_locked
 from .._errors import NotebookProblem, UploadRefused
 from ._integrity import judge_reason, tamper_problems
-from ._reading import read_notebook
+from ._reading import parse_notebook
 from ._unzip import TooBig, entries, read_entry
 from ._versions import VERSIONS_DIR
 
@@ -247,13 +246,10 @@ def check_upload(received: dict[str, bytes], expected: Expected) -> tuple[dict[s
 
 
 def _read_bytes(rel: str, data: bytes) -> nbformat.NotebookNode:
-    with tempfile.TemporaryDirectory(prefix="hocvuso-upload-") as tmp:
-        path = Path(tmp) / "upload.ipynb"
-        path.write_bytes(data)
-        try:
-            return read_notebook(path)
-        except NotebookProblem as exc:
-            raise UploadRefused("not_notebook", HANDIN_MESSAGES["not_notebook"], name=rel) from exc
+    try:
+        return parse_notebook(data, rel)
+    except NotebookProblem as exc:
+        raise UploadRefused("not_notebook", HANDIN_MESSAGES["not_notebook"], name=rel) from exc
 
 
 def _tamper_warning(nb: nbformat.NotebookNode, name: str, expected: Expected) -> str:
