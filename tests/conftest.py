@@ -41,6 +41,14 @@ PHONE = {"width": 360, "height": 740}
 def offline_phone(browser):
     """A 360×740 touch page that can reach only the local server: every other request is aborted
     and noted in `page.blocked` (lessons must work with no internet, and never fetch a scam link)."""
+    page = offline_page(browser)
+    yield page
+    page.context.close()
+
+
+def offline_page(browser):
+    """The page of `offline_phone`, in a browser context of its own (close it with `page.context.close()`):
+    for tests that need several phones at once."""
     context = browser.new_context(viewport=dict(PHONE), locale="vi-VN", has_touch=True, service_workers="block")
     blocked: list[str] = []
 
@@ -55,8 +63,7 @@ def offline_phone(browser):
     page = context.new_page()
     page.blocked = blocked  # type: ignore[attr-defined]
     page.set_default_timeout(20_000)
-    yield page
-    context.close()
+    return page
 
 
 def full_screenshot(page, path) -> None:

@@ -22,7 +22,7 @@ import uuid
 import psutil
 import pytest
 import sqlalchemy as sa
-from conftest import ARTIFACTS, PHONE, find_free_port
+from conftest import ARTIFACTS, find_free_port, offline_page
 from hubkit import CHP, deploy_values, log_in, start_hub
 from playwright.sync_api import expect
 from test_classroom_postgres import postgres_url  # noqa: F401 - the throwaway PostgreSQL cluster (fixture)
@@ -60,24 +60,21 @@ def spawned(hub, name: str) -> str:
 
 
 @pytest.fixture()
-def phone(browser):
-    """A 360×740 touch context that records every request and lets through only this computer's."""
-    context = browser.new_context(viewport=dict(PHONE), locale="vi-VN", has_touch=True, service_workers="block")
-    outside: list[str] = []
+def phones(browser):
+    """Phones (conftest.offline_page: 360×740, every request off this computer aborted and noted in
+    `page.blocked`), each in its own browser context; `phones()` gives one more."""
+    made = []
 
-    def route(r):
-        if r.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1")):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
+    def phone():
+        page = offline_page(browser)
+        page.set_default_timeout(60_000)
+        made.append(page)
+        return page
 
-    context.route("**/*", route)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.outside = outside  # type: ignore[attr-defined]
-    yield page
-    context.close()
+    yield phone
+    for page in made:
+        assert page.blocked == [], page.url  # type: ignore[attr-defined] - no page asked the internet
+        page.context.close()
 
 
 def server_memory_mb(hub, name: str) -> dict[str, float]:
@@ -154,48 +151,36 @@ def open_dashboard(page, hub, name: str):
     return page
 
 
-def test_two_pupils_a_teacher_and_another_class(hub, phone, browser):
+def test_two_pupils_a_teacher_and_another_class(hub, phones):
     for name in ("an", "binh"):
         spawned(hub, name)
+    phone = phones()
     do_a_task(phone, hub, "an")
     # a pupil has no dashboard, and a classmate's server is not theirs
-    phone.goto(f"{hub.url}/user/an/voila/render/giao-vien/bang-dieu-khien.ipynb")
+    response = phone.goto(f"{hub.url}/user/an/voila/render/giao-vien/bang-dieu-khien.ipynb?lop=LOP7A")
+    assert response.status == 403
+    expect(phone.locator(".hv-error")).to_contain_text("Chỉ giáo viên")
     assert phone.locator(".hv-dash-summary, .hv-dash-table, #hv-pin").count() == 0
-    response = phone.goto(f"{hub.url}/user/binh/")
-    assert response.status == 403 or phone.locator(".hv-hello").count() == 0
-    assert "binh" not in (phone.locator(".hv-hello").all_inner_texts() or [""])[0]
+    response = phone.goto(f"{hub.url}/user/binh/")  # the hub keeps an out of a classmate's server
+    assert response.status == 403 and phone.locator(".hv-hello").count() == 0
 
-    other = browser.new_context(viewport=dict(PHONE), locale="vi-VN", has_touch=True)
-    try:
-        second = other.new_page()
-        second.set_default_timeout(60_000)
-        do_a_task(second, hub, "binh")
-    finally:
-        other.close()
+    do_a_task(phones(), hub, "binh")
     assert stored(hub) == [("LOP7A", "an", "an"), ("LOP7A", "binh", "binh")]
 
     for teacher in ("co-lan", "thay-minh"):
         spawned(hub, teacher)
-    teacher = browser.new_context(viewport=dict(PHONE), locale="vi-VN", has_touch=True)
-    try:
-        dash = open_dashboard(teacher.new_page(), hub, "co-lan")
-        expect(dash.locator(".hv-dash-summary")).to_contain_text("LOP7A")
-        names = dash.locator(".hv-dash-name").all_inner_texts()
-        assert sorted(n.strip() for n in names) == ["an", "binh"], names
-        expect(dash.locator(".hv-dash-csv")).to_be_visible()
-        expect(dash.locator("svg.hv-chart").first).to_be_visible()
-    finally:
-        teacher.close()
-    stranger = browser.new_context(viewport=dict(PHONE), locale="vi-VN", has_touch=True)
-    try:
-        dash = open_dashboard(stranger.new_page(), hub, "thay-minh")
-        expect(dash.locator(".hv-dash-summary")).to_contain_text("LOP7B")
-        time.sleep(1)
-        assert dash.locator(".hv-dash-name").count() == 0
-        assert "binh" not in dash.locator(".hv-dash-root").inner_text()
-    finally:
-        stranger.close()
-    assert phone.outside == []  # type: ignore[attr-defined]
+    dash = open_dashboard(phones(), hub, "co-lan")
+    expect(dash.locator(".hv-dash-summary")).to_contain_text("LOP7A")
+    names = dash.locator(".hv-dash-name").all_inner_texts()
+    assert sorted(n.strip() for n in names) == ["an", "binh"], names
+    expect(dash.locator(".hv-dash-csv")).to_be_visible()
+    expect(dash.locator("svg.hv-chart").first).to_be_visible()
+
+    dash = open_dashboard(phones(), hub, "thay-minh")
+    expect(dash.locator(".hv-dash-summary")).to_contain_text("LOP7B")
+    time.sleep(1)
+    assert dash.locator(".hv-dash-name").count() == 0
+    assert "binh" not in dash.locator(".hv-dash-root").inner_text()
     write_sizing(hub)
 
 
