@@ -3,6 +3,7 @@ the stock one-file bundle (the fallback, HOCVUSO_FRONTEND=stock)."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import re
@@ -96,6 +97,19 @@ def test_the_lean_build_is_committed_and_served_under_its_content_hash():
     for body, gzipped in lean.files.values():
         assert gzip.decompress(gzipped) == body
     assert "lean front end: " in why
+
+
+def test_the_committed_build_was_made_from_the_sources_as_they_are():
+    """served/ is committed (the classroom has no internet); a change to the sources or the pinned
+    packages without a rebuild would serve stale code."""
+    frontend = LEAN_DIR.parent
+    recorded = json.loads((LEAN_DIR / "build-inputs.json").read_text(encoding="utf-8"))
+    sources = {"package.json", "package-lock.json", "build.mjs",
+               *(f"src/{p.name}" for p in (frontend / "src").iterdir())}
+    assert set(recorded) == sources
+    stale = [name for name in sorted(sources)
+             if hashlib.sha256((frontend / name).read_bytes()).hexdigest() != recorded[name]]
+    assert stale == [], f"{stale} changed since classroom/frontend/served/ was built: npm ci && node build.mjs"
 
 
 @pytest.mark.parametrize(("choice", "said"), [("stock", "HOCVUSO_FRONTEND=stock"),

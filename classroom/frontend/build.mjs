@@ -2,8 +2,9 @@
 // the packages are pinned exactly in package.json and package-lock.json (install with `npm ci`),
 // the output has no timestamps and no source maps, and is committed (the classroom laptop has no
 // internet, so the served files ship in the wheel). Run: `npm ci && node build.mjs`.
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
@@ -45,6 +46,11 @@ const result = await esbuild.build({
   metafile: true,
   logLevel: 'warning',
 });
+// What this build was made from, so a test can tell when served/ is older than its sources.
+const sha = (path) => createHash('sha256').update(readFileSync(`${here}${path}`)).digest('hex');
+const inputs = ['package.json', 'package-lock.json', 'build.mjs', ...readdirSync(`${here}src`).sort().map((f) => `src/${f}`)];
+writeFileSync(`${outdir}/build-inputs.json`,
+  `${JSON.stringify(Object.fromEntries(inputs.map((p) => [p, sha(p)])), null, 1)}\n`);
 if (process.env.HV_META) (await import('node:fs')).writeFileSync(process.env.HV_META, JSON.stringify(result.metafile));
 for (const [file, out] of Object.entries(result.metafile.outputs)) {
   console.log(`${file}: ${(out.bytes / 1024).toFixed(0)} KB`);
