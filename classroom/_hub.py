@@ -103,19 +103,21 @@ def enrol(user: HubUser, db_url: str) -> None:
 def gate(handler: type, user: HubUser, auth) -> type:
     """`handler` answering `user` only, as the hub's OAuth (`auth`, a HubOAuth) identifies the caller."""
     from tornado.httputil import url_concat  # noqa: PLC0415 - tornado is loaded by the server already
-    from tornado.web import HTTPError  # noqa: PLC0415
     from tornado.websocket import WebSocketHandler  # noqa: PLC0415
 
     class HubGate(handler):
         async def prepare(self, *args, **kwargs):
             caller = await auth.get_user(self, sync=False)
-            if caller is None:
-                if self.request.method in ("GET", "HEAD") and not isinstance(self, WebSocketHandler):
-                    self.redirect(url_concat(auth.login_url, login_params(self, auth)))
-                    return None
-                raise HTTPError(403)
-            if caller.get("kind", "user") != "user" or caller.get("name") != user.name:
-                raise HTTPError(403)
+            if caller is None and self.request.method in ("GET", "HEAD") and not isinstance(self, WebSocketHandler):
+                self.redirect(url_concat(auth.login_url, login_params(self, auth)))
+                return None
+            if caller is None or caller.get("kind", "user") != "user" or caller.get("name") != user.name:
+                # Answered here, not raised: Jupyter's handlers' error pages would ask for their own user first.
+                self.clear()
+                self.set_status(403)
+                self.set_header("Content-Type", "text/plain; charset=utf-8")
+                self.finish("403: this is another hub user's server\n")
+                return None
             if not isinstance(self, WebSocketHandler):
                 self.xsrf_token  # noqa: B018 - sets the `_xsrf` cookie a page's scripts send back (the hub's XSRF)
             result = super().prepare(*args, **kwargs)
