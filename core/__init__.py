@@ -13,6 +13,7 @@ from ._errors import (
     ContentError,
     GradingError,
     HocvusoError,
+    LessonNotFound,
     NotSignedIn,
     StoreError,
     SubmissionCorrupt,
@@ -52,6 +53,6 @@ __all__ = [
     "DEFAULT_LOCALE", "LOCALES", "N_", "check_locale", "escape", "get_locale", "gettext", "normalize_text",
     "page_locale", "set_locale", "translator",
     # errors
-    "AnswersInvalid", "ContentError", "GradingError", "HocvusoError", "NotSignedIn", "StoreError",
+    "AnswersInvalid", "ContentError", "GradingError", "HocvusoError", "LessonNotFound", "NotSignedIn", "StoreError",
     "SubmissionCorrupt", "SubmissionError", "SubmissionNotFound",
 ]

@@ -3,12 +3,15 @@
 * HocvusoError                – root: catch this to catch everything hocvuso raises on purpose
   * ContentError             – a content file (scenario, message, flag list …) is missing or invalid;
                                the message names the file, the field and the fix
+  * LessonNotFound           – no bundled lesson has that name (also a LookupError)
   * SubmissionError
     * SubmissionNotFound     – the learner has not submitted this task yet (0 points when grading)
     * SubmissionCorrupt      – a submission file or row cannot be read, or its shape is wrong
     * AnswersInvalid         – the answers refer to items or choices the scenario does not have
   * StoreError               – the store itself failed (database unreachable, disk full …)
     * NotSignedIn            – the classroom store refused an answer without a learner of its class
+  * SettingsError            – a HOCVUSO_* setting has a value it cannot take (hocvuso.core.config)
+  * SignInRefused            – the roster refuses a sign-in (hocvuso.core.identity; also a ValueError)
   * GradingError             – a grade could not be computed for a reason that is not the learner's
   and, defined by the packages above core (hocvuso.grader._errors):
   * GraderError              – the judges' batch cannot run (bad course, options, no sandbox)
@@ -16,6 +19,7 @@
   * NotebookProblem          – a handed-in notebook cannot be read (that student's row: invalid)
   * Tampered                 – a submission's data were edited or forged (that student's row: tampered)
   * UploadRefused            – the upload page refuses a hand-in, with a reason the student reads
+  * TooBig                   – an archive or file is over its size limit (hocvuso.grader.judge._unzip)
 
 Developer-facing text is plain English; what a learner sees is translated elsewhere.
 """
@@ -40,6 +44,10 @@ class ContentError(HocvusoError):
         if field:
             where += f", field {field!r}"
         super().__init__(f"{where}: {message}")
+
+
+class LessonNotFound(HocvusoError, LookupError):
+    """No bundled lesson has the name asked for; the message lists the lessons that exist."""
 
 
 class SubmissionError(HocvusoError):

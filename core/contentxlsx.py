@@ -65,11 +65,12 @@ _MSG_TO_COLUMN = {"sender.name.vi": "sender_vi", "sender.name.en": "sender_en", 
 
 
 class ImportRefused(ContentError):
-    """The spreadsheet has rows that do not pass; nothing was written. `problems` lists each one."""
+    """The spreadsheet has rows that do not pass; nothing was written. `problems` lists each one (the CLI
+    prints them, one a line, before the error's own line)."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], *, path: Path) -> None:
         self.problems = problems
-        super().__init__("không nhập tệp: " + "; ".join(problems[:3]) + (" …" if len(problems) > 3 else ""))
+        super().__init__(f"Không nhập gì: {len(problems)} lỗi / nothing imported", path=path.name)
 
 
 @dataclass(frozen=True)
@@ -278,7 +279,7 @@ def _same(old: Any, new: dict[str, Any]) -> bool:
         return False
 
 
-def import_messages(xlsx: Path, *, root: Path | None = None) -> ImportResult:
+def import_messages(*, xlsx: Path, root: Path | None = None) -> ImportResult:
     """Check every row of every sheet that has the “Mã tin (id)” column; write all rows as YAML or none.
 
     Raises ImportRefused listing each problem as “trang …, dòng …, cột …: …”.
@@ -288,7 +289,8 @@ def import_messages(xlsx: Path, *, root: Path | None = None) -> ImportResult:
     try:
         book = load_workbook(xlsx, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not XLSX
-        raise ImportRefused([f"không đọc được tệp {xlsx.name}: cần một tệp .xlsx ({type(exc).__name__})"]) from exc
+        raise ImportRefused([f"không đọc được tệp {xlsx.name}: cần một tệp .xlsx ({type(exc).__name__})"],
+                            path=xlsx) from exc
     problems: list[str] = []
     rows: list[tuple[str, int, dict[str, Any]]] = []
     seen: dict[str, str] = {}
@@ -322,7 +324,7 @@ def import_messages(xlsx: Path, *, root: Path | None = None) -> ImportResult:
             rows.append((ws.title, number, data))
     book.close()
     if problems:
-        raise ImportRefused(problems)
+        raise ImportRefused(problems, path=xlsx)
     written, unchanged = [], []
     folder = root / "messages"
     for _, _, data in rows:

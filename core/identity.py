@@ -43,7 +43,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ._env import is_grading
-from ._errors import StoreError
+from ._errors import HocvusoError, StoreError
 from ._i18n import LOCALES, N_, translations
 from ._submission import Learner
 from ._text import normalize_text
@@ -81,7 +81,7 @@ MAX_LEARNERS = 400
 """New learners one class accepts (a class of 40, each on two or three devices, with room to spare)."""
 
 
-class SignInRefused(ValueError):
+class SignInRefused(HocvusoError, ValueError):
     """A sign-in the roster refuses; `reason` is an English msgid for the learner (translated on display)."""
 
     def __init__(self, message: str, reason: str) -> None:

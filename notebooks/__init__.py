@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hocvuso.core import LessonNotFound
+
 CONTEST_PREFIX = "thi-"
 """Contest assignments (notebooks/thi-*/) hold hidden tests and keys: judge-only, never a lesson, never
 in the wheel (pyproject excludes them); present only in a source checkout."""
@@ -33,12 +35,12 @@ def contest_notebooks() -> list[Path]:
 
 
 def find_lesson(name: str) -> Path:
-    """The notebook of assignment `name`; raise LookupError listing the lessons that exist."""
+    """The notebook of assignment `name`; raise LessonNotFound (a LookupError) listing the lessons that exist."""
     for path in lesson_notebooks():
         if path.parent.name == name or path.stem == name:
             return path
     known = ", ".join(p.parent.name for p in lesson_notebooks()) or "none"
-    raise LookupError(f"no lesson {name!r}; bundled lessons: {known}")
+    raise LessonNotFound(f"no lesson {name!r}; bundled lessons: {known}")
 
 
 __all__ = ["CONTEST_PREFIX", "contest_notebooks", "find_lesson", "lesson_notebooks", "notebooks_root"]

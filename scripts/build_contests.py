@@ -159,8 +159,8 @@ TWO_LEVEL = ["com.vn", "gov.vn", "edu.vn", "net.vn", "org.vn", "co.uk"]
 
 
 def build_coding() -> None:
+    from hocvuso.core import describe_link
     from hocvuso.core.validators import check_mobile, check_personal_id
-    from hocvuso.core._inbox import describe_link
 
     ids_public = [("079205001122", 2005, "nam"), ("036096004521", 1996, "nữ"), ("0361960045", 1996, "nữ")]
     ids_hidden = [("001099012345", 1999, "nam"), ("001199012345", 1999, "nữ"), ("079305001122", 2005, "nữ"),

@@ -158,8 +158,8 @@ def lesson_course(root: Path, assignment: str) -> Path:
     `hocvuso assign` (source and release ready for nbgrader)."""
     from hocvuso.grader.judge import assign, course_init
 
-    course_init(root, assignments=[assignment])
-    assign(root, assignment)
+    course_init(directory=root, assignments=[assignment])
+    assign(course=root, assignment=assignment)
     return root
 
 

@@ -67,7 +67,7 @@ def test_export_writes_every_message_and_a_blank_template(folder, tmp_path):
     assert call[10].startswith("Người gọi:")                   # transcript lines keep who speaks
     assert len(list(book[TEMPLATE].iter_rows(values_only=True))) == 1   # header only
     # Unedited, the export imports as "nothing changed".
-    result = import_messages(out, root=folder)
+    result = import_messages(xlsx=out, root=folder)
     assert result.written == () and sorted(result.unchanged) == sorted(SAMPLE)
 
 
@@ -75,7 +75,7 @@ def test_a_good_row_is_written_and_loads(folder, tmp_path):
     out = tmp_path / "tin.xlsx"
     export_messages(out=out, root=folder)
     add_template_rows(out, GOOD)
-    result = import_messages(out, root=folder)
+    result = import_messages(xlsx=out, root=folder)
     [path] = result.written
     assert path == folder / "messages" / "sms-phat-nguoi-dia-phuong.yaml"
     msg, key = load_message(path, root=folder)
@@ -98,7 +98,7 @@ def test_a_bad_row_is_refused_with_its_row_and_nothing_is_written(folder, tmp_pa
     good_too = {**GOOD, "id": "sms-dong-tot"}
     add_template_rows(out, good_too, {**GOOD, **change})
     with pytest.raises(ImportRefused) as refused:
-        import_messages(out, root=folder)
+        import_messages(xlsx=out, root=folder)
     [problem] = refused.value.problems
     assert problem.startswith(f"trang “{TEMPLATE}”, dòng 3, cột “{column}”"), problem
     assert words in problem
@@ -125,7 +125,7 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(folder, tmp_path):
     bad = tmp_path / "tin.xlsx"
     bad.write_text("id,channel\n", encoding="utf-8")
     with pytest.raises(ImportRefused) as refused:
-        import_messages(bad, root=folder)
+        import_messages(xlsx=bad, root=folder)
     assert "không đọc được tệp tin.xlsx" in refused.value.problems[0]
 
 

@@ -19,7 +19,7 @@ c.CourseDirectory.root = {root!r}
 """
 
 
-def course_init(directory: Path, *, assignments: list[str] | None = None, course_id: str = "hocvuso") -> list[str]:
+def course_init(*, directory: Path, assignments: list[str] | None = None, course_id: str = "hocvuso") -> list[str]:
     """Create an nbgrader course in `directory` with bundled assignments in source/; return their names."""
     directory = Path(directory).resolve()
     bundled = {p.parent.name: p.parent for p in [*lesson_notebooks(), *contest_notebooks()]}
@@ -39,7 +39,7 @@ def course_init(directory: Path, *, assignments: list[str] | None = None, course
     return wanted
 
 
-def assign(course: Path, assignment: str) -> Path:
+def assign(*, course: Path, assignment: str) -> Path:
     """Generate (or regenerate) the student version of `assignment`; return the release folder."""
     course = Path(course).resolve()
     if not (course / "source" / assignment).is_dir():
