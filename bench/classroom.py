@@ -53,11 +53,11 @@ from tornado.websocket import websocket_connect
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, _wait_for_port, find_free_port, start_classroom, wait_quiet  # noqa: E402
-
 from hocvuso.classroom._loadtest import percentile  # noqa: E402
 from hocvuso.core import load_inbox  # noqa: E402
 from hocvuso.core.config import Settings  # noqa: E402
+
+from kit import CHROMIUM, CHROMIUM_ARGS, find_free_port, start_classroom, wait_for_port, wait_quiet  # noqa: E402
 
 LESSON = "lua-dao-tin-nhan"
 NOTEBOOK = f"{LESSON}/{LESSON}.ipynb"
@@ -503,7 +503,7 @@ def bench_stock(work: Path, n: int, loads: int, limits: dict) -> dict:
     shutil.copytree(REPO / "notebooks" / LESSON, site)
     proc, port, log = start_stock(work, site, f"{LESSON}.ipynb")
     try:
-        _wait_for_port(port, proc, log, timeout=60)
+        wait_for_port(port, proc, log, timeout=60)
         base = f"http://127.0.0.1:{port}"
         say("   (a) Chromium loads ...")
         one, warm, assets, note_a = browser_loads(base + "/", loads, None, limits["browser"])

@@ -39,9 +39,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, _wait_for_port, start_classroom  # noqa: E402
-from phonekit import LESSONS, WIDGET  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
+
+from kit import CHROMIUM, CHROMIUM_ARGS, start_classroom, wait_for_port  # noqa: E402
+from phonekit import LESSONS, WIDGET  # noqa: E402
 
 # The process-group helpers of bench/classroom.py (loaded by path: "classroom" is also a folder here).
 _spec = importlib.util.spec_from_file_location("hv_bench_classroom", Path(__file__).with_name("classroom.py"))
@@ -201,7 +202,7 @@ def bench_stock(work: Path, lessons: list[str], loads: int, timeout: float) -> l
         shutil.copytree(REPO / "notebooks" / lesson, site / lesson)
     proc, port, log = _bench.start_stock(work, site)
     try:
-        _wait_for_port(port, proc, log, timeout=60)
+        wait_for_port(port, proc, log, timeout=60)
         lines = []
         with chromium() as browser:
             for lesson in lessons:

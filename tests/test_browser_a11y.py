@@ -14,8 +14,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from graderkit import make_course
 import phonekit
+from graderkit import make_course
 from phonekit import LESSONS, open_lesson, run_axe, sign_in, tap_once, write_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

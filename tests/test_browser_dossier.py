@@ -16,11 +16,12 @@ import re
 import time
 
 import pytest
-from conftest import full_screenshot
-from phonekit import large_text
 from playwright.sync_api import Page, expect
 
 from hocvuso.core import SqlStore, load_exercise, score
+
+from kit import full_screenshot
+from phonekit import large_text
 
 pytestmark = pytest.mark.browser
 

@@ -12,11 +12,12 @@ import json
 import time
 
 import pytest
-from conftest import full_screenshot
 from playwright.sync_api import Page, expect
 
 from hocvuso.core import SqlStore
 from hocvuso.core.feed import load_feed, score_feed
+
+from kit import full_screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import full_screenshot
 import phonekit
+from kit import full_screenshot
 from phonekit import LESSONS, measure, open_lesson, set_text_size, sign_in, tap_once
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -14,10 +14,11 @@ import urllib.request
 import uuid
 
 import pytest
-from conftest import full_screenshot
 from playwright.sync_api import Page, expect
 
 from hocvuso.core import SqlStore, describe_link, load_inbox, score
+
+from kit import full_screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -12,10 +12,11 @@ import json
 import time
 
 import pytest
-from conftest import full_screenshot
 from playwright.sync_api import Page, expect
 
 from hocvuso.core import SqlStore, load_inbox, score
+
+from kit import full_screenshot
 
 pytestmark = pytest.mark.browser
 

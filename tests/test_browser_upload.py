@@ -12,9 +12,9 @@ import requests
 from playwright.sync_api import expect
 
 from hocvuso.core import Roster
+from hocvuso.grader.judge import versions_of
 
 from graderkit import ASSIGNMENT, NOTEBOOK, make_course, release_notebook, set_solution
-from hocvuso.grader.judge import versions_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

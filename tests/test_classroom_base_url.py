@@ -10,10 +10,11 @@ import urllib.request
 
 import pytest
 import requests
-from conftest import ClassroomServer, _wait_for_port, find_free_port
 
 from hocvuso.classroom._loadtest import SimLearner
 from hocvuso.core import SqlStore, load_inbox
+
+from kit import ClassroomServer, find_free_port, wait_for_port
 
 BASE = "/lop/7a/"
 SCENARIO, KEY = load_inbox("hop-thu-1")
@@ -40,7 +41,7 @@ def server(tmp_path_factory):
     running = ClassroomServer(base=f"http://127.0.0.1:{port}", db_url=f"sqlite:///{work / 'class.sqlite'}",
                               class_code="LOP7A", pin="246810", log=log, proc=proc, args=())
     try:
-        _wait_for_port(port, proc, log, timeout=90)
+        wait_for_port(port, proc, log, timeout=90)
         yield running.base, work, log
     finally:
         running.stop()

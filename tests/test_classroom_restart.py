@@ -18,11 +18,12 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import _wait_for_port, find_free_port
 
 from hocvuso.classroom import results_from_rows
 from hocvuso.classroom._loadtest import SimLearner
 from hocvuso.core import Roster, SqlStore, load_inbox
+
+from kit import find_free_port, wait_for_port
 
 pytestmark = pytest.mark.slow
 
@@ -45,7 +46,7 @@ class Serving:
                 [sys.executable, "-m", "hocvuso", "serve", "--host", "127.0.0.1", "--port", str(self.port),
                  "--lesson", "lua-dao-tin-nhan", "--class-size", "1", "--pin", "481736", *args],
                 cwd=folder, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
-        _wait_for_port(self.port, self.proc, self.screen, timeout=120)
+        wait_for_port(self.port, self.proc, self.screen, timeout=120)
         found = re.search(r"class code: +(\w+) +\((.+?)\)", self.text())
         assert found, self.text()
         self.class_code, self.how = found.group(1), found.group(2)

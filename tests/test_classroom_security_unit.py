@@ -10,13 +10,14 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import run_coroutine
 
 from hocvuso.classroom import TeacherDashboard
 from hocvuso.classroom._guard import VisitorMailbox, choose_token
 from hocvuso.classroom.kernels._provisioner import kernel_key, kernel_key_matches
 from hocvuso.core import Roster, SignInRefused, SqlStore, Submission, identity
 from hocvuso.core.identity import check_pin_strength, new_pin, pin_delay
+
+from kit import run_coroutine
 
 
 @pytest.fixture()

@@ -190,10 +190,11 @@ def test_websockets_to_kernels_send_small_messages_at_once():
     import tornado.testing
     import tornado.web
     import tornado.websocket
-    from conftest import run_coroutine
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
     from hocvuso.classroom._app import no_delay
+
+    from kit import run_coroutine
 
     assert issubclass(VoilaKernelWebsocketHandler, tornado.websocket.WebSocketHandler)  # so init_handlers wraps it
     seen: list[int] = []

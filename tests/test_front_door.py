@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from conftest import REPO, _wait_for_port, find_free_port
 
 from hocvuso.classroom._loadtest import SimLearner
+
+from kit import REPO, find_free_port, wait_for_port
 
 DEBIAN_PYTHON = "/usr/bin/python3"
 
@@ -67,7 +68,7 @@ def serving(copy: Path, log: Path, *, timeout: float) -> Iterator[tuple[int, flo
     started = time.monotonic()
     proc = serve(copy, port, log)
     try:
-        _wait_for_port(port, proc, log, timeout=timeout)
+        wait_for_port(port, proc, log, timeout=timeout)
         yield port, time.monotonic() - started
     finally:
         assert stop(proc) == 0, log.read_text(errors="replace")[-3000:]

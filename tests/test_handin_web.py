@@ -22,8 +22,9 @@ from pathlib import Path
 import nbformat
 import pytest
 import requests
-from conftest import _wait_for_port, find_free_port
+
 from graderkit import ASSIGNMENT, NOTEBOOK, hand_in, make_course, nbgrader, read_results, release_notebook, tree_digest
+from kit import find_free_port, wait_for_port
 
 pytestmark = [pytest.mark.slow]
 LIMIT_MB = 1
@@ -42,7 +43,7 @@ def app(tmp_path_factory):
                                  "--port", str(port), "--max-mb", str(LIMIT_MB), "--student-quota-mb", str(QUOTA_MB)],
                                 stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        _wait_for_port(port, proc, log, timeout=120)
+        wait_for_port(port, proc, log, timeout=120)
         yield f"http://127.0.0.1:{port}/hv/nop-bai", course, root
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

@@ -22,9 +22,10 @@ import uuid
 import psutil
 import pytest
 import sqlalchemy as sa
-from conftest import ARTIFACTS, find_free_port, offline_page
-from hubkit import CHP, deploy_values, log_in, start_hub
 from playwright.sync_api import expect
+
+from hubkit import CHP, deploy_values, log_in, start_hub
+from kit import ARTIFACTS, find_free_port, offline_page
 from test_classroom_postgres import postgres_url  # noqa: F401 - the throwaway PostgreSQL cluster (fixture)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

@@ -15,7 +15,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO, _wait_for_port, find_free_port
+
+from kit import REPO, find_free_port, wait_for_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -38,7 +39,7 @@ def binder_server(tmp_path_factory):
     with log.open("wb") as fh:
         proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        _wait_for_port(port, proc, log, timeout=90)
+        wait_for_port(port, proc, log, timeout=90)
         yield f"http://127.0.0.1:{port}", token
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

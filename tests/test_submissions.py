@@ -5,8 +5,16 @@ import json
 
 import pytest
 
-from hocvuso.core import (FileStore, Learner, MemoryStore, SqlStore, Submission, SubmissionCorrupt,
-                          SubmissionNotFound, normalize_text)
+from hocvuso.core import (
+    FileStore,
+    Learner,
+    MemoryStore,
+    SqlStore,
+    Submission,
+    SubmissionCorrupt,
+    SubmissionNotFound,
+    normalize_text,
+)
 
 
 def make(task="hop-thu", answers=None, learner=None):
