@@ -134,9 +134,6 @@ class SimLearner:
             raise RuntimeError("no ScamInbox among the page's widgets")
         return self.state
 
-    def all_states(self) -> list[dict]:
-        return [self.state]
-
     def act(self, content: dict, *, wait_for: str = "status") -> dict:
         """Send one inbox.js action; wait for the widget's reply that updates `wait_for`; time it."""
         t0 = time.perf_counter()
