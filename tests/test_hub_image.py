@@ -18,6 +18,7 @@ import sysconfig
 from pathlib import Path
 
 import pytest
+
 from hubkit import REPO, deploy_values
 
 DOCKERFILE = REPO / "deploy" / "Dockerfile"
