@@ -1,10 +1,13 @@
 """Lesson pages in Chromium run the lean front end (hocvuso.classroom._frontend): no request for Voilà's
-script chunks, the widget answers a tap, and the browser still cannot execute code in its kernel.
+script chunks, the widget answers a tap, and the browser still cannot execute code in its kernel. The
+fallback (HOCVUSO_FRONTEND=stock) loads Voilà's chunks from the one-file bundle.
 
-If the lean files are missing, build them: `cd classroom/frontend && npm ci && node build.mjs`.
+If the lean files are missing, build them: `cd classroom/frontend && npm ci && node build.mjs`; if the
+stock page fetches chunks outside the bundle, re-record with `python scripts/record_frontend_assets.py`.
 """
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -83,3 +86,35 @@ def test_the_browser_still_cannot_execute_code_in_its_kernel(browser, classroom,
     finally:
         context.close()
     assert "execute_request" in classroom.log.read_text()
+
+
+@pytest.fixture(scope="module")
+def stock_classroom(classroom_factory):
+    os.environ["HOCVUSO_FRONTEND"] = "stock"
+    try:
+        server = classroom_factory(class_size=1, lessons=LESSONS[:1])
+    finally:
+        del os.environ["HOCVUSO_FRONTEND"]
+    server.wait_pool()
+    return server
+
+
+def test_the_stock_fallback_asks_for_no_chunk_outside_the_bundle(browser, stock_classroom):
+    lesson = LESSONS[0]
+    context, page, scripts = open_lesson(browser, stock_classroom, lesson, "Khung")
+    try:
+        tap_until_english(page)
+        page.wait_for_load_state("networkidle")
+    finally:
+        context.close()
+    paths = [url.split("?", 1)[0][len(stock_classroom.base) + 1:] for url, _ in scripts]
+    assert all(status == 200 for _, status in scripts), scripts
+    bundles = [p for p in paths if p.startswith("hv/frontend/")]
+    assert len(bundles) == 1, paths
+    assert not any(p.startswith("hv/lean/") for p in paths)
+    entry = [p for p in paths if p.rsplit("/", 1)[-1] == "voila.js" or "/remoteEntry." in p]
+    assert len(entry) == 4, entry  # voila.js and the three widget extensions' remoteEntry files
+    chunks = [p for p in paths if p not in bundles and p not in entry and p.startswith("voila/")
+              and "voila-style.js" not in p]
+    assert chunks == [], (f"{lesson} fetched {len(chunks)} script chunks that are not in the bundle, e.g. "
+                          f"{chunks[:3]}: run python scripts/record_frontend_assets.py")
