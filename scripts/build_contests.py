@@ -5,7 +5,8 @@
 * thi-lap-trinh: coding contest; expected values are computed here with hocvuso.core.validators
   (ID numbers, phones) and the reference solution (look-alike domains), then written as literals.
 * thi-ai: AI-application contest; writes du-lieu/train.csv (shipped) and the notebook whose
-  check_model cell carries the hidden seed inside the hidden-test region.
+  check_model cell carries the hidden seed inside the hidden-test region; its README ends with the
+  judges' road from collection to final ranking (scripts/thi-ai-judges-road.md).
 * thi-khong-code: no-code contest; splits contest/judge/hop-thu-thi.json into the public bank
   (de-thi/hop-thu.json, no answers) and the key literal inside the grade cell's hidden region; and
   contest/judge/ho-so-thi.json (the dossier task) into de-thi/ho-so.json (template and pools, no key,
@@ -22,6 +23,12 @@ from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from hocvuso.contest import make_dataset, write_csv
+from hocvuso.contest._dossier import bank_salt, variant_exercise
+from hocvuso.contest._sms import TRAIN_SEED, VALIDATION_SEED
+from hocvuso.core import describe_link
+from hocvuso.core.validators import check_mobile, check_personal_id
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -159,9 +166,6 @@ TWO_LEVEL = ["com.vn", "gov.vn", "edu.vn", "net.vn", "org.vn", "co.uk"]
 
 
 def build_coding() -> None:
-    from hocvuso.core import describe_link
-    from hocvuso.core.validators import check_mobile, check_personal_id
-
     ids_public = [("079205001122", 2005, "nam"), ("036096004521", 1996, "nữ"), ("0361960045", 1996, "nữ")]
     ids_hidden = [("001099012345", 1999, "nam"), ("001199012345", 1999, "nữ"), ("079305001122", 2005, "nữ"),
                   ("036196004521", 1996, "nữ"), ("036 196 004 521", 1996, "nữ"), ("999196004521", 1996, "nữ"),
@@ -272,9 +276,6 @@ Bài viết bằng tiếng Việt hoặc tiếng Anh, khoảng 150–300 từ. K
 
 
 def build_ai() -> None:
-    from hocvuso.contest import make_dataset, write_csv
-    from hocvuso.contest._sms import TRAIN_SEED, VALIDATION_SEED
-
     folder = NOTEBOOKS / "thi-ai"
     write_csv(folder / "du-lieu" / "train.csv", make_dataset(split="train", seed=TRAIN_SEED, n=2000))
     write_csv(folder / "du-lieu" / "kiem-dinh.csv", make_dataset(split="validation", seed=VALIDATION_SEED, n=400))
@@ -286,7 +287,8 @@ def build_ai() -> None:
         f"giám khảo sinh ra (cách diễn đạt không có trong tập huấn luyện); 0 điểm khi F1 ≤ {AI_BASELINE}, đủ điểm khi "
         f"F1 ≥ {AI_TARGET}, tuyến tính ở giữa.\n- Phần giải thích (5 điểm): chấm tay trong formgrader của nbgrader "
         "theo thang điểm dưới đây.\n\n" + RUBRIC + "\n\nDữ liệu là tin nhắn tổng hợp do dự án viết (thương hiệu, tên "
-        "miền, người và số đều là giả), không sao chép tin nhắn thật.\n", encoding="utf-8")
+        "miền, người và số đều là giả), không sao chép tin nhắn thật.\n\n"
+        + (ROOT / "scripts" / "thi-ai-judges-road.md").read_text(encoding="utf-8"), encoding="utf-8")
     data_public = '{"generator": "sms", "split": "hidden", "n": %d,\n### BEGIN HIDDEN TESTS\n    "seed": %d,\n### END HIDDEN TESTS\n}' % (AI_N, AI_SEED)
     cells = [
         md("de-bai", "# Thi ứng dụng AI: nhận diện tin nhắn lừa đảo / AI contest: spotting scam SMS\n\n"
@@ -334,8 +336,6 @@ def build_ai() -> None:
 
 def build_dossier_bank(folder: Path) -> str:
     """Write de-thi/ho-so.json (public: no key, no seed) and return the key's lines for the hidden region."""
-    from hocvuso.contest._dossier import bank_salt, variant_exercise
-
     judge = json.loads((JUDGE / "ho-so-thi.json").read_text(encoding="utf-8"))
     key = {"seed": judge["seed"], **judge["key"]}
     public = {k: val for k, val in judge.items() if k not in ("key", "seed")}

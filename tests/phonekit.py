@@ -101,16 +101,20 @@ def write_report(report: dict[str, Any], name: str) -> Path:
 
 MEASURE = """() => {
   const vw = document.documentElement.clientWidth;
-  const out = { small_targets: [], small_text: [], too_wide: [], page_width: document.documentElement.scrollWidth, viewport: vw };
+  const out = { small_targets: [], small_text: [], too_wide: [],
+                page_width: document.documentElement.scrollWidth, viewport: vw };
   const shown = (el) => { const r = el.getBoundingClientRect(); const cs = getComputedStyle(el);
     return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && !el.closest('[hidden], #loading'); };
   const what = (el) => `${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string'
-    ? '.' + el.className.trim().split(/\\s+/).join('.') : ''} "${(el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 40)}"`;
+    ? '.' + el.className.trim().split(/\\s+/).join('.') : ''} "${
+      (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 40)}"`;
   // A box inside its own horizontal scroller (the dashboard table) may be wider: the scroller is checked.
   const scrolls = (el) => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
       if (p.id === 'rendered_cells') return false;
-      const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; } return false; };
-  const interactive = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex="0"]';
+      const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; }
+    return false; };
+  const interactive =
+    'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex="0"]';
   for (const el of document.querySelectorAll(interactive)) {
     if (!shown(el)) continue;
     let box = el.getBoundingClientRect();
@@ -118,13 +122,15 @@ MEASURE = """() => {
       const label = el.closest('label') || (el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`));
       if (label) box = label.getBoundingClientRect();  // the tap target is the whole label
     }
-    if (box.width < 43.5 || box.height < 43.5) out.small_targets.push(`${what(el)} ${Math.round(box.width)}x${Math.round(box.height)}`);
+    if (box.width < 43.5 || box.height < 43.5)
+      out.small_targets.push(`${what(el)} ${Math.round(box.width)}x${Math.round(box.height)}`);
   }
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const seen = new Set();
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const el = n.parentElement;
-    if (!el || seen.has(el) || !n.nodeValue.trim() || el.closest('svg, script, style, noscript') || !shown(el)) continue;
+    if (!el || seen.has(el) || !n.nodeValue.trim() || el.closest('svg, script, style, noscript')
+        || !shown(el)) continue;
     seen.add(el);
     const size = parseFloat(getComputedStyle(el).fontSize);
     if (size < 15.5) out.small_text.push(`${what(el)} ${size}px`);
@@ -132,7 +138,8 @@ MEASURE = """() => {
   for (const el of document.body.querySelectorAll('*')) {
     if (!shown(el) || el.closest('svg') || getComputedStyle(el).position === 'fixed') continue;
     const r = el.getBoundingClientRect();
-    if ((r.right > vw + 1 || r.left < -1) && !scrolls(el)) out.too_wide.push(`${what(el)} ${Math.round(r.left)}..${Math.round(r.right)}`);
+    if ((r.right > vw + 1 || r.left < -1) && !scrolls(el))
+      out.too_wide.push(`${what(el)} ${Math.round(r.left)}..${Math.round(r.right)}`);
   }
   return out;
 }"""

@@ -54,7 +54,8 @@ def test_sql_store_keeps_every_save_and_the_learner(tmp_path):
     store.save(make(learner=LAN, answers={"messages": {}}))
     rows = store.rows()
     assert len(rows) == 2
-    assert rows[0]["learner_name"] == "Nguyễn Thị Lan" and "points" not in rows[0]  # answers only: scores come from the key
+    # answers only: scores come from the key
+    assert rows[0]["learner_name"] == "Nguyễn Thị Lan" and "points" not in rows[0]
     assert store.load("hop-thu", learner=LAN).answers == {"messages": {}}
     other = Learner(class_code="LOP6A", name="Nguyễn Thị Lan", learner_id="lan-2")
     with pytest.raises(SubmissionNotFound):
