@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import hocvuso.grader.judge._sandbox as _sandbox
-from hocvuso.core import FileStore
 
 from .._cells import cells_by_id
 from .._errors import GraderError, GraderFault, NotebookProblem, Tampered
@@ -31,16 +30,15 @@ from ._export import write_all
 from ._gradebook import record_batch
 from ._intake import Candidate, discover
 from ._integrity import tampering
-from ._judge import ItemResult, judge_manual, judge_run, judge_variant, judge_widget
-from ._reading import fingerprint, parse_notebook, read_submitted
+from ._judge import ItemResult, judge_manual, judge_run, judge_variant, judge_widget, row_isolation
+from ._reading import fingerprint, parse_notebook
 from ._record import STATUSES, GradeRecord, Journal, visible
 from ._spec import AssignmentSpec, NotebookSpec, load_spec, spec_fingerprint
+from ._task import Bundle, Task, answers_folder, bundle, gather, materialise_release
 from ._versions import course_due_date, parse_deadline
 
 MODEL_PROBE_SECONDS = 30.0
 """Time for one call of a model task's function on the whole hidden set."""
-MAX_ANSWERS_BYTES = 8 * 1024**2
-"""Largest widget answers file read from a submission."""
 
 
 @dataclass(frozen=True)
@@ -62,9 +60,26 @@ class BatchSummary:
 
 
 def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Limits, slot: int, isolate: bool,
-              scratch: Path) -> GradeRecord:
-    """Grade one student's submission. Never raises for anything the submission contains."""
+              scratch: Path, shared: Bundle | None = None) -> GradeRecord:
+    """Grade one student's submission on this machine: read it (`gather`), then grade from those bytes.
+
+    `shared` is the batch's Bundle of `spec` (read here when not given). Never raises for anything the
+    submission contains.
+    """
+    if shared is None:
+        shared = bundle(spec, needed=True)
+    return grade_task(gather(candidate, spec, limits), shared, release_dir=Path(spec.release_dir), limits=limits,
+                      slot=slot, isolate=isolate, scratch=scratch)
+
+
+def grade_task(task: Task, shared: Bundle, *, release_dir: Path, limits: _sandbox.Limits, slot: int,
+               isolate: bool, scratch: Path) -> GradeRecord:
+    """Grade one student from the task's bytes (the same on the judge's machine and on any Dask worker).
+
+    Writes only below `scratch`; `release_dir` holds the release's files for scorers that read a path.
+    """
     started = time.monotonic()
+    candidate, spec = task.candidate, shared.spec
 
     def done(status: str, score: float = 0.0, reason: str = "", items: Iterable[ItemResult] = (),
              sha: str = "", isolation: str = "no code run") -> GradeRecord:
@@ -77,14 +92,11 @@ def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Li
 
     if candidate.status:
         return done(candidate.status, reason=candidate.reason)
-    # Each file is opened once, never through a link, and read into memory: the fingerprint, the checks and
-    # the copy the sandbox runs all use these bytes, so swapping the file between two reads changes nothing.
-    raw: dict[str, bytes] = {}
-    for name, path in candidate.notebooks.items():
-        try:
-            raw[name] = read_submitted(path, root=candidate.root)
-        except NotebookProblem as exc:
-            return done("invalid", reason=str(exc))
+    # Each file was opened once, never through a link, and read into memory (`gather`): the fingerprint, the
+    # checks and the copy the sandbox runs all use these bytes, so swapping the file between two reads changes nothing.
+    if task.problem:
+        return done("invalid", reason=task.problem)
+    raw = task.notebooks
     sha = fingerprint({candidate.notebooks[name].name: data for name, data in raw.items()})
     notebooks = {}
     notes: list[str] = []
@@ -110,13 +122,13 @@ def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Li
     status, isolation = "ok", "no code run"
     answers = None
     try:
-        answers = _answers_copy(candidate, spec, scratch)
+        answers = answers_folder(task, scratch)
         for item in spec.items:
             if item.kind == "widget" and item.notebook in notebooks:
                 results[item.grade_id] = judge_widget(item, answers)
             elif item.kind == "variant" and item.notebook in notebooks:
                 # The variant comes from the submission folder's name, never from the student's files.
-                results[item.grade_id] = judge_variant(item, answers, candidate.student_id, Path(spec.release_dir))
+                results[item.grade_id] = judge_variant(item, answers, candidate.student_id, release_dir)
                 if results[item.grade_id].note.startswith("answers were given"):
                     notes.append(f"{item.grade_id}: {results[item.grade_id].note}")
             elif item.kind == "manual":
@@ -133,12 +145,12 @@ def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Li
         if name not in notebooks or not nb_spec.needs_execution:
             continue
         isolation = "sandbox" if isolate else "none"
-        outcome = _execute(candidate, name, nb_spec, spec, notebook_bytes=raw[name], limits=limits, slot=slot,
-                           isolate=isolate, scratch=scratch)
+        outcome = _execute(task, name, nb_spec, shared, limits=limits, slot=slot, isolate=isolate, scratch=scratch)
         run_status, run_notes, run_results = judge_run(name, nb_spec, outcome, limits)
         status = run_status if status == "ok" else status
         notes += run_notes
         results.update(run_results)
+        isolation = row_isolation(isolation, run_results)
     for item in spec.items:  # notebooks not handed in: their items score 0
         results.setdefault(item.grade_id, ItemResult(item.grade_id, item.kind, 0.0, item.points, item.competences,
                                                      note="not handed in"))
@@ -149,62 +161,30 @@ def grade_one(candidate: Candidate, spec: AssignmentSpec, *, limits: _sandbox.Li
     return done(status, sum(i.points for i in ordered), "; ".join(notes), ordered, sha, isolation)
 
 
-def _answers_copy(candidate: Candidate, spec: AssignmentSpec, scratch: Path) -> Path | None:
-    """A private folder with the student's widget answers files, each read once without following links.
-
-    The judge scores from this copy, never from the student's folder: a link to another student's
-    answers or a FIFO in place of a file is that student's `invalid` row (NotebookProblem), not a theft
-    or a hang. None for flat notebooks (no folder of their own, so no answers).
-    """
-    if candidate.folder is None:
-        return None
-    store = FileStore(candidate.folder)
-    names = {store.path_for(item.task_id).name for item in spec.items if item.kind in ("widget", "variant")}
-    if not names:
-        return None
-    copy = Path(tempfile.mkdtemp(prefix="answers-", dir=scratch))
-    try:
-        for name in sorted(names):
-            if os.path.lexists(candidate.folder / name):
-                data = read_submitted(candidate.folder / name, root=candidate.root, limit=MAX_ANSWERS_BYTES)
-                (copy / name).write_bytes(data)
-    except BaseException:
-        shutil.rmtree(copy, ignore_errors=True)
-        raise
-    return copy
-
-
-def _execute(candidate: Candidate, name: str, nb_spec: NotebookSpec, spec: AssignmentSpec, *,
-             notebook_bytes: bytes | None = None, limits: _sandbox.Limits, slot: int, isolate: bool,
-             scratch: Path) -> _sandbox.RunOutcome:
+def _execute(task: Task, name: str, nb_spec: NotebookSpec, shared: Bundle, *, limits: _sandbox.Limits, slot: int,
+             isolate: bool, scratch: Path) -> _sandbox.RunOutcome:
     """Run one notebook on a private copy of the student's files, with the release's data files restored.
 
-    The notebook is the bytes the checks read (never the path again); the files beside it are read once,
-    through no link, bounded in number and size, and reach the sandbox as data (no host folder is mounted).
+    The notebook is the bytes the checks read; the files beside it were read once, through no link, bounded
+    in number and size (`gather`), and reach the sandbox as data (no host folder is mounted).
     """
-    if notebook_bytes is None:  # callers that did not read the notebook themselves: read it once, here
-        try:
-            notebook_bytes = _sandbox.read_file(candidate.notebooks[name], limit=limits.disk_mb * 1024 * 1024)
-        except OSError as exc:
-            raise GraderFault(f"cannot read {candidate.notebooks[name]} ({exc.strerror})") from exc
-    files: dict[str, bytes] = {}
-    notes: list[str] = []
-    if candidate.folder is not None:
-        skip = {".hocvuso-result.json", *(path.name for path in candidate.notebooks.values())}
-        files, notes = _sandbox.read_folder(candidate.folder, skip=skip, max_bytes=limits.disk_mb * 1024 * 1024 // 2,
-                                            max_file=limits.max_file_mb * 1024 * 1024)
-    files[f"{name}.ipynb"] = notebook_bytes
-    release = Path(spec.release_dir)
-    for rel in spec.release_files:  # the release's copy wins over a student's file or folder of that name
+    if task.files_fault:
+        raise GraderFault(task.files_fault)
+    files = dict(task.files)
+    notes = list(task.files_notes)
+    files[f"{name}.ipynb"] = task.notebooks[name]
+    for rel, data in shared.release.items():  # the release's copy wins over a student's file or folder of that name
         parents = {"/".join(rel.split("/")[:i]) for i in range(1, rel.count("/") + 1)}
         files = {k: v for k, v in files.items() if k not in parents and not k.startswith(rel + "/")}
-        files[rel] = _sandbox.release_bytes(release / rel)
+        files[rel] = data
     job = {
         "notebook": f"{name}.ipynb",
         "skip_ids": sorted({item.grade_id for item in nb_spec.items} | nb_spec.chrome_ids),
         "probes": [{"id": f"{item.grade_id}#{i}", "function": item.function, "args": list(case.args),
                     "hidden": case.hidden, **({"seconds": MODEL_PROBE_SECONDS} if item.kind == "model" else {})}
                    for item in nb_spec.items if item.kind in ("probe", "model") for i, case in enumerate(item.cases)],
+        "tests": [{"id": item.grade_id, "source": item.test, "points": item.points}  # judge-side only (_sandbox)
+                  for item in nb_spec.items if item.kind == "assert"],
     }
     if isolate:
         outcome = _sandbox.run(None, job, files=files, limits=limits)
@@ -288,10 +268,11 @@ def grade_batch(*, course: Path, assignment: str, submissions: Path, out: Path |
             if progress:
                 progress(len(status_of), len(candidates), counts)
 
+        shared = bundle(spec, needed=needs_code or any(item.kind == "variant" for item in spec.items))
         if scheduler:
-            _run_dask(scheduler, pending, spec, limits, isolate, scratch, record)
+            _run_dask(scheduler, pending, shared, limits, isolate, record)
         else:
-            _run_local(workers or os.cpu_count() or 1, pending, spec, limits, isolate, scratch, record)
+            _run_local(workers or os.cpu_count() or 1, pending, shared, limits, isolate, scratch, record)
         records = [r for r in journal.records() if r.student_id in ids]
         write_all(out, spec, records)
         # nbgrader stays the book of record: gradebook, autograded/, judges' scores back
@@ -337,7 +318,7 @@ def _reopen(journal: Journal, regrade: Iterable[str], ids: set[str]) -> None:
         journal.reopen(statuses={w for w in wanted if w in STATUSES}, students={w for w in wanted if w in ids})
 
 
-def _run_local(workers: int, pending: list[Candidate], spec: AssignmentSpec, limits: _sandbox.Limits,
+def _run_local(workers: int, pending: list[Candidate], shared: Bundle, limits: _sandbox.Limits,
                isolate: bool, scratch: Path, record: Callable[[GradeRecord], None]) -> None:
     slots: queue.SimpleQueue[int] = queue.SimpleQueue()
     for slot in range(workers):
@@ -346,7 +327,8 @@ def _run_local(workers: int, pending: list[Candidate], spec: AssignmentSpec, lim
     def task(candidate: Candidate) -> GradeRecord:
         slot = slots.get()
         try:
-            return _safe_grade_one(candidate, spec, limits=limits, slot=slot, isolate=isolate, scratch=scratch)
+            return _safe(grade_one, candidate, shared.spec, limits=limits, slot=slot, isolate=isolate, scratch=scratch,
+                         shared=shared)
         finally:
             slots.put(slot)
 
@@ -363,8 +345,16 @@ def _run_local(workers: int, pending: list[Candidate], spec: AssignmentSpec, lim
             record(future.result())
 
 
-def _run_dask(address: str, pending: list[Candidate], spec: AssignmentSpec, limits: _sandbox.Limits,
-              isolate: bool, scratch: Path, record: Callable[[GradeRecord], None]) -> None:
+def _run_dask(address: str, pending: list[Candidate], shared: Bundle, limits: _sandbox.Limits,
+              isolate: bool, record: Callable[[GradeRecord], None]) -> None:
+    """Grade on a Dask cluster whose workers share no folder with this machine.
+
+    This process reads each submission into a Task (a bounded number in flight: memory stays flat for
+    50 000 students), the Bundle goes to every worker once, and only GradeRecords come back; this process
+    alone writes the journal. A worker lost mid-task: Dask runs the task again elsewhere, or (after
+    `distributed.scheduler.allowed-failures`) its future fails and the row is a grader fault, graded again
+    by the next run. One future per student and one journal row per result: never graded twice.
+    """
     try:
         from distributed import Client, as_completed  # noqa: PLC0415 - Dask is optional ([cluster] extra)
     except ImportError as exc:
@@ -374,23 +364,59 @@ def _run_dask(address: str, pending: list[Candidate], spec: AssignmentSpec, limi
     except Exception as exc:
         raise GraderError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
     try:
-        futures = {client.submit(_safe_grade_one, c, spec, limits=limits, slot=1000 + i, isolate=isolate,
-                                 scratch=scratch, pure=False, key=f"hocvuso-{i}-{c.student_id}"): c
-                   for i, c in enumerate(pending)}
-        for future in as_completed(futures):
+        threads = sum(w.get("nthreads", 1) for w in client.scheduler_info().get("workers", {}).values())
+        window = max(8, 2 * threads)
+        shared_future = client.scatter(shared, broadcast=True, hash=False)
+        todo = iter(enumerate(pending))
+        futures: dict = {}
+
+        def submit_next(running) -> None:
+            for i, candidate in todo:
+                try:
+                    task = gather(candidate, shared.spec, limits)
+                except Exception as exc:  # noqa: BLE001 - this student's row says the grader failed; others go on
+                    record(fault_record(candidate, shared.spec, exc))
+                    continue
+                future = client.submit(_grade_remote, task, shared_future, limits=limits, slot=1000 + i,
+                                       isolate=isolate, pure=False, key=f"hocvuso-{i}-{candidate.student_id}")
+                futures[future] = candidate
+                running.add(future)
+                return
+
+        running = as_completed([])
+        for _ in range(window):
+            submit_next(running)
+        for future in running:
+            candidate = futures.pop(future)
             try:
                 rec = future.result()
             except Exception as exc:  # noqa: BLE001 - a lost worker, a task the cluster could not run
-                rec = fault_record(futures[future], spec, exc)
+                rec = fault_record(candidate, shared.spec, exc)
+            future.release()
             record(rec)
+            submit_next(running)
     finally:
         client.close()
 
 
-def _safe_grade_one(candidate: Candidate, spec: AssignmentSpec, **kwargs) -> GradeRecord:
-    """grade_one, but a failure of ours becomes a grader-fault row (graded again next run), never a stop."""
+def _grade_remote(task: Task, shared: Bundle, *, limits: _sandbox.Limits, slot: int, isolate: bool) -> GradeRecord:
+    """A Dask worker's part: grade one Task in a private temporary folder of this machine, return the row."""
+    scratch = Path(tempfile.mkdtemp(prefix="hocvuso-task-"))
     try:
-        return grade_one(candidate, spec, **kwargs)
+        needs_release = any(item.kind == "variant" for item in shared.spec.items)
+        release_dir = materialise_release(shared, scratch) if needs_release else scratch
+        return grade_task(task, shared, release_dir=release_dir, limits=limits, slot=slot, isolate=isolate,
+                          scratch=scratch)
+    except Exception as exc:  # noqa: BLE001 - one student's failure must not stop 5,000 others
+        return fault_record(task.candidate, shared.spec, exc)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _safe(grade: Callable[..., GradeRecord], candidate: Candidate, spec: AssignmentSpec, **kwargs) -> GradeRecord:
+    """`grade`, but a failure of ours becomes a grader-fault row (graded again next run), never a stop."""
+    try:
+        return grade(candidate, spec, **kwargs)
     except Exception as exc:  # noqa: BLE001 - one student's failure must not stop 5,000 others
         return fault_record(candidate, spec, exc)
 

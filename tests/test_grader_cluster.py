@@ -1,0 +1,218 @@
+"""A Dask cluster whose machines share no folder with the judge: the same grades as a local batch.
+
+The test builds four "machines" on this one: network namespaces for the judge, a `dask scheduler` and
+two `dask worker`s, joined by a bridge in a fifth namespace, with addresses from the benchmarking range
+198.18.0.0/15 that exist only inside those namespaces (nothing is added to this machine's own network).
+Each worker has a private, empty /tmp (a tmpfs in a mount namespace of its own), and the course,
+submissions and results all live under this machine's /tmp: no worker can see them, so every task must
+carry its bytes. Then a worker is killed with SIGKILL while it grades: its students become grader-fault
+rows (allowed-failures 0 on the scheduler), never lost and never graded twice, and the rerun finishes them.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import sysconfig
+import time
+from pathlib import Path
+
+import pytest
+from graderkit import ASSIGNMENT, hand_in, make_course, read_results
+
+from hocvuso.grader.judge import grade_batch
+
+pytestmark = [pytest.mark.slow]
+STABLE = ("student_id", "assignment", "score", "max_score", "status", "reason", "sha256", "isolation")
+IP, NSENTER, UNSHARE, SH = "/usr/sbin/ip", "/usr/bin/nsenter", "/usr/bin/unshare", "/bin/sh"
+NET = "198.18.0"
+HOSTS = {"judge": 1, "sched": 2, "w1": 3, "w2": 4}
+SCHEDULER = f"tcp://{NET}.2:8786"
+STUDENTS = 8
+
+
+def _ip(*args: str) -> None:
+    subprocess.run([IP, *args], check=True, capture_output=True, timeout=30)
+
+
+def _inside(ns: str, *command: str, private_tmp: bool = False) -> list[str]:
+    """`command` in network namespace `ns` (nsenter: /sys and its cgroups stay as they are), optionally with
+    an empty private /tmp."""
+    wrapped = [NSENTER, f"--net=/run/netns/{ns}"]
+    if private_tmp:
+        wrapped += [UNSHARE, "--mount", "--propagation", "private", SH, "-c",
+                    'mount -t tmpfs -o size=512m hocvuso-worker-tmp /tmp && exec "$0" "$@"']
+    return [*wrapped, *command]
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """Namespaces, a scheduler and two workers; everything torn down (by its own ids) even on failure."""
+    if os.geteuid() != 0 or not all(os.path.exists(tool) for tool in (IP, NSENTER, UNSHARE)):
+        pytest.skip("needs root, ip, nsenter and unshare")
+    tag = f"hv{os.getpid() % 100000}"
+    names = {role: f"{tag}-{role}" for role in (*HOSTS, "sw")}
+    made: list[str] = []
+    procs: dict[str, subprocess.Popen] = {}
+    logs = tmp_path_factory.mktemp("cluster-logs")
+    scripts = Path(sysconfig.get_path("scripts"))
+    env = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"}
+    try:
+        for ns in names.values():
+            _ip("netns", "add", ns)
+            made.append(ns)
+        _ip("-n", names["sw"], "link", "add", "br0", "type", "bridge")
+        _ip("-n", names["sw"], "link", "set", "br0", "up")
+        for role, host in HOSTS.items():
+            port = f"{tag}p{host}"
+            _ip("link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", names[role])
+            _ip("link", "set", port, "netns", names["sw"])
+            _ip("-n", names["sw"], "link", "set", port, "master", "br0", "up")
+            _ip("-n", names[role], "addr", "add", f"{NET}.{host}/24", "dev", "eth0")
+            _ip("-n", names[role], "link", "set", "eth0", "up")
+            _ip("-n", names[role], "link", "set", "lo", "up")
+        procs["sched"] = subprocess.Popen(
+            _inside(names["sched"], str(scripts / "dask"), "scheduler", "--host", f"{NET}.2", "--port", "8786",
+                    "--no-dashboard", private_tmp=True),
+            stdout=subprocess.DEVNULL, stderr=open(logs / "sched.log", "wb"), env=env)
+        for role in ("w1", "w2"):
+            procs[role] = subprocess.Popen(
+                _inside(names[role], sys.executable, "-m", "distributed.cli.dask_worker", SCHEDULER,
+                        "--host", f"{NET}.{HOSTS[role]}", "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                        "--death-timeout", "120", private_tmp=True),
+                stdout=subprocess.DEVNULL, stderr=open(logs / f"{role}.log", "wb"), env=env)
+        _wait_for_workers(names["judge"], 2)
+        yield names, procs
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait(timeout=30)
+        for ns in made:
+            # what still runs in a namespace this test made was started by this test: end it by its id
+            pids = subprocess.run([IP, "netns", "pids", ns], capture_output=True, text=True).stdout.split()
+            for pid in pids:
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            subprocess.run([IP, "netns", "del", ns], capture_output=True)
+
+
+def _client_script(body: str) -> str:
+    return ("import sys, os\nfrom distributed import Client\n"
+            f"c = Client({SCHEDULER!r}, timeout='30s')\n{body}\nc.close()\n")
+
+
+def _run_in(ns: str, code: str) -> str:
+    done = subprocess.run(_inside(ns, sys.executable, "-c", code), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def _wait_for_workers(ns: str, n: int) -> None:
+    _run_in(ns, _client_script(f"c.wait_for_workers({n}, timeout=90)"))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cluster")
+    assert str(root).startswith("/tmp/"), "the batch must live where the workers' private /tmp hides it"
+    course = make_course(root / "course")
+    sub = root / "submitted"
+    for i in range(STUDENTS):
+        kind = i % 3
+        hand_in(sub, course, f"hs-{i:02d}",
+                tong=["return a + b", "return a - b", "import time\ntime.sleep(2)\nreturn a + b"][kind],
+                chan=["return n % 2 == 0", "return True", "return n % 2 == 0"][kind],
+                inbox=["perfect", "wrong", "perfect"][kind])
+    (sub / "hs-00" / ASSIGNMENT / "ghi-chu.txt").write_text("a file beside the notebook travels with the task")
+    local = grade_batch(course=course, assignment=ASSIGNMENT, submissions=sub, out=root / "local", workers=2,
+                        timeout=120)
+    assert local.graded_now == STUDENTS
+    return course, sub, root, _stable(read_results(root / "local"))
+
+
+def _stable(results):
+    return {sid: {k: row[k] for k in STABLE} for sid, row in results.items()}
+
+
+def _journal(out: Path) -> list[tuple[str, int]]:
+    with sqlite3.connect(out / ".hocvuso-journal.sqlite") as db:
+        return db.execute("SELECT student_id, final FROM grades").fetchall()
+
+
+def _grade(ns: str, course: Path, sub: Path, out: Path) -> list[str]:
+    return _inside(ns, sys.executable, "-m", "hocvuso", "grade", "--course", str(course), "--assignment", ASSIGNMENT,
+                   "--submissions", str(sub), "--out", str(out), "--scheduler", SCHEDULER, "--timeout", "120")
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found |= {int(c) for c in (task / "children").read_text().split()}
+        except OSError:
+            pass
+    return found
+
+
+def test_workers_without_the_judges_folders_grade_like_a_local_batch(cluster, corpus):
+    names, _procs = cluster
+    course, sub, root, local = corpus
+    seen = _run_in(names["judge"], _client_script(
+        f"print(sorted(set(c.run(os.path.exists, {str(course)!r}).values())), "
+        f"sorted(set(c.run(os.path.exists, {str(sub)!r}).values())))"))
+    assert seen.split() == ["[False]", "[False]"], "the workers must not see the judge's folders"
+    done = subprocess.run(_grade(names["judge"], course, sub, root / "cluster"), capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"{STUDENTS} graded now" in done.stdout
+    assert _stable(read_results(root / "cluster")) == local
+
+
+def test_a_worker_killed_mid_batch_loses_nobody_and_grades_nobody_twice(cluster, corpus):
+    names, procs = cluster
+    course, sub, root, local = corpus
+    out = root / "killed"
+    batch = subprocess.Popen(_grade(names["judge"], course, sub, out), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    victim = procs["w1"]
+    orphans: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and batch.poll() is None:
+            orphans = _children(victim.pid)
+            if orphans and (out / ".hocvuso-journal.sqlite").exists() and len(_journal(out)) >= 2:
+                break  # w1 is running a student's notebook in its sandbox right now
+            time.sleep(0.05)
+        assert batch.poll() is None and orphans, "w1 never graded while the batch ran"
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=30)
+        stdout, stderr = batch.communicate(timeout=300)
+    finally:
+        if batch.poll() is None:
+            batch.kill()
+            batch.wait()
+        for pid in orphans:  # the sandbox of the killed worker (started by this test's worker)
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    assert batch.returncode == 0, stdout + stderr
+    first = dict(_journal(out))
+    assert sorted(first) == sorted(local), "every student has a row after the kill"
+    lost = [sid for sid, final in first.items() if not final]
+    assert lost, "the killed worker's student must be a grader-fault row, not a grade"
+    for sid in lost:
+        row = read_results(out)[sid]
+        assert row["status"] == "error" and "the grader itself failed" in row["reason"]
+
+    again = subprocess.run(_grade(names["judge"], course, sub, out), capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert f"{len(lost)} graded now, {STUDENTS - len(lost)} already graded" in again.stdout
+    rows = _journal(out)
+    assert len(rows) == STUDENTS and all(final for _sid, final in rows), "each student exactly once, all final"
+    assert _stable(read_results(out)) == local
