@@ -257,3 +257,55 @@ def grade_test_cell(cell_source: str, channel: StudentChannel, *, points: float,
         return run_beside_student(cell_source, channel, points=points, reason=verdict.needs_student_process,
                                   timeout=timeout)
     return verdict
+
+
+def serve_tests(config: dict) -> None:
+    """The judge-side test process of one notebook (run by `_sandbox`, in a sandbox of its own).
+
+    `config`: {"tests": [{"id", "source", "points"}] in notebook order, "rfd"/"wfd" (the bridge's pipe to and
+    from the student's process), "report_fd", "cell_seconds", "wait_seconds"}. For each test cell it waits for
+    the student's process to reach the cell (at most `wait_seconds`: the student's cells before it may take that
+    long), grades it (`grade_test_cell`), ends the cell on the student's side and writes one JSON line
+    {"verdict": {...}}. A bridge request over its time asks the supervisor to interrupt the student's process
+    with the line {"interrupt": 1} (this process cannot see it: another pid namespace).
+    """
+    import json  # noqa: PLC0415 - only the judge-side test process needs these
+    import os  # noqa: PLC0415 - (same)
+
+    report_fd = int(config["report_fd"])
+
+    def send(frame: dict) -> None:
+        data = (json.dumps(frame) + "\n").encode("utf-8")
+        while data:
+            data = data[os.write(report_fd, data):]
+
+    channel = StudentChannel(int(config["rfd"]), int(config["wfd"]), interrupt=lambda: send({"interrupt": 1}))
+    cell_seconds = float(config.get("cell_seconds", DEFAULT_CELL_TIMEOUT))
+    for test in config["tests"]:
+        points = float(test["points"])
+        reached = _wait_for_student(channel, float(config.get("wait_seconds", DEFAULT_CELL_TIMEOUT)))
+        if reached:
+            verdict = CellVerdict(0.0, points, "", reached)
+        else:
+            verdict = grade_test_cell(test["source"], channel, points=points, timeout=cell_seconds)
+            with contextlib.suppress(BridgeError):
+                channel.end()
+        send({"verdict": {"id": test["id"], "score": verdict.score, "max_score": verdict.max_score,
+                          "output": verdict.output[-4000:], "error": verdict.error[-4000:],
+                          "reason": verdict.needs_student_process or "", "isolation": verdict.isolation}})
+    send({"done": 1})
+
+
+def _wait_for_student(channel: StudentChannel, seconds: float) -> str:
+    """Wait until the student's process serves the next test cell; "" when it does, else why it cannot."""
+    if channel.broken is not None:
+        return f"not graded: {channel.broken}"
+    saved, channel.call_timeout = channel.call_timeout, seconds
+    try:
+        channel.request("names", names=[])
+    except BridgeError as exc:
+        return f"the student's process did not reach this test cell ({exc})"
+    finally:
+        channel.call_timeout = saved
+        channel.take_limits()
+    return ""

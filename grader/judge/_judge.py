@@ -43,6 +43,9 @@ class ItemResult:
     """Feedback entries (kind-specific: a case, a message …)."""
     note: str = ""
     """One sentence, e.g. "not answered" or "needs manual grading"."""
+    isolation: str = ""
+    """assert items: "judge" (graded in a process that never ran student code) or "student-process" (a cell
+    the bridge cannot carry, run beside the student's code as stock nbgrader does); empty for other kinds."""
 
 
 def judge_widget(item: GradeItem, folder: Path | None) -> ItemResult:
@@ -96,6 +99,33 @@ def judge_probe(item: GradeItem, report: dict | None) -> ItemResult:
                       note=f"{passed}/{len(item.cases)} cases passed")
 
 
+def judge_assert(item: GradeItem, report: dict | None) -> ItemResult:
+    """Score a stock test cell from the judge-side test process's verdict (None: the cell was never reached)."""
+    tests = (report or {}).get("tests", {}) if isinstance(report, dict) else {}
+    got = tests.get(item.grade_id) if isinstance(tests, dict) else None
+    if not isinstance(got, dict) or not isinstance(got.get("score"), (int, float)):
+        return ItemResult(item.grade_id, "assert", 0.0, item.points, item.competences,
+                          note="the test cell was not reached (the run ended first)")
+    score = min(max(float(got["score"]), 0.0), item.points)
+    error, reason = str(got.get("error", "")), str(got.get("reason", ""))
+    isolation = "student-process" if got.get("isolation") == "student-process" else "judge"
+    line = {"output": str(got.get("output", ""))[-2000:], "error": error[-2000:], "passed": score > 0}
+    note = error.strip().splitlines()[-1][:200] if error.strip() else ("passed" if score else "")
+    if isolation == "student-process":
+        note = f"graded beside the student's code, as stock nbgrader does ({reason}); " + note
+    return ItemResult(item.grade_id, "assert", score, item.points, item.competences, (line,), note=note,
+                      isolation=isolation)
+
+
+def row_isolation(isolation: str, results: dict[str, ItemResult]) -> str:
+    """The row's `isolation` word: the sandbox's, plus where stock test cells were graded when any were."""
+    where = {r.isolation for r in results.values() if r.kind == "assert" and r.isolation}
+    if "student-process" in where:
+        beside = sorted(g for g, r in results.items() if r.isolation == "student-process")
+        return f"{isolation}; test cell(s) {', '.join(beside)} graded beside the student's code"
+    return f"{isolation} + judge-side tests" if where else isolation
+
+
 def judge_manual(item: GradeItem) -> ItemResult:
     """A cell for a human grader: counted in the maximum, 0 until graded by hand."""
     return ItemResult(item.grade_id, "manual", 0.0, item.points, item.competences, note="needs manual grading")
@@ -147,6 +177,11 @@ def judge_run(name: str, nb_spec: NotebookSpec, outcome: RunOutcome, limits: Lim
             results[item.grade_id] = judge_probe(item, outcome.result)
         elif item.kind == "model":
             results[item.grade_id] = judge_model(item, outcome.result)
+        elif item.kind == "assert":
+            results[item.grade_id] = judge_assert(item, outcome.result)
+            if results[item.grade_id].isolation == "student-process":
+                notes.append(f"{name}: test cell {item.grade_id} {results[item.grade_id].note.split(';')[0]}")
+            continue
         else:
             continue
         slow += [f"{item.function} case {i + 1}{' (hidden)' if case.hidden else ''}"

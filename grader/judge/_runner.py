@@ -6,15 +6,21 @@ student's code runs in this same process and may change anything here. That is h
 this side only ever sees *inputs*; what it reports are the student's own return values, serialised
 as plain JSON, and the trusted grader compares them with expected values it never sends in.
 
-Usage: python -I -B _runner.py JOB_FD REPORT_FD FILES_FD
+Usage: python -I -B _runner.py JOB_FD REPORT_FD FILES_FD [BRIDGE_R BRIDGE_W]
   JOB_FD     a pipe from the judge: one JSON line (the job), later one more (the hidden cases);
   REPORT_FD  a pipe to the judge: one JSON object per line ("frames", below);
-  FILES_FD   the student's files and the release's data files, back to back (sizes in the job).
+  FILES_FD   the student's files and the release's data files, back to back (sizes in the job);
+  BRIDGE_R/W the bridge's pipe to and from the judge-side test process (only when the job has "serve_ids").
 Job: {"workdir": "/home/hocsinh/bai", "notebook": "x.ipynb", "files": [[path, size], ...],
       "skip_ids": [...], "probes": [{"id", "function", "args", "seconds"?}], "probe_seconds": 5,
       "max_output": 65536, "limits": {"memory_mb", "max_processes", "max_file_mb", "cpu_seconds"},
-      "site_dirs": [...]}
-Frames: {"hello": 1} before anything else (the judge's sign that the sandbox itself started);
+      "site_dirs": [...], "serve_ids": [...], "bridge": "/run/hocvuso/bridge.py"}
+Stock test cells ("serve_ids", in notebook order): at each one's place this process serves its namespace over
+the bridge (`serve_namespace`) until the judge-side test process says the cell is over; the test's source never
+comes here. Ids whose cell the notebook lacks or moved are served at the next test cell reached (or at the end),
+so both sides always count the same cells.
+Frames: {"hello": 1, "pid": N} before anything else (the judge's sign that the sandbox itself started; N is this
+        process's pid in its namespace, which the judge signals to interrupt a bridge request);
         {"setup_error": ...} or {"ready": 1} (files in place; student code runs next); {"cells": [...]};
         {"probe": id, "value"|"error": ..., "timeout"?: true};
         {"phase": "public-done"} then the judge sends {"probes": [...hidden cases...]};
@@ -163,6 +169,13 @@ class _Cells:
         self.namespace = self.module.__dict__
         self.shell = None
 
+    @staticmethod
+    def needs_shell(source):
+        try:
+            return bool(_names(compile(source, "<cell>", "exec")) & IPYTHON_NAMES)
+        except (SyntaxError, ValueError):
+            return True
+
     def run(self, source):
         if self.shell is None:
             try:
@@ -192,6 +205,38 @@ class _Cells:
         self.shell.showtraceback = lambda *a, **k: None  # errors are recorded by the caller, not printed
 
 
+class _Serving:
+    """Serves the namespace to the judge-side test process once per stock test cell, in the job's order."""
+
+    def __init__(self, runner, ids, bridge, rfd, wfd):
+        self.runner, self.queue, self.bridge, self.rfd, self.wfd = runner, list(ids), bridge, rfd, wfd
+
+    def reached(self, grade_id):
+        if grade_id in self.queue:
+            upto = self.queue.index(grade_id) + 1
+            for _ in range(upto):
+                self._serve_one()
+
+    def rest(self):
+        while self.queue:
+            self._serve_one()
+
+    def _serve_one(self):
+        self.queue.pop(0)
+        try:
+            self.bridge.serve_namespace(self.runner.namespace, self.rfd, self.wfd, run_cell=self._run_test)
+        except _BaseException:  # noqa: BLE001 - a broken pipe: the judge side scores what it could not reach 0
+            pass
+
+    def _run_test(self, namespace, source):
+        """A test cell the bridge cannot carry, run here on the judge's request (the row says so)."""
+        if self.runner.shell is None and self.runner.needs_shell(source):
+            self.runner._start_ipython()
+        if self.runner.shell is not None:
+            return self.bridge.ipython_cell_runner(self.runner.shell)(namespace, source)
+        return self.bridge.exec_cell(namespace, source)
+
+
 def _names(code):
     names = set(code.co_names)
     for const in code.co_consts:
@@ -200,14 +245,25 @@ def _names(code):
     return names
 
 
-def main(job_fd, report_fd, files_fd):
+def _load_bridge(path):
+    """The bridge's student end, loaded from the file the judge passed in before any student code runs."""
+    import importlib.util  # noqa: PLC0415 - only notebooks with stock test cells need it
+
+    spec = importlib.util.spec_from_file_location("_hocvuso_bridge", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["_hocvuso_bridge"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def main(job_fd, report_fd, files_fd, bridge_r=None, bridge_w=None):
     def send(frame):
         _restore_builtins()
         data = (_dumps(frame) + "\n").encode("utf-8")
         while data:
             data = data[_oswrite(report_fd, data):]
 
-    send({"hello": 1})
+    send({"hello": 1, "pid": os.getpid()})
     jobs = os.fdopen(job_fd, "rb")
     job = _loads(jobs.readline())
     try:
@@ -217,6 +273,7 @@ def main(job_fd, report_fd, files_fd):
     except (OSError, ValueError) as exc:
         send({"setup_error": f"{_type(exc).__name__}: {_str(exc)[:300]}"})
         _exit(3)
+    bridge = _load_bridge(job["bridge"]) if job.get("serve_ids") else None
     send({"ready": 1})  # from here on student code runs: a setup_error would be a forgery
 
     for folder in job.get("site_dirs", ()):
@@ -233,12 +290,14 @@ def main(job_fd, report_fd, files_fd):
 
     cells = []
     runner = _Cells(set(job.get("skip_ids", ())))
+    serve = _Serving(runner, job.get("serve_ids", ()), bridge, bridge_r, bridge_w)
     for index, cell in enumerate(notebook.get("cells", [])):
         if cell.get("cell_type") != "code":
             continue
         # not hocvuso.grader._cells.grade_id: this file imports nothing of hocvuso (it runs in the sandbox)
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if grade_id in runner.skip:
+            serve.reached(grade_id)
             continue
         source = cell.get("source", "")
         source = "".join(source) if _isinstance(source, list) else _str(source)
@@ -246,6 +305,7 @@ def main(job_fd, report_fd, files_fd):
         if error is not None:
             cells.append({"index": index, "grade_id": grade_id,
                           "error": f"{_type(error).__name__}: {_str(error)[:300]}"})
+    serve.rest()
     send({"cells": cells})
 
     namespace = runner.namespace
@@ -285,4 +345,4 @@ def _run_probes(probes, namespace, seconds, send):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))
+    main(*(int(a) for a in sys.argv[1:6]))

@@ -24,11 +24,19 @@ cases' inputs enter the sandbox only after every public case was reported. A rep
 well formed is the student's doing ("report_damaged"), never the grader's. Whatever happens before
 the runner's first line is the grader's own failure (GraderFault), never the student's grade.
 
+Stock nbgrader test cells (asserts) never run in that process: a second process, the judge-side test
+process, sandboxed too (its own bubblewrap namespaces: no network, no course, no submission files; the same
+cgroup and wall clock as the run), gets the test cells' sources and grades each one over the bridge's pipe
+(`hocvuso.grader._bridge`), which the runner serves at each test cell's place in the notebook. It cannot see
+the student's process (another pid namespace): when a request runs over its time it asks this side, which
+interrupts the runner by its pid on the host. See docs/assert-cells.md.
+
 Where bubblewrap or per-submission limits are missing, `probe()` / `probe_limits()` say why, and the
 batch refuses unless the judge explicitly allows it.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import importlib.util
@@ -44,7 +52,7 @@ import sysconfig
 import tempfile
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -57,6 +65,33 @@ RUNNER = Path(__file__).with_name("_runner.py")
 HOME = "/home/hocsinh"
 WORK = f"{HOME}/bai"
 RUNNER_IN_SANDBOX = "/run/hocvuso/runner.py"
+BRIDGE = Path(__file__).parents[1] / "_bridge.py"
+ASSERTCELL = Path(__file__).with_name("_assertcell.py")
+BRIDGE_IN_SANDBOX = "/run/hocvuso/bridge.py"
+ASSERTCELL_IN_SANDBOX = "/run/hocvuso/assertcell.py"
+JUDGE_SIDE_PROCESSES = 3
+"""Processes the judge-side test process adds to the run's cgroup (bubblewrap's two, Python)."""
+JUDGE_BOOT = """
+import importlib.util, json, site, sys, types
+config = json.loads(sys.argv[1])
+for folder in config["site_dirs"]:
+    if folder not in sys.path:
+        site.addsitedir(folder)
+for name in ("hvjudge", "hvjudge.judge"):
+    package = types.ModuleType(name)
+    package.__path__ = []
+    sys.modules[name] = package
+def load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+load("hvjudge._bridge", config["bridge"])
+load("hvjudge.judge._assertcell", config["assertcell"]).serve_tests(config)
+"""
+"""The judge-side test process's program: the bridge and the test-cell grader, loaded from files passed in as
+data (the hocvuso package is hidden in the sandbox) under a package of their own, then `serve_tests`."""
 UIDS = range(61000, 62000)
 """Sandbox uids (numeric, no account needed); each running sandbox on the machine leases one."""
 UID_LOCKS = Path("/run/hocvuso-uids")
@@ -479,7 +514,8 @@ def _dirs(path: str, made: set[str]) -> list[str]:
     return args
 
 
-def _bwrap_args(env: _Environment, uid: int, limits: Limits, runner_fd: int, fds: tuple[int, int, int]) -> list[str]:
+def _bwrap_args(env: _Environment, limits: Limits, data: Mapping[str, int]) -> list[str]:
+    """bubblewrap's options; `data` maps paths under /run/hocvuso to the memfds bound read-only there."""
     args = [*_namespace_args()]
     for path in SYSTEM:
         if os.path.islink(path):
@@ -495,9 +531,10 @@ def _bwrap_args(env: _Environment, uid: int, limits: Limits, runner_fd: int, fds
         args += ["--perms", "0755", "--tmpfs", folder]
     args += ["--proc", "/proc", "--dev", "/dev",
              "--perms", "0755", "--dir", "/home", "--perms", "1777", "--size", disk, "--tmpfs", HOME,
-             "--perms", "0755", "--dir", "/run", "--perms", "0755", "--dir", os.path.dirname(RUNNER_IN_SANDBOX),
-             "--perms", "0644", "--ro-bind-data", str(runner_fd), RUNNER_IN_SANDBOX,
-             "--chdir", HOME, "--clearenv"]
+             "--perms", "0755", "--dir", "/run", "--perms", "0755", "--dir", os.path.dirname(RUNNER_IN_SANDBOX)]
+    for path, fd in data.items():
+        args += ["--perms", "0644", "--ro-bind-data", str(fd), path]
+    args += ["--chdir", HOME, "--clearenv"]
     environ = {"HOME": HOME, "PATH": env.path, "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg",
                **ONE_THREAD}
     for name, value in environ.items():
@@ -505,10 +542,10 @@ def _bwrap_args(env: _Environment, uid: int, limits: Limits, runner_fd: int, fds
     return args
 
 
-def _sandboxed_command(env: _Environment, uid: int, fds: tuple[int, int, int]) -> list[str]:
+def _sandboxed_command(env: _Environment, uid: int, program: list[str]) -> list[str]:
     """What bubblewrap runs (on its own command line: `--args` takes options only)."""
     return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs", "--inh-caps=-all",
-            "--bounding-set=-all", env.python, "-I", "-B", RUNNER_IN_SANDBOX, *map(str, fds)]
+            "--bounding-set=-all", env.python, "-I", "-B", *program]
 
 
 JOIN_CGROUPS = 'while [ "$1" != -- ]; do echo 0 > "$1" || exit 125; shift; done; shift; exec "$@"'
@@ -529,18 +566,21 @@ def run(work: Path | None, job: dict, *, files: Mapping[str, bytes] | None = Non
     """
     del slot  # uids are leased machine-wide, not derived from the worker slot
     files = dict(files or {})
+    tests = [dict(t) for t in job.get("tests", ())]
     use_cgroups = probe_limits() is None
     lease = _UidLease() if isolate else None
     group = None
     opened: list[int] = []
     try:
         if use_cgroups:
-            group = _Cgroup.create(str(lease.uid) if lease else f"local-{os.getpid()}-{id(files)}", limits)
+            room = limits.max_processes + (JUDGE_SIDE_PROCESSES if tests else 0)
+            group = _Cgroup.create(str(lease.uid) if lease else f"local-{os.getpid()}-{id(files)}",
+                                   replace(limits, max_processes=room))
         probes = [dict(p) for p in job.get("probes", ())]
         public = [{k: v for k, v in p.items() if k != "hidden"} for p in probes if not p.get("hidden")]
         hidden = [{k: v for k, v in p.items() if k != "hidden"} for p in probes if p.get("hidden")]
         manifest = [[rel, len(data)] for rel, data in files.items()]
-        head = {**{k: v for k, v in job.items() if k != "probes"}, "probes": public, "files": manifest,
+        head = {**{k: v for k, v in job.items() if k not in ("probes", "tests")}, "probes": public, "files": manifest,
                 "workdir": WORK if isolate else str(work), "probe_seconds": limits.probe_seconds,
                 "limits": {"memory_mb": limits.memory_mb, "max_processes": limits.max_processes + 2 * SLACK_PROCESSES,
                            "max_file_mb": limits.max_file_mb, "cpu_seconds": int(limits.wall_seconds) + 5},
@@ -548,15 +588,26 @@ def run(work: Path | None, job: dict, *, files: Mapping[str, bytes] | None = Non
         files_fd = _memfd("hocvuso-files", b"".join(files.values()), opened)
         job_r, job_w = _pipe(opened)
         report_r, report_w = _pipe(opened)
-        fds = (job_r, report_w, files_fd)
+        fds: tuple[int, ...] = (job_r, report_w, files_fd)
+        judge = None
+        if tests:
+            to_student_r, to_student_w = _pipe(opened)
+            to_judge_r, to_judge_w = _pipe(opened)
+            fds += (to_student_r, to_judge_w)
+            head.update(serve_ids=[t["id"] for t in tests], bridge=BRIDGE_IN_SANDBOX if isolate else str(BRIDGE))
+            judge = _start_judge_side(tests, (to_judge_r, to_student_w), limits=limits, lease=lease, group=group,
+                                      isolate=isolate, cwd=str(work), opened=opened)
         if isolate:
             env = _environment()
-            runner_fd = _memfd("hocvuso-runner", _runner_source(), opened)
+            data = {RUNNER_IN_SANDBOX: _memfd("hocvuso-runner", _source(RUNNER), opened)}
+            if tests:
+                data[BRIDGE_IN_SANDBOX] = _memfd("hocvuso-bridge", _source(BRIDGE), opened)
             assert lease is not None  # leased above whenever isolate is set
-            args_fd = _memfd("hocvuso-args", b"\0".join(
-                a.encode() for a in _bwrap_args(env, lease.uid, limits, runner_fd, fds)) + b"\0", opened)
-            command = ["bwrap", "--args", str(args_fd), "--", *_sandboxed_command(env, lease.uid, fds)]
-            pass_fds: tuple[int, ...] = (*fds, runner_fd, args_fd)
+            args_fd = _memfd("hocvuso-args", b"\0".join(a.encode() for a in _bwrap_args(env, limits, data)) + b"\0",
+                             opened)
+            command = ["bwrap", "--args", str(args_fd), "--",
+                       *_sandboxed_command(env, lease.uid, [RUNNER_IN_SANDBOX, *map(str, fds)])]
+            pass_fds: tuple[int, ...] = (*fds, *data.values(), args_fd)
             environ: dict[str, str] | None = None
             cwd = "/"
         else:
@@ -567,8 +618,10 @@ def run(work: Path | None, job: dict, *, files: Mapping[str, bytes] | None = Non
         report = _Report(({p["id"] for p in public}, {p["id"] for p in hidden}))
         return _supervise(command, pass_fds, environ, cwd, job_w=job_w, report_r=report_r, report=report,
                           first=_line(head), later=_line({"probes": hidden}), limits=limits, group=group,
-                          isolate=isolate, opened=opened)
+                          isolate=isolate, opened=opened, judge=judge)
     finally:
+        if judge is not None:
+            judge.stop()
         for fd in opened:
             try:
                 os.close(fd)
@@ -582,9 +635,113 @@ def run(work: Path | None, job: dict, *, files: Mapping[str, bytes] | None = Non
             lease.release()
 
 
-@lru_cache(maxsize=1)
-def _runner_source() -> bytes:
-    return RUNNER.read_bytes()
+@lru_cache(maxsize=4)
+def _source(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+class _JudgeSide:
+    """The judge-side test process of one run: its verdicts, and its requests to interrupt the student."""
+
+    def __init__(self, proc: subprocess.Popen, report_fd: int, ids: list[str]) -> None:
+        self.proc, self.fd, self.ids = proc, report_fd, ids
+        self.buffer = b""
+        self.verdicts: dict[str, dict] = {}
+        self.open = True
+        self.size = 0
+
+    def feed(self, data: bytes, interrupt: Callable[[], None]) -> None:
+        """Lines from the judge-side process (trusted: it never ran student code); bounded all the same."""
+        self.size += len(data)
+        if self.size > MAX_REPORT_BYTES:
+            self.open = False
+            return
+        self.buffer += data
+        *lines, self.buffer = self.buffer.split(b"\n")
+        for line in lines:
+            try:
+                frame = json.loads(line)
+            except ValueError:
+                continue
+            if frame.get("interrupt"):
+                interrupt()
+            elif isinstance(frame.get("verdict"), dict) and frame["verdict"].get("id") in self.ids:
+                self.verdicts[frame["verdict"]["id"]] = frame["verdict"]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            with contextlib.suppress(OSError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+
+
+def _start_judge_side(tests: list[dict], bridge_fds: tuple[int, int], *, limits: Limits, lease: _UidLease | None,
+                      group: _Cgroup | None, isolate: bool, cwd: str, opened: list[int]) -> _JudgeSide:
+    """Start the judge-side test process: the test cells (as data), the bridge's judge end, its own sandbox."""
+    report_r, report_w = _pipe(opened)
+    fds = (*bridge_fds, report_w)
+    config = {"tests": tests, "rfd": bridge_fds[0], "wfd": bridge_fds[1], "report_fd": report_w,
+              "wait_seconds": limits.wall_seconds}
+    if isolate:
+        assert lease is not None  # leased by run() whenever isolate is set
+        env = _environment()
+        data = {BRIDGE_IN_SANDBOX: _memfd("hocvuso-bridge", _source(BRIDGE), opened),
+                ASSERTCELL_IN_SANDBOX: _memfd("hocvuso-assertcell", _source(ASSERTCELL), opened)}
+        config.update(bridge=BRIDGE_IN_SANDBOX, assertcell=ASSERTCELL_IN_SANDBOX, site_dirs=list(env.site_dirs))
+        args_fd = _memfd("hocvuso-judge-args", b"\0".join(a.encode() for a in _bwrap_args(env, limits, data))
+                         + b"\0", opened)
+        command = ["bwrap", "--args", str(args_fd), "--",
+                   *_sandboxed_command(env, lease.uid, ["-c", JUDGE_BOOT, json.dumps(config)])]
+        pass_fds: tuple[int, ...] = (*fds, *data.values(), args_fd)
+        environ: dict[str, str] | None = None
+        where = "/"
+    else:
+        config.update(bridge=str(BRIDGE), assertcell=str(ASSERTCELL), site_dirs=[])
+        command = [sys.executable, "-I", "-B", "-c", JUDGE_BOOT, json.dumps(config)]
+        pass_fds, environ, where = fds, {**os.environ, **ONE_THREAD}, cwd
+    if group is not None:
+        command = ["/bin/sh", "-c", JOIN_CGROUPS, "sh", *group.procs_files(), "--", *command]
+    try:
+        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, pass_fds=pass_fds, env=environ, cwd=where,
+                                start_new_session=True)
+    except OSError as exc:
+        raise GraderFault(f"cannot start the judge-side test process ({command[0]}: {exc.strerror})") from exc
+    for fd in pass_fds:  # its ends: EOF on its report means it is gone
+        os.close(fd)
+        opened.remove(fd)
+    return _JudgeSide(proc, report_r, [t["id"] for t in tests])
+
+
+def _host_pid(root: int, inner: int) -> int | None:
+    """The host pid of the process `inner` (its pid in its own namespace) among `root`'s descendants."""
+    parents: dict[int, int] = {}
+    inner_of: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = Path(entry.path, "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        pid = int(entry.name)
+        parents[pid] = int(fields.get("PPid", "0").strip() or 0)
+        nspids = fields.get("NSpid", "").split()
+        if nspids:
+            inner_of[pid] = int(nspids[-1])
+    for pid, ns_pid in inner_of.items():
+        if ns_pid != inner or pid == root:
+            continue
+        up, hops = parents.get(pid, 0), 0
+        while up and up != root and hops < 10:
+            up, hops = parents.get(up, 0), hops + 1
+        if up == root:
+            return pid
+    return None
 
 
 def _memfd(name: str, data: bytes, opened: list[int]) -> int:
@@ -618,6 +775,8 @@ class _Report:
         self.buffer = b""
         self.size = 0
         self.started = self.ready = self.finished = self.public_done = False
+        self.pid: int | None = None
+        """The runner's pid in its namespace (from its first line, written before any student code)."""
         self.setup_error = ""
         self.damage = ""
         self.cells: list | None = None
@@ -650,6 +809,7 @@ class _Report:
             return self.damaged("lines after the end")
         if "hello" in frame and not self.started:
             self.started = True
+            self.pid = frame["pid"] if type(frame.get("pid")) is int else None
         elif not self.started:
             self.damaged("lines before the start")
         elif not self.ready:  # the runner's own lines: no student code has run yet
@@ -686,7 +846,7 @@ def _line(obj) -> bytes:
 
 def _supervise(command: list[str], pass_fds: tuple[int, ...], environ, cwd: str, *, job_w: int, report_r: int,
                report: _Report, first: bytes, later: bytes, limits: Limits, group: _Cgroup | None, isolate: bool,
-               opened: list[int]) -> RunOutcome:
+               opened: list[int], judge: _JudgeSide | None = None) -> RunOutcome:
     """Start the sandbox, feed it the job, read its report (bounded in size and time), and say what happened."""
     started = time.monotonic()
     try:
@@ -700,7 +860,7 @@ def _supervise(command: list[str], pass_fds: tuple[int, ...], environ, cwd: str,
         opened.remove(fd)
     err = bytearray()
     try:
-        timed_out = _pump(proc, job_w, report_r, report, first, later, err, started + limits.wall_seconds)
+        timed_out = _pump(proc, job_w, report_r, report, first, later, err, started + limits.wall_seconds, judge)
     finally:
         if proc.poll() is None:
             _kill(proc, group)
@@ -731,6 +891,8 @@ def _supervise(command: list[str], pass_fds: tuple[int, ...], environ, cwd: str,
     if sig == signal.SIGXCPU:
         hit.append("cpu")
     result = report.result()
+    if result is not None and judge is not None:
+        result["tests"] = judge.verdicts
     if timed_out:
         state, detail = "timeout", f"stopped after {limits.wall_seconds:g} s"
     elif report.damage:
@@ -751,8 +913,17 @@ def _supervise(command: list[str], pass_fds: tuple[int, ...], environ, cwd: str,
 
 
 def _pump(proc: subprocess.Popen, job_w: int, report_r: int, report: _Report, first: bytes, later: bytes,
-          err: bytearray, deadline: float) -> bool:
-    """Move bytes until the sandbox is done; True when the wall clock ran out first."""
+          err: bytearray, deadline: float, judge: _JudgeSide | None = None) -> bool:
+    """Move bytes until the sandbox (and the judge-side test process) is done; True when the wall clock ran out."""
+    runner: list[int] = []
+
+    def interrupt() -> None:  # the judge-side test process asks: SIGINT to the runner, in its pid namespace
+        if not runner and report.pid is not None:
+            runner.extend(filter(None, [_host_pid(proc.pid, report.pid)]))
+        for pid in runner:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGINT)
+
     os.set_blocking(job_w, False)
     outgoing = bytearray(first)
     assert proc.stderr is not None  # started with stderr=PIPE
@@ -768,9 +939,11 @@ def _pump(proc: subprocess.Popen, job_w: int, report_r: int, report: _Report, fi
         if pidfd is not None:
             sel.register(pidfd, selectors.EVENT_READ, "exit")
         sel.register(job_w, selectors.EVENT_WRITE, "job")
+        if judge is not None:
+            sel.register(judge.fd, selectors.EVENT_READ, "judge")
         writing, sent_later, open_reads = True, False, 2
         try:
-            while open_reads and not report.damage:
+            while (open_reads or (judge is not None and judge.open)) and not report.damage:
                 now = time.monotonic()
                 if pidfd is None and exit_deadline is None and proc.poll() is not None:
                     exit_deadline = now + 1.0
@@ -780,7 +953,14 @@ def _pump(proc: subprocess.Popen, job_w: int, report_r: int, report: _Report, fi
                 for key, _mask in sel.select(min(stop - now, 0.1) if pidfd is None else stop - now):
                     if key.data == "exit" and pidfd is not None:
                         sel.unregister(pidfd)
-                        exit_deadline = time.monotonic() + 1.0  # what is still in the pipes arrives at once
+                        # what is still in the pipes arrives at once; the judge side only writes its last lines
+                        exit_deadline = time.monotonic() + (1.0 if judge is None or not judge.open else 10.0)
+                    elif key.data == "judge" and judge is not None:
+                        data = os.read(judge.fd, 65536)
+                        judge.feed(data, interrupt)
+                        if not data or not judge.open:
+                            sel.unregister(judge.fd)
+                            judge.open = False
                     elif key.data == "job":
                         try:
                             del outgoing[:os.write(job_w, outgoing)]

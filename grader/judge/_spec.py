@@ -14,7 +14,11 @@ got) are parsed, never executed. Each grade cell becomes one item:
 * variant – a `grade_variant(task, bank=…, out_of=…, key={…})` cell: a contest widget task whose
            items differ per student; the key is a literal inside the source notebook's hidden-test
            region, and the student's variant is rebuilt from the submission folder's name;
-* manual – a cell nbgrader leaves to a human (a written answer): counted in the maximum, scored later.
+* manual – a cell nbgrader leaves to a human (a written answer): counted in the maximum, scored later;
+* assert – any other test cell (stock nbgrader: asserts, prints, a partial-credit number): its source (from the
+           source notebook, hidden tests included) runs in a judge-side process that never ran student code,
+           against the student's namespace over the bridge, at the cell's place in the notebook
+           (docs/assert-cells.md).
 
 The release's locked cells give the checksums that tamper detection compares with.
 """
@@ -59,7 +63,7 @@ class GradeItem:
     """nbgrader grade id of the cell."""
     points: float
     """Points of the cell."""
-    kind: Literal["probe", "widget", "manual", "model", "variant"]
+    kind: Literal["probe", "widget", "manual", "model", "variant", "assert"]
     """How it is scored (see the module docstring)."""
     function: str = ""
     """probe: the student's function to call."""
@@ -79,6 +83,9 @@ class GradeItem:
     """variant: the public item bank (a file of the release), relative to the notebook."""
     key: Mapping[str, Any] | None = None
     """variant: the literal key from the source notebook (never leaves the judge's process)."""
+    test: str = ""
+    """assert: the test cell's source from the source notebook (hidden tests included); it reaches only the
+    judge-side test process, never the student's sandbox."""
 
 
 @dataclass(frozen=True)
@@ -99,8 +106,8 @@ class NotebookSpec:
 
     @property
     def needs_execution(self) -> bool:
-        """Only probe and model items need the student's code to run."""
-        return any(i.kind in ("probe", "model") for i in self.items)
+        """Only probe, model and assert items need the student's code to run."""
+        return any(i.kind in ("probe", "model", "assert") for i in self.items)
 
 
 @dataclass(frozen=True)
@@ -204,6 +211,9 @@ def _grade_item(path: Path, notebook: str, cell: Any, released_cell: Any) -> Gra
     if cell.cell_type != "code" or meta.get("solution"):
         return GradeItem(notebook=notebook, grade_id=gid, points=points, kind="manual", competences=competences)
     call = _last_call(path, gid, cell.source)
+    if call is None:
+        return GradeItem(notebook=notebook, grade_id=gid, points=points, kind="assert", test=cell.source,
+                         competences=competences or ("3.4",))
     name = call_name(call)
     kwargs = {k.arg: k.value for k in call.keywords}
     where = f"{path}, grade cell {gid!r}"
@@ -240,18 +250,17 @@ def _grade_item(path: Path, notebook: str, cell: Any, released_cell: Any) -> Gra
                      cases=probe_cases, tolerance=tolerance, competences=competences or ("3.4",))
 
 
-def _last_call(path: Path, gid: str, source: str) -> ast.Call:
+def _last_call(path: Path, gid: str, source: str) -> ast.Call | None:
+    """The cell's hocvuso grade call (imports allowed before it), or None for a stock test cell (asserts …)."""
     try:
         tree = ast.parse(source)
-    except SyntaxError as exc:
-        raise GraderError(f"{path}, grade cell {gid!r}: not valid Python ({exc.msg}, line {exc.lineno})") from exc
+    except SyntaxError:
+        return None  # IPython syntax (a %magic): a stock test cell, run beside the student's code, and said so
     body = [n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))]
     if (len(body) == 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Call)
             and call_name(body[0].value) in GRADE_CALLS):
         return body[0].value
-    raise GraderError(f"{path}, grade cell {gid!r}: hocvuso grade scores only cells that end in check_function(…) "
-                      "or grade(…) (imports allowed before), so that expected answers stay with the judge; "
-                      "rewrite the cell's asserts as check_function cases")
+    return None
 
 
 def _public_cases(release_source: str) -> list[tuple[tuple, Any]]:
