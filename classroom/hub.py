@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         print("HOCVUSO_DB is not set: the hub's classes need a shared store (deploy/README.md)", file=sys.stderr)
         return 2
     if not user.class_code:
-        groups = os.environ.get("HOCVUSO_HUB_GROUPS", "")
+        groups = ", ".join(settings.hub_groups)
         print(f"the hub user {user.name!r} is in no class group (their groups: {groups!r}): add them to their "
               "class's hub group (deploy/README.md)", file=sys.stderr)
         return 2
