@@ -57,7 +57,7 @@ from voila.app import Voila
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
-from hocvuso.core import N_, Roster, SignInRefused, StoreError, translator
+from hocvuso.core import N_, Roster, SignInRefused, SqlStore, StoreError, translator
 from hocvuso.core.config import Settings
 from hocvuso.core.identity import (
     TEACHER_COOKIE,
@@ -69,7 +69,7 @@ from hocvuso.core.identity import (
 )
 from hocvuso.handin import routes_from_env
 
-from ._catalogue import read_lesson
+from ._catalogue import finished_lessons, read_lesson
 from ._frontend import (
     LEAN_ROUTE,
     ROUTE,
@@ -116,6 +116,8 @@ class _Classroom:
         self.class_code = settings.class_code
         self.default_locale = settings.locale
         self.roster = Roster(self.db_url)
+        self.store = SqlStore(self.db_url)
+        """The submissions, read for the catalogue's "finished" marks."""
         names = list(settings.lessons)
         if not names:
             names = sorted(p.name for p in root.iterdir() if p.is_dir() and p.name != DASHBOARD_DIR
@@ -206,7 +208,9 @@ class _Base(tornado.web.RequestHandler):
         page = catalogue_page(lessons=self.classroom.lessons, locale=locale, learner=learner,
                               csrf=self.csrf(), error=error, code=self.code_to_show(learner),
                               class_hint=hints.get("class_hint", self.get_argument("lop", "")[:16]),
-                              name_hint=hints.get("name_hint", ""), base_url=self.base(), **self.dashboards(locale))
+                              name_hint=hints.get("name_hint", ""), base_url=self.base(),
+                              finished=finished_lessons(self.classroom.lessons, self.classroom.store, learner),
+                              **self.dashboards(locale))
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.finish(page)

@@ -3,19 +3,30 @@
 Read from the lesson notebooks themselves (the first heading and paragraph of the Vietnamese and the
 English lesson text, cells marked `"hocvuso": {"lang": ...}`; or one heading "Vietnamese · *English*"),
 the exercises their code cells create), so a new lesson folder appears in the catalogue without any
-change here. Competences come from the exercises' content files (Circular 02/2025 codes).
+change here. Competences come from the exercises' content files (Circular 02/2025 codes), gathered
+through the kinds registry (`item_competences`), so codes named per step, message or post count too.
+
+Order: guided lessons first, graded tasks after them (`guided_first`), so a learner meets the lesson
+that teaches a procedure before the task that grades it. A lesson is finished for a learner when the
+store holds a submission of that learner for each of its tasks (`finished_lessons`).
 """
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from hocvuso.core import ContentError, load_exercise
+import sqlalchemy as sa
+
+from hocvuso.core import ContentError, Learner, SqlStore, kind_of, load_exercise
 from hocvuso.notebooks import find_lesson, lesson_notebooks
 
-_EXERCISE = re.compile(r"\b(?:ScamInbox|DossierPortal|NewsFeed)\(\s*[\"']([a-z0-9_-]+)[\"']")
+_EXERCISE = re.compile(r"\b[A-Z]\w*\(\s*[\"']([a-z0-9_-]+)[\"']([^)]*)\)")
+"""A widget made in a code cell: `PhoneSimulator("scenario-id", task_id="task", ...)`; any class whose first
+argument names a bundled scenario counts (a new kind's widget needs no change here)."""
+_TASK_ID = re.compile(r"\btask_id\s*=\s*[\"']([a-z0-9_-]+)[\"']")
 _CONTEST = re.compile(r"mode\s*=\s*[\"']contest[\"']")
 _EMPH = re.compile(r"[*_`]+")
 
@@ -36,6 +47,8 @@ class Lesson:
     """Circular 02/2025 codes the lesson trains, sorted."""
     contest: bool
     """True for a graded task (no feedback while working)."""
+    tasks: tuple[tuple[str, str], ...] = ()
+    """(task id, scenario id) of each exercise the lesson's code cells make, in notebook order."""
 
     @property
     def relpath(self) -> str:
@@ -58,7 +71,8 @@ def read_lesson(notebook: Path) -> Lesson:
         raise ContentError(f"cannot read lesson notebook: {exc}", path=notebook) from exc
     title = {"vi": notebook.parent.name, "en": notebook.parent.name}
     summary = {"vi": "", "en": ""}
-    codes: set[str] = set()
+    codes: dict[str, None] = {}  # insertion-ordered set
+    tasks: list[tuple[str, str]] = []
     contest = False
     seen: set[str] = set()
     for cell in nb.get("cells", []):
@@ -83,14 +97,44 @@ def read_lesson(notebook: Path) -> Lesson:
                            _EMPH.sub("", " ".join(vi.split()))}
         elif cell.get("cell_type") == "code":
             contest = contest or bool(_CONTEST.search(src))
-            for scenario_id in _EXERCISE.findall(src):
+            for scenario_id, args in _EXERCISE.findall(src):
                 try:
                     scenario, _key = load_exercise(scenario_id)
                 except (ContentError, LookupError, ValueError):
                     continue
-                codes.update(getattr(scenario, "competences", ()))
+                task = _TASK_ID.search(args)
+                if task and task.group(1) not in {t for t, _s in tasks}:
+                    tasks.append((task.group(1), scenario_id))
+                for item_codes in kind_of(scenario).item_competences(scenario).values():
+                    codes.update(dict.fromkeys(item_codes))
     return Lesson(name=notebook.parent.name, notebook=notebook, title=title, summary=summary,
-                  competences=tuple(sorted(codes, key=lambda c: tuple(int(x) for x in c.split(".")))), contest=contest)
+                  competences=tuple(sorted(codes, key=_code_order)), contest=contest, tasks=tuple(tasks))
+
+
+def _code_order(code: str) -> tuple[int, ...]:
+    """"2.10" after "2.9": competence codes compare by their numbers."""
+    return tuple(int(x) for x in code.split(".") if x.isdigit())
+
+
+def guided_first(lessons: Iterable[Lesson]) -> list[Lesson]:
+    """Guided lessons before graded tasks, each group in the order given (a stable sort): the graded
+    birth-registration task comes after the guided lessons that teach the procedure."""
+    return sorted(lessons, key=lambda lesson: lesson.contest)
+
+
+def finished_lessons(lessons: Iterable[Lesson], store: SqlStore, learner: Learner | None) -> set[str]:
+    """Names of the lessons `learner` finished: the store holds a submission of that learner for each of the
+    lesson's tasks (one query for the whole catalogue). A lesson with no task is never finished; nobody signed
+    in has finished nothing."""
+    lessons = list(lessons)
+    if learner is None or not learner.learner_id:
+        return set()
+    t = store.submissions
+    query = sa.select(t.c.task_id).distinct().where(t.c.class_code == learner.class_code,
+                                                    t.c.learner_id == learner.learner_id)
+    with store.engine.connect() as conn:
+        done = {row.task_id for row in conn.execute(query)}
+    return {lesson.name for lesson in lessons if lesson.tasks and all(task in done for task, _s in lesson.tasks)}
 
 
 def lesson_catalogue(names: list[str] | None = None) -> list[Lesson]:
@@ -100,4 +144,4 @@ def lesson_catalogue(names: list[str] | None = None) -> list[Lesson]:
     return [read_lesson(p) for p in lesson_notebooks()]
 
 
-__all__ = ["Lesson", "lesson_catalogue", "read_lesson"]
+__all__ = ["Lesson", "finished_lessons", "guided_first", "lesson_catalogue", "read_lesson"]

@@ -12,7 +12,7 @@ from html import escape
 from hocvuso.core import N_, Learner, load_competences, translator
 from hocvuso.core.identity import show_learner_code
 
-from ._catalogue import Lesson
+from ._catalogue import Lesson, guided_first
 from .forms import XSRF_FIELD
 from .urls import site_url
 
@@ -39,6 +39,8 @@ T = {
     "sign_in_first": N_("Sign in above to open the lessons."),
     "trains": N_("Competences trained"),
     "contest": N_("Graded task: no hints while you work"),
+    "done": N_("Finished"),
+    "again": N_("Open again"),
     "large_text": N_("Large text"),
     "read_aloud": N_("Read aloud"),
     "teacher": N_("Teacher dashboard"),
@@ -81,6 +83,9 @@ a:focus,button:focus,input:focus{outline:3px solid #ff9800;outline-offset:2px}
 .hv-comps{list-style:none;padding:0;margin:.4rem 0;display:flex;flex-wrap:wrap;gap:.35rem}
 .hv-comps li{background:#e3f2fd;color:#0d47a1;border-radius:1rem;padding:.15rem .6rem;font-size:1rem}
 .hv-comps abbr{text-decoration:none;font-weight:700}
+.hv-done{display:inline-block;background:#e8f5e9;color:#1b5e20;border:2px solid #1b5e20;border-radius:.4rem;
+  padding:.1rem .5rem;font-size:1rem;font-weight:700;margin:0}
+.hv-lesson.hv-finished{border-left:6px solid #2e7d32}
 .hv-badge{display:inline-block;background:#fff3e0;color:#8a3200;border:1px solid #8a3200;border-radius:.4rem;
   padding:.1rem .5rem;font-size:1rem;font-weight:600}
 .hv-speak{font:inherit;font-size:1rem;background:#fff;border:2px solid var(--hv-blue);color:var(--hv-blue);
@@ -173,8 +178,12 @@ def lesson_url(lesson: Lesson, locale: str, base_url: str = "/") -> str:
 def catalogue_page(*, lessons: list[Lesson], locale: str, learner: Learner | None, csrf: str,
                    error: str | None = None, class_hint: str = "", name_hint: str = "",
                    dashboard: str | None = None, base_url: str = "/", code: str | None = None, hub: bool = False,
-                   dashboards: list[tuple[str, str]] | None = None) -> str:
-    """The whole catalogue page: sign-in (or the signed-in learner), then one card per lesson.
+                   dashboards: list[tuple[str, str]] | None = None, finished: set[str] | None = None) -> str:
+    """The whole catalogue page: sign-in (or the signed-in learner), then one card per lesson, guided lessons
+    before graded tasks (`guided_first`).
+
+    `finished`: names of the lessons the signed-in learner finished (`finished_lessons`); each such card says
+    "✓ Đã hoàn thành" in words (not colour alone) and its button "Làm lại".
 
     On a JupyterHub (`hub`) the hub signs people in: the page greets its user, with no code and no sign-out
     here, and links a teacher to each class's dashboard (`dashboards`: class code, URL).
@@ -224,18 +233,24 @@ def catalogue_page(*, lessons: list[Lesson], locale: str, learner: Learner | Non
             '</form></section>')
     parts.append(f'<h2 class="hv-lessons-h">{escape(_(T["lessons"]))}</h2>')
     names = load_competences()
-    for i, lesson in enumerate(lessons):
+    for i, lesson in enumerate(guided_first(lessons)):
         comps = "".join(
             f'<li><abbr title="{escape(getattr(names.get(c), locale, "") if names.get(c) else "")}">{escape(c)}</abbr> '
             f'{escape(getattr(names.get(c), locale, "") if names.get(c) else "")}</li>' for c in lesson.competences)
         badge = f'<p><span class="hv-badge">{escape(_(T["contest"]))}</span></p>' if lesson.contest else ""
+        done = learner is not None and lesson.name in (finished or ())
+        if done:
+            badge += f'<p class="hv-done" id="hv-d{i}">✓ {escape(_(T["done"]))}</p>'
         if learner is not None:
+            verb = _(T["again"]) if done else _(T["start"])
             action = (f'<a class="hv-btn hv-start" href="{escape(lesson_url(lesson, locale, base_url))}" '
-                      f'data-lesson="{escape(lesson.name)}">{escape(_(T["start"]))} ›</a>')
+                      f'data-lesson="{escape(lesson.name)}" aria-describedby="hv-l{i}{f" hv-d{i}" if done else ""}">'
+                      f'{escape(verb)} ›</a>')
         else:
             action = f'<p class="hv-hint">{escape(_(T["sign_in_first"]))}</p>'
         parts.append(
-            f'<article class="hv-card hv-lesson" data-lesson="{escape(lesson.name)}" aria-labelledby="hv-l{i}">'
+            f'<article class="hv-card hv-lesson{" hv-finished" if done else ""}" data-lesson="{escape(lesson.name)}" '
+            f'aria-labelledby="hv-l{i}">'
             f'<h2 id="hv-l{i}">{escape(lesson.title.get(locale, lesson.name))}</h2>{badge}'
             f'<p id="hv-s{i}">{escape(lesson.summary.get(locale, ""))}</p>'
             f'<button type="button" class="hv-speak" data-speak="hv-s{i}" aria-describedby="hv-n{i}">'
