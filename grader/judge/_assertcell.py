@@ -279,8 +279,9 @@ def serve_tests(config: dict) -> None:
         while data:
             data = data[os.write(report_fd, data):]
 
-    channel = StudentChannel(int(config["rfd"]), int(config["wfd"]), interrupt=lambda: send({"interrupt": 1}))
     cell_seconds = float(config.get("cell_seconds", DEFAULT_CELL_TIMEOUT))
+    channel = StudentChannel(int(config["rfd"]), int(config["wfd"]), call_timeout=cell_seconds,
+                             interrupt=lambda: send({"interrupt": 1}))
     for test in config["tests"]:
         points = float(test["points"])
         reached = _wait_for_student(channel, float(config.get("wait_seconds", DEFAULT_CELL_TIMEOUT)))

@@ -125,6 +125,9 @@ class Limits:
     """Size of the writable home (with the work folder) and, separately, of /tmp (tmpfs)."""
     probe_seconds: float = 5.0
     """Time for one call of a student's function."""
+    test_cell_seconds: float = 30.0
+    """Time for one stock test cell's requests to the student's process together (nbgrader's per-cell
+    timeout), and for each one of them."""
     cpus: float = 1.0
     """CPU cores the whole submission may use at once (cpu cgroup, where the machine has one): a notebook
     that starts busy processes slows only itself, not the other workers' students."""
@@ -684,7 +687,7 @@ def _start_judge_side(tests: list[dict], bridge_fds: tuple[int, int], *, limits:
     report_r, report_w = _pipe(opened)
     fds = (*bridge_fds, report_w)
     config = {"tests": tests, "rfd": bridge_fds[0], "wfd": bridge_fds[1], "report_fd": report_w,
-              "wait_seconds": limits.wall_seconds}
+              "wait_seconds": limits.wall_seconds, "cell_seconds": limits.test_cell_seconds}
     if isolate:
         assert lease is not None  # leased by run() whenever isolate is set
         env = _environment()
