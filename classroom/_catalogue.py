@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -137,6 +138,21 @@ def finished_lessons(lessons: Iterable[Lesson], store: SqlStore, learner: Learne
     return {lesson.name for lesson in lessons if lesson.tasks and all(task in done for task, _s in lesson.tasks)}
 
 
+@lru_cache(maxsize=4)
+def task_titles(locale: str) -> dict[str, str]:
+    """Task id -> what a teacher calls it: the lesson's title ("Nhận diện tin nhắn lừa đảo"), and for a lesson of
+    several tasks the task's own title after it ("Giấy tờ tùy thân…: Căn cước… – Làm lại thẻ Căn cước bị mất")."""
+    out: dict[str, str] = {}
+    for lesson in lesson_catalogue():
+        title = lesson.title.get(locale, lesson.name)
+        for task, scenario_id in lesson.tasks:
+            if len(lesson.tasks) == 1:
+                out.setdefault(task, title)
+            else:
+                out.setdefault(task, f"{title} – {load_exercise(scenario_id)[0].title.get(locale)}")
+    return out
+
+
 def lesson_catalogue(names: list[str] | None = None) -> list[Lesson]:
     """The bundled lessons (all, or `names` in that order)."""
     if names:
@@ -144,4 +160,4 @@ def lesson_catalogue(names: list[str] | None = None) -> list[Lesson]:
     return [read_lesson(p) for p in lesson_notebooks()]
 
 
-__all__ = ["Lesson", "finished_lessons", "guided_first", "lesson_catalogue", "read_lesson"]
+__all__ = ["Lesson", "finished_lessons", "guided_first", "lesson_catalogue", "read_lesson", "task_titles"]

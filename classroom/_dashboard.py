@@ -264,7 +264,7 @@ class TeacherDashboard(w.VBox):
             self._rows += new
             self._members = members
             self._who.options = [(f"{m.name} · {m.learner_id[:2]}…", m.learner_id) for m in members]
-            results = results_from_rows(self._rows, class_code=self._class)
+            results = results_from_rows(self._rows, class_code=self._class, locale=self._locale)
             self._header.value = self._header_html(len(members), len(results))
             self._body.value = self._body_html(results)
 
@@ -306,7 +306,7 @@ class TeacherDashboard(w.VBox):
                         f' ({escape(r.learner_id[:2])}…)</span>' if same else "")
                 out.append(
                     f'<tr><td class="hv-dash-name">{escape(r.learner_name)}{mark}</td>'
-                    f'<td>{escape(r.task_id)}</td>'
+                    f'<td class="hv-dash-lesson">{escape(r.lesson or r.task_id)}</td>'
                     f'<td>{r.points:g} / {r.max_points:g} ({r.percent:g}%)</td><td>{r.answered} / {r.items}</td>'
                     f'<td>{escape(r.last_saved[11:19])}</td></tr>')
             out.append("</tbody></table></div>")
@@ -317,7 +317,7 @@ class TeacherDashboard(w.VBox):
             out.append(f'<h3>{escape(_(_S["flags"]))}</h3>')
             out.append(bar_chart_svg([(lbl, rate) for lbl, rate, _n in flags[:12]], title=_(_S["flags"]),
                                      max_value=1.0, percent=True, color="#c62828"))
-        fields = field_error_rates(results)
+        fields = field_error_rates(results, self._locale)
         if fields:
             out.append(f'<h3>{escape(_(_S["fields"]))}</h3>')
             out.append(bar_chart_svg([(lbl, rate) for lbl, rate, _n in fields[:12]], title=_(_S["fields"]),

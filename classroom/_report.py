@@ -4,6 +4,9 @@ Every figure comes from re-scoring the stored submissions with `hocvuso.core.sco
 scoring truth), so the dashboard, the lesson feedback and a judge agree. Charts are inline SVG
 strings built here (no plotting library, no CDN); every label that came from a learner or from
 content is escaped on the way out.
+
+A teacher reads lesson titles and human labels, never ids: a task is named by its lesson
+(`task_titles`), a scored item by its kind's `label` ("Giấy chứng sinh", not "document:giay-chung-sinh").
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from hocvuso.core import (
     HocvusoError,
     Submission,
     SubmissionCorrupt,
+    kind,
     kind_of,
     load_competences,
     load_exercise,
@@ -25,8 +29,10 @@ from hocvuso.core import (
     score,
 )
 
-COLUMNS = ("class_code", "learner_id", "learner_name", "task_id", "scenario_id", "points", "max_points", "percent",
-           "answered", "items", "saves", "last_saved")
+from ._catalogue import task_titles
+
+COLUMNS = ("class_code", "learner_id", "learner_name", "task_id", "lesson", "scenario_id", "points", "max_points",
+           "percent", "answered", "items", "saves", "last_saved")
 """Export columns (CSV and XLSX), stable for spreadsheets that read them."""
 
 
@@ -49,6 +55,8 @@ class Result:
     saves: int
     """How many times this task was saved (each action saves)."""
     last_saved: str
+    lesson: str = ""
+    """What the teacher calls the task: its lesson's title (`task_titles`), else the scenario's title."""
     item_scores: tuple[Any, ...] = field(default=(), repr=False)
     competences: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     """item id -> competence codes (inbox messages); empty key "" for scenario-wide codes."""
@@ -59,7 +67,8 @@ class Result:
 
     def as_row(self) -> dict[str, Any]:
         return {"class_code": self.class_code, "learner_id": self.learner_id, "learner_name": self.learner_name,
-                "task_id": self.task_id, "scenario_id": self.scenario_id, "points": round(self.points, 2),
+                "task_id": self.task_id, "lesson": self.lesson or self.task_id, "scenario_id": self.scenario_id,
+                "points": round(self.points, 2),
                 "max_points": round(self.max_points, 2), "percent": self.percent, "answered": self.answered,
                 "items": self.items, "saves": self.saves, "last_saved": self.last_saved}
 
@@ -73,8 +82,10 @@ def _exercise(scenario_id: str) -> tuple[Any, Any]:
     return _EXERCISES[scenario_id]
 
 
-def results_from_rows(rows: Iterable[Mapping[str, Any]], *, class_code: str) -> list[Result]:
-    """The latest submission per (learner, task) of `class_code`, re-scored. Damaged rows are skipped."""
+def results_from_rows(rows: Iterable[Mapping[str, Any]], *, class_code: str, locale: str = "vi") -> list[Result]:
+    """The latest submission per (learner, task) of `class_code`, re-scored, named in `locale`. Damaged rows are
+    skipped."""
+    titles = task_titles(locale)
     latest: dict[tuple[str, str], Mapping[str, Any]] = {}
     saves: dict[tuple[str, str], int] = defaultdict(int)
     for row in rows:
@@ -97,7 +108,9 @@ def results_from_rows(rows: Iterable[Mapping[str, Any]], *, class_code: str) -> 
         out.append(Result(class_code=class_code, learner_id=row["learner_id"], learner_name=row["learner_name"],
                           task_id=sub.task_id, scenario_id=sub.scenario_id, kind=sub.kind, points=result.points,
                           max_points=result.max_points, answered=answered, items=len(result.items),
-                          saves=saves[k], last_saved=row["saved_at"], item_scores=result.items, competences=comp))
+                          saves=saves[k], last_saved=row["saved_at"],
+                          lesson=titles.get(sub.task_id) or scenario.title.get(locale), item_scores=result.items,
+                          competences=comp))
     out.sort(key=lambda r: (r.learner_name.casefold(), r.learner_id, r.task_id))
     return out
 
@@ -134,17 +147,21 @@ def flag_error_rates(results: list[Result], locale: str = "vi") -> list[tuple[st
     return sorted(rows, key=lambda x: (-x[1], x[0]))
 
 
-def field_error_rates(results: list[Result]) -> list[tuple[str, float, int]]:
-    """Per form field / document / step (dossier): share of attempts that were not correct."""
+def field_error_rates(results: list[Result], locale: str = "vi") -> list[tuple[str, float, int]]:
+    """Per form field / document / step / post: share of attempts that were not correct, under the item's human
+    label (its kind's `label`), so the same field in two dossier tasks counts as one bar."""
     errors: dict[str, int] = defaultdict(int)
     cases: dict[str, int] = defaultdict(int)
     for r in results:
         if r.kind == "inbox":
             continue
+        scenario, _key = _exercise(r.scenario_id)
+        label = kind(r.kind).label
         for item in r.item_scores:
-            cases[item.item_id] += 1
+            name = label(scenario, item.item_id, locale)
+            cases[name] += 1
             if item.outcome != "correct":
-                errors[item.item_id] += 1
+                errors[name] += 1
     rows = [(k, errors[k] / n, n) for k, n in cases.items() if n]
     return sorted(rows, key=lambda x: (-x[1], x[0]))
 
@@ -235,47 +252,57 @@ def _no_formula(value: Any) -> Any:
 
 # ---------------------------------------------------------------------- charts (inline SVG)
 
+CHART_WIDTH = 320
+"""Charts are drawn in a 320-unit-wide box that fills the dashboard's width (about 320 px on a 360 px phone):"""
+CHART_TEXT = 18
+"""so 18-unit text reads at 16 px or more there (tests/test_browser_geometry.py measures it)."""
+
+
 def bar_chart_svg(bars: list[tuple[str, float]], *, title: str, max_value: float | None = None,
                   percent: bool = False, color: str = "#1565c0") -> str:
-    """Horizontal bars with labels; a self-contained <svg> string (labels escaped)."""
-    width, label_w, row_h = 340, 170, 26
-    height = 30 + row_h * max(1, len(bars))
+    """Horizontal bars, each under its label on a line of its own (a phone is too narrow for both on one line);
+    a self-contained <svg> string, labels escaped, a long label cut with "…" and whole in its tooltip."""
+    width, text, bar_h = CHART_WIDTH, CHART_TEXT, 16
+    row_h = text + bar_h + 14
+    height = 8 + row_h * max(1, len(bars))
     top = max_value if max_value else max([v for _l, v in bars] + [1])
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
              f'aria-label="{escape(title)}" class="hv-chart"><title>{escape(title)}</title>']
     if not bars:
-        parts.append('<text x="4" y="40" font-size="13" fill="#555">—</text>')
+        parts.append(f'<text x="4" y="{text + 6}" font-size="{text}" fill="#444">—</text>')
     for i, (label, value) in enumerate(bars):
-        y = 24 + i * row_h
-        w = 0 if not top else (width - label_w - 50) * (value / top)
-        short = label if len(label) <= 26 else label[:25] + "…"
+        y = 4 + i * row_h
+        bar_w = 0 if not top else (width - 64) * (value / top)
+        short = label if len(label) <= 30 else label[:29] + "…"
         shown = f"{value * 100:.0f}%" if percent else f"{value:g}"
-        parts.append(f'<text x="{label_w - 6}" y="{y + 15}" font-size="10.5" text-anchor="end" fill="#222">'
+        parts.append(f'<text x="0" y="{y + text}" font-size="{text}" fill="#1a1a1a">'
                      f'<title>{escape(label)}</title>{escape(short)}</text>'
-                     f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" fill="{color}" rx="3"/>'
-                     f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" font-size="12" fill="#222">{escape(shown)}</text>')
+                     f'<rect x="0" y="{y + text + 5}" width="{bar_w:.1f}" height="{bar_h}" fill="{color}" rx="3"/>'
+                     f'<text x="{bar_w + 6:.1f}" y="{y + text + bar_h + 2}" font-size="{text}" fill="#1a1a1a">'
+                     f'{escape(shown)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
 def histogram_svg(counts: list[int], *, title: str) -> str:
-    """Score distribution as vertical bars, 0–10 % … 90–100 %."""
-    width, height, pad = 340, 170, 24
+    """Score distribution as vertical bars, 0–10 % … 90–100 %, each band named by its lower bound."""
+    width, text, height, pad = CHART_WIDTH, CHART_TEXT, 190, 4
     top = max(counts + [1])
     bw = (width - 2 * pad) / len(counts)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
              f'aria-label="{escape(title)}" class="hv-chart"><title>{escape(title)}</title>']
+    base = height - text - 8
     for i, n in enumerate(counts):
-        h = (height - 50) * n / top
+        h = (base - 2 * text - 4) * n / top
         x = pad + i * bw
-        parts.append(f'<rect x="{x + 2:.1f}" y="{height - 28 - h:.1f}" width="{bw - 4:.1f}" height="{h:.1f}" '
+        parts.append(f'<rect x="{x + 2:.1f}" y="{base - h:.1f}" width="{bw - 4:.1f}" height="{h:.1f}" '
                      f'fill="#2e7d32" rx="2"><title>{i * 10}–{(i + 1) * 10}%: {n}</title></rect>')
         if n:
-            parts.append(f'<text x="{x + bw / 2:.1f}" y="{height - 32 - h:.1f}" font-size="11" '
+            parts.append(f'<text x="{x + bw / 2:.1f}" y="{base - h - 4:.1f}" font-size="{text}" '
                          f'text-anchor="middle">{n}</text>')
-        parts.append(f'<text x="{x + bw / 2:.1f}" y="{height - 12}" font-size="10" text-anchor="middle" '
+        parts.append(f'<text x="{x + bw / 2:.1f}" y="{height - 4}" font-size="{text}" text-anchor="middle" '
                      f'fill="#444">{i * 10}</text>')
-    parts.append(f'<text x="{width - pad}" y="{height - 1}" font-size="10" text-anchor="end" fill="#444">%</text>')
+    parts.append(f'<text x="{width - pad}" y="{text}" font-size="{text}" text-anchor="end" fill="#444">%</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -15,6 +15,9 @@ Stable API (other packages rely on these names):
 * `load_exercise(scenario_id)`    (scenario, key) of a bundled scenario, whatever its kind
 * `score(scenario, key, answers)` the one scoring truth: `kind_of(scenario).score(...)`
 
+`ExerciseKind.label` names a scored item for a teacher ("Giấy chứng sinh", "1. Sen Vàng · Chuyển tiền"),
+never its raw id ("document:giay-chung-sinh", "ten-nguoi-nhan").
+
 `ExerciseKind.score` refuses a key that belongs to another scenario, so a learner, a teacher and a
 judge always see the same number for the same answers.
 """
@@ -28,7 +31,7 @@ from typing import Any
 from ._content import content_root
 from ._errors import ContentError, GradingError
 from ._score import ItemScore, Score
-from .dossier import DossierScenario, dossier_feedback, load_dossier, score_dossier
+from .dossier import DossierScenario, dossier_feedback, dossier_item_label, load_dossier, score_dossier
 from .dossier import parse_answers as parse_dossier_answers
 from .feed import FeedScenario, load_feed, post_feedback, score_feed
 from .feed import parse_answers as parse_feed_answers
@@ -60,6 +63,9 @@ class ExerciseKind:
     """(scenario, key, score, locale) -> one dict per scored item, for lesson mode (never in a contest)."""
     item_competences: Callable[[Any], Mapping[str, tuple[str, ...]]]
     """scenario -> competence codes per item id; the key "" holds codes that apply to the whole scenario."""
+    label: Callable[[Any, str, str], str]
+    """(scenario, item id, locale) -> the item's human label for a teacher's table, chart or export; the item id
+    itself when the scenario has no such item (an old submission)."""
 
     def path(self, scenario_id: str, *, root: Path | None = None) -> Path:
         """Where the content file of `scenario_id` would be."""
@@ -94,6 +100,16 @@ def _per_item(items: str) -> Callable[[Any], Mapping[str, tuple[str, ...]]]:
     return lambda scenario: {item.id: tuple(item.competences) for item in getattr(scenario, items)}
 
 
+def _numbered(items: str, name: Callable[[Any, str], str]) -> Callable[[Any, str, str], str]:
+    """The label of an item (message, step, post) as the learner's result screen numbers it: "2. DICHVUCONG"."""
+    def label(scenario: Any, item_id: str, locale: str) -> str:
+        for n, item in enumerate(getattr(scenario, items), start=1):
+            if item.id == item_id:
+                return f"{n}. {name(item, locale)}"
+        return item_id
+    return label
+
+
 def _whole(scenario: Any) -> Mapping[str, tuple[str, ...]]:
     """Competences of a scenario that names its codes once for all its items."""
     return {"": tuple(scenario.competences)}
@@ -102,16 +118,18 @@ def _whole(scenario: Any) -> Mapping[str, tuple[str, ...]]:
 _KINDS: dict[str, ExerciseKind] = {k.id: k for k in (
     ExerciseKind(id="inbox", folder="inboxes", scenario_type=InboxScenario, loader=load_inbox,
                  parse_answers=parse_inbox_answers, scorer=score_inbox, feedback=_each_item(message_feedback),
-                 item_competences=_per_item("messages")),
+                 item_competences=_per_item("messages"),
+                 label=_numbered("messages", lambda m, locale: m.sender.name.get(locale))),
     ExerciseKind(id="dossier", folder="dossier_tasks", scenario_type=DossierScenario, loader=load_dossier,
                  parse_answers=parse_dossier_answers, scorer=score_dossier, feedback=dossier_feedback,
-                 item_competences=_whole),
+                 item_competences=_whole, label=dossier_item_label),
     ExerciseKind(id="phone", folder="scenarios", scenario_type=PhoneScenario, loader=load_phone,
                  parse_answers=parse_phone_answers, scorer=score_phone, feedback=_each_item(step_feedback),
-                 item_competences=_whole),
+                 item_competences=_whole, label=_numbered("steps", lambda s, locale: s.screen.title.get(locale))),
     ExerciseKind(id="feed", folder="feeds", scenario_type=FeedScenario, loader=load_feed,
                  parse_answers=parse_feed_answers, scorer=score_feed, feedback=_each_item(post_feedback),
-                 item_competences=_per_item("posts")),
+                 item_competences=_per_item("posts"),
+                 label=_numbered("posts", lambda p, locale: p.author.name.get(locale))),
 )}
 
 
