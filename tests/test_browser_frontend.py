@@ -50,16 +50,22 @@ def tap_until_english(page, lang: str = "en") -> None:
         page.wait_for_timeout(500)
 
 
-@pytest.mark.parametrize("lesson", LESSONS)
-def test_a_lesson_page_runs_the_lean_front_end_and_its_widget_answers_a_tap(browser, classroom, lesson):
-    context, page, scripts = open_lesson(browser, classroom, lesson, f"Gọn {lesson}")
+def scripts_of_a_tapped_lesson(browser, server, lesson, who) -> list[str]:
+    """The script paths (relative to the server) a lesson page fetched until its widget answered a tap
+    and the network went idle; every one of them answered 200."""
+    context, page, scripts = open_lesson(browser, server, lesson, who)
     try:
         tap_until_english(page)
         page.wait_for_load_state("networkidle")
     finally:
         context.close()
-    paths = [url.split("?", 1)[0][len(classroom.base) + 1:] for url, _ in scripts]
     assert all(status == 200 for _, status in scripts), scripts
+    return [url.split("?", 1)[0][len(server.base) + 1:] for url, _ in scripts]
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_a_lesson_page_runs_the_lean_front_end_and_its_widget_answers_a_tap(browser, classroom, lesson):
+    paths = scripts_of_a_tapped_lesson(browser, classroom, lesson, f"Gọn {lesson}")
     stock = [p for p in paths if p.startswith(("voila/static/", "voila/labextensions/", "hv/frontend/"))
              or p.endswith("voila-style.js")]
     assert stock == [], f"{lesson} asked for Voilà's own scripts: {stock[:5]}"
@@ -101,14 +107,7 @@ def stock_classroom(classroom_factory):
 
 def test_the_stock_fallback_asks_for_no_chunk_outside_the_bundle(browser, stock_classroom):
     lesson = LESSONS[0]
-    context, page, scripts = open_lesson(browser, stock_classroom, lesson, "Khung")
-    try:
-        tap_until_english(page)
-        page.wait_for_load_state("networkidle")
-    finally:
-        context.close()
-    paths = [url.split("?", 1)[0][len(stock_classroom.base) + 1:] for url, _ in scripts]
-    assert all(status == 200 for _, status in scripts), scripts
+    paths = scripts_of_a_tapped_lesson(browser, stock_classroom, lesson, "Khung")
     bundles = [p for p in paths if p.startswith("hv/frontend/")]
     assert len(bundles) == 1, paths
     assert not any(p.startswith("hv/lean/") for p in paths)
