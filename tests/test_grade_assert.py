@@ -127,13 +127,14 @@ def _notebook_with_tests(student_code: str) -> bytes:
 TESTS = [{"id": "spins", "source": "spin()\n", "points": 1.0}, {"id": "values", "source": TEST, "points": 1.0}]
 
 
-def test_a_student_call_over_time_is_interrupted_inside_its_pid_namespace():
+@pytest.mark.parametrize("isolate", [True, False], ids=["sandbox", "no-sandbox"])
+def test_a_student_call_over_time_is_interrupted_inside_its_pid_namespace(tmp_path, isolate):
     """The judge-side process cannot see the student's (another pid namespace): the supervisor interrupts it
-    by its host pid; the endless call scores 0 and the next test cell still runs."""
+    by its host pid; the endless call scores 0 and the next test cell still runs. Without a sandbox too."""
     code = HONEST + "def spin():\n    while True:\n        pass\n"
     job = {"notebook": "p.ipynb", "skip_ids": ["spins", "values"], "probes": [], "tests": TESTS}
-    outcome = sandbox.run(None, job, files={"p.ipynb": _notebook_with_tests(code)},
-                          limits=sandbox.Limits(test_cell_seconds=2.0, wall_seconds=60))
+    outcome = sandbox.run(None if isolate else tmp_path, job, files={"p.ipynb": _notebook_with_tests(code)},
+                          limits=sandbox.Limits(test_cell_seconds=2.0, wall_seconds=60), isolate=isolate)
     assert outcome.state == "finished", outcome
     verdicts = outcome.result["tests"]
     assert verdicts["spins"]["score"] == 0.0 and "longer than 2 s" in verdicts["spins"]["error"], verdicts

@@ -723,7 +723,11 @@ def _host_pid(root: int, inner: int) -> int | None:
     """The host pid of the process `inner` (its pid in its own namespace) among `root`'s descendants."""
     parents: dict[int, int] = {}
     inner_of: dict[int, int] = {}
-    for entry in os.scandir("/proc"):
+    try:
+        entries = list(os.scandir("/proc"))
+    except OSError:
+        return None
+    for entry in entries:
         if not entry.name.isdigit():
             continue
         try:
@@ -921,8 +925,8 @@ def _pump(proc: subprocess.Popen, job_w: int, report_r: int, report: _Report, fi
     runner: list[int] = []
 
     def interrupt() -> None:  # the judge-side test process asks: SIGINT to the runner, in its pid namespace
-        if not runner and report.pid is not None:
-            runner.extend(filter(None, [_host_pid(proc.pid, report.pid)]))
+        if not runner and report.pid is not None:  # without a sandbox the runner is `proc` itself (exec'd)
+            runner.extend(filter(None, [report.pid if report.pid == proc.pid else _host_pid(proc.pid, report.pid)]))
         for pid in runner:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGINT)
