@@ -11,6 +11,7 @@ rows (allowed-failures 0 on the scheduler), never lost and never graded twice, a
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -20,9 +21,15 @@ import time
 from pathlib import Path
 
 import pytest
-from graderkit import ASSIGNMENT, hand_in, make_course, read_results
 
-from hocvuso.grader.judge import grade_batch
+from hocvuso.grader.judge import _batch, _task, grade_batch
+from hocvuso.grader.judge._intake import discover
+from hocvuso.grader.judge._sandbox import Limits
+from hocvuso.grader.judge._spec import load_spec
+
+from graderkit import ASSIGNMENT, hand_in, make_course, nbgrader, read_results
+from test_contest_assignments import ROOT, answer
+from test_contest_assignments import hand_in as contest_hand_in
 
 pytestmark = [pytest.mark.slow]
 STABLE = ("student_id", "assignment", "score", "max_score", "status", "reason", "sha256", "isolation")
@@ -216,3 +223,35 @@ def test_a_worker_killed_mid_batch_loses_nobody_and_grades_nobody_twice(cluster,
     rows = _journal(out)
     assert len(rows) == STUDENTS and all(final for _sid, final in rows), "each student exactly once, all final"
     assert _stable(read_results(out)) == local
+
+
+def test_a_worker_scores_variant_tasks_from_the_bundle_alone(tmp_path):
+    """The no-code contest's per-student variants are rebuilt from the item bank the Bundle carries: the
+    worker's road (`_grade_remote`) gives the local row with the judge's course and submissions gone."""
+    name = "thi-khong-code"
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "nbgrader_config.py").write_text(
+        f"c = get_config()\nc.CourseDirectory.course_id = 'thi'\nc.CourseDirectory.root = {str(course)!r}\n")
+    shutil.copytree(ROOT / "notebooks" / name, course / "source" / name)
+    assert nbgrader(course, "generate_assignment", name, "--force").returncode == 0
+    subs = tmp_path / "submitted"
+    for student, kwargs in {"hs-0001": {}, "hs-0003": {"perfect_for": "hs-0001"}}.items():
+        answer(contest_hand_in(subs, course, name, student, {}), student, **kwargs)
+    spec = load_spec(course, name)
+    assert any(item.kind == "variant" for item in spec.items)
+    limits = Limits(wall_seconds=60, memory_mb=1024)
+    (tmp_path / "scratch").mkdir()
+    candidates = discover(subs, spec, tmp_path / "scratch")
+    shared = _task.bundle(spec, needed=True)
+    local = {c.student_id: _batch.grade_one(c, spec, limits=limits, slot=0, isolate=True, scratch=tmp_path / "scratch",
+                                            shared=shared) for c in candidates}
+    tasks = [_task.gather(c, spec, limits) for c in candidates]
+    shutil.rmtree(course)
+    shutil.rmtree(subs)  # what a worker on another machine sees of them: nothing
+    remote = {t.candidate.student_id: _batch._grade_remote(t, shared, limits=limits, slot=0, isolate=True)
+              for t in tasks}
+    fields = ("status", "score", "reason", "sha256", "items", "isolation")
+    assert {s: [getattr(r, f) for f in fields] for s, r in remote.items()} == \
+        {s: [getattr(r, f) for f in fields] for s, r in local.items()}
+    assert remote["hs-0001"].score == 16.0 and remote["hs-0003"].score < 16
