@@ -186,3 +186,26 @@ def test_test_sources_never_enter_the_students_sandbox():
     verdicts = outcome.result["tests"]
     assert verdicts["spins"]["score"] == 1.0, verdicts["spins"]
     assert verdicts["values"]["score"] == 1.0, verdicts
+
+
+def test_hidden_tests_run_judge_side_and_are_not_quoted_in_feedback(tmp_path):
+    """A test cell's hidden part (source notebook only) is graded, and the error students read names its line
+    without quoting it."""
+    course = _course_with_assert_tests(tmp_path / "course", {"honest": HONEST, "offbyone": OFF_BY_ONE})
+    path = course / "source" / "cheat" / "p.ipynb"
+    source = nbformat.read(path, as_version=4)
+    source.cells[1].source = TEST + "### BEGIN HIDDEN TESTS\nassert squares(5)[-1] == 25  # SECRET-a91\n" \
+                                    "### END HIDDEN TESTS\n"
+    nbformat.write(source, path)
+    shutil.rmtree(course / "release")
+    grade_batch(course=course, assignment="cheat", submissions=course / "submitted", out=tmp_path / "out")
+    rows = read_results(tmp_path / "out")
+    assert float(rows["honest"]["score"]) == 2.0 and float(rows["offbyone"]["score"]) == 1.0, rows
+    feedback = "".join(p.read_text() for p in (tmp_path / "out" / "feedback").glob("offbyone-*.html"))
+    assert "values: 0 / 1" in feedback and "SECRET-a91" not in feedback
+    autograded = (course / "autograded" / "offbyone" / "cheat" / "p.ipynb").read_text()
+    assert "(hidden test)" in autograded and "SECRET-a91" not in autograded
+
+
+OFF_BY_ONE = ("def squares(n):\n    if n < 1:\n        raise ValueError\n"
+              "    return [i * i for i in range(1, min(n, 3) + 1)]\n")

@@ -107,14 +107,37 @@ def judge_assert(item: GradeItem, report: dict | None) -> ItemResult:
         return ItemResult(item.grade_id, "assert", 0.0, item.points, item.competences,
                           note="the test cell was not reached (the run ended first)")
     score = min(max(float(got["score"]), 0.0), item.points)
-    error, reason = str(got.get("error", "")), str(got.get("reason", ""))
+    error, reason = _unquote_hidden(str(got.get("error", "")), item.test), str(got.get("reason", ""))
     isolation = "student-process" if got.get("isolation") == "student-process" else "judge"
-    line = {"output": str(got.get("output", ""))[-2000:], "error": error[-2000:], "passed": score > 0}
+    output = str(got.get("output", ""))[-2000:]
+    line = {"passed": score > 0, **({"output": output} if output else {}),
+            **({"error": error[-2000:]} if error else {})}
     note = error.strip().splitlines()[-1][:200] if error.strip() else ("passed" if score else "")
     if isolation == "student-process":
         note = f"graded beside the student's code, as stock nbgrader does ({reason}); " + note
     return ItemResult(item.grade_id, "assert", score, item.points, item.competences, (line,), note=note,
                       isolation=isolation)
+
+
+def _unquote_hidden(error: str, source: str) -> str:
+    """The error with the test cell's lines inside `### BEGIN/END HIDDEN TESTS` not quoted (students read it)."""
+    hidden, inside = set(), False
+    for number, text in enumerate(source.splitlines(), 1):
+        if "BEGIN HIDDEN TESTS" in text:
+            inside = True
+        elif "END HIDDEN TESTS" in text:
+            inside = False
+        elif inside:
+            hidden.add(number)
+    if not hidden:
+        return error
+    return "\n".join(f"  line {n}: (hidden test)" if (n := _quoted_line(text)) in hidden else text
+                     for text in error.splitlines())
+
+
+def _quoted_line(text: str) -> int:
+    head = text.strip().split(":", 1)[0]
+    return int(head[5:]) if head.startswith("line ") and head[5:].isdigit() else 0
 
 
 def row_isolation(isolation: str, results: dict[str, ItemResult]) -> str:
