@@ -103,7 +103,8 @@ background:#1565c0;color:#fff;text-decoration:none;font-weight:600}
 .hv-pin input{font-size:1.4rem !important;letter-spacing:.2em;height:2.2em !important;min-width:0;max-width:100%}
 .hv-dash-root .widget-dropdown{flex-wrap:wrap;height:auto}
 .hv-dash-root .widget-dropdown select{min-height:44px;height:auto;font-size:1rem}
-.hv-dash-root .widget-dropdown .widget-label{font-size:1rem;width:100% !important;white-space:normal}
+.hv-dash-root .widget-dropdown .widget-label{font-size:1rem;width:100% !important;white-space:normal;
+  text-align:left}
 .hv-dash-root .jupyter-button{font-size:1.1rem;height:auto;min-height:44px;min-width:44px;padding:0 16px;
   width:auto !important}
 </style>"""

@@ -258,28 +258,47 @@ CHART_TEXT = 18
 """so 18-unit text reads at 16 px or more there (tests/test_browser_geometry.py measures it)."""
 
 
+def _two_lines(label: str, width: int = 28) -> list[str]:
+    """A label in at most two lines of about `width` characters, broken between words; a longer one ends in "…"
+    (whole in the bar's tooltip). A phone has no room to put a label beside its bar, nor a mouse to hover."""
+    lines, line = [], ""
+    for word in label.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    if len(lines) > 2:
+        lines = [lines[0], " ".join(lines[1:])]
+    return [text if len(text) <= width else text[:width - 1].rstrip() + "…" for text in lines]
+
+
 def bar_chart_svg(bars: list[tuple[str, float]], *, title: str, max_value: float | None = None,
                   percent: bool = False, color: str = "#1565c0") -> str:
-    """Horizontal bars, each under its label on a line of its own (a phone is too narrow for both on one line);
-    a self-contained <svg> string, labels escaped, a long label cut with "…" and whole in its tooltip."""
+    """Horizontal bars, each under its label (one or two lines of its own: a phone is too narrow for a label and
+    a bar side by side); a self-contained <svg> string, labels escaped."""
     width, text, bar_h = CHART_WIDTH, CHART_TEXT, 16
-    row_h = text + bar_h + 14
-    height = 8 + row_h * max(1, len(bars))
+    line_h = text + 4
+    rows = [(_two_lines(label), label, value) for label, value in bars]
+    height = 8 + sum(len(lines) * line_h + bar_h + 14 for lines, _l, _v in rows) if rows else 8 + line_h
     top = max_value if max_value else max([v for _l, v in bars] + [1])
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
              f'aria-label="{escape(title)}" class="hv-chart"><title>{escape(title)}</title>']
     if not bars:
         parts.append(f'<text x="4" y="{text + 6}" font-size="{text}" fill="#444">—</text>')
-    for i, (label, value) in enumerate(bars):
-        y = 4 + i * row_h
+    y = 4
+    for lines, label, value in rows:
         bar_w = 0 if not top else (width - 64) * (value / top)
-        short = label if len(label) <= 30 else label[:29] + "…"
         shown = f"{value * 100:.0f}%" if percent else f"{value:g}"
-        parts.append(f'<text x="0" y="{y + text}" font-size="{text}" fill="#1a1a1a">'
-                     f'<title>{escape(label)}</title>{escape(short)}</text>'
-                     f'<rect x="0" y="{y + text + 5}" width="{bar_w:.1f}" height="{bar_h}" fill="{color}" rx="3"/>'
-                     f'<text x="{bar_w + 6:.1f}" y="{y + text + bar_h + 2}" font-size="{text}" fill="#1a1a1a">'
+        spans = "".join(f'<tspan x="0" dy="{text if n == 0 else line_h}">{escape(line)}</tspan>'
+                        for n, line in enumerate(lines))
+        bar_y = y + len(lines) * line_h
+        parts.append(f'<text y="{y}" font-size="{text}" fill="#1a1a1a"><title>{escape(label)}</title>{spans}</text>'
+                     f'<rect x="0" y="{bar_y}" width="{bar_w:.1f}" height="{bar_h}" fill="{color}" rx="3"/>'
+                     f'<text x="{bar_w + 6:.1f}" y="{bar_y + bar_h - 2}" font-size="{text}" fill="#1a1a1a">'
                      f'{escape(shown)}</text>')
+        y = bar_y + bar_h + 14
     parts.append("</svg>")
     return "".join(parts)
 

@@ -129,10 +129,13 @@ MEASURE = """() => {
   const seen = new Set();
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const el = n.parentElement;
-    if (!el || seen.has(el) || !n.nodeValue.trim() || el.closest('svg, script, style, noscript')
-        || !shown(el)) continue;
+    // A chart's text (the dashboard's svg.hv-chart) counts at the size it is drawn: its font size times the
+    // chart's scale on screen. Other svg (icons) holds no reading text.
+    const chart = el && el.closest('svg.hv-chart');
+    if (!el || seen.has(el) || !n.nodeValue.trim() || (el.closest('svg') && !chart)
+        || el.closest('script, style, noscript, title') || !shown(el)) continue;
     seen.add(el);
-    const size = parseFloat(getComputedStyle(el).fontSize);
+    const size = parseFloat(getComputedStyle(el).fontSize) * (chart ? el.getScreenCTM().a : 1);
     if (size < 15.5) out.small_text.push(`${what(el)} ${size}px`);
   }
   for (const el of document.body.querySelectorAll('*')) {

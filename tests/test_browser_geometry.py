@@ -85,20 +85,32 @@ def test_text_size_is_remembered_from_catalogue_to_lesson(phone: Page, classroom
     set_text_size(phone, 0)
 
 
-def test_dashboard_at_every_text_size(phone: Page, classroom):
-    """The teacher's phone: the PIN page and the open dashboard (with a learner's answer in its table)."""
+def test_dashboard_at_every_text_size(phone: Page, classroom, artifacts):
+    """The teacher's phone: the PIN page and the open dashboard (with a learner's answer in its table, named by
+    its lesson's title, and its charts' text measured as drawn). On the way, the learner's catalogue marks the
+    lesson she saved as finished, in words."""
     sign_in(phone, classroom.base, classroom.class_code, name="Nguyễn Thị Thu Hương")
     open_lesson(phone, classroom.base, "lua-dao-tin-nhan")
     phone.locator(".hv-inbox-open").first.click()
     phone.locator('[data-key="verdict-scam"]').click()
     phone.locator(".hv-inbox-send").click()
     expect(phone.locator(".hv-inbox-status-ok")).to_be_visible()
+    phone.goto(f"{classroom.base}/")
+    done = phone.locator('.hv-lesson[data-lesson="lua-dao-tin-nhan"]')
+    expect(done.locator(".hv-done")).to_have_text("✓ Đã hoàn thành")
+    expect(done.locator(".hv-start")).to_contain_text("Làm lại")
+    assert phone.locator(".hv-done").count() == 1
+    found = problems(phone, "catalogue with a finished lesson")
+    full_screenshot(phone, artifacts / "catalogue-finished-360.png")
+    phone.set_viewport_size({"width": 360, "height": 740})
     phone.goto(f"{classroom.base}/voila/render/giao-vien/bang-dieu-khien.ipynb")
     pin = phone.locator("#hv-pin, .hv-pin-input input").first
     expect(pin).to_be_visible()
-    found = every_size(phone, "dashboard PIN page")
+    found += every_size(phone, "dashboard PIN page")
     pin.fill(classroom.pin)
     phone.locator(".hv-pin-open").first.click()
     expect(phone.locator(".hv-dash-name", has_text="Nguyễn Thị Thu Hương")).to_be_visible(timeout=90_000)
-    found += every_size(phone, "dashboard")
+    expect(phone.locator(".hv-dash-lesson").first).to_have_text("Nhận diện tin nhắn lừa đảo")
+    expect(phone.locator("svg.hv-chart text").first).to_be_attached()
+    found += every_size(phone, "dashboard", shots={0: artifacts / "dashboard-labels-360.png"})
     assert not found, "\n".join(found)

@@ -103,3 +103,17 @@ def test_chart_text_is_large_enough_for_a_phone():
         sizes = {float(s) for s in re.findall(r'font-size="([\d.]+)"', svg)}
         assert sizes == {float(CHART_TEXT)}, sizes
         assert f'viewBox="0 0 {CHART_WIDTH} ' in svg
+
+
+def test_a_bar_label_wraps_on_two_lines_instead_of_being_cut():
+    """A phone has no mouse to hover a cut label: it wraps between words; only a label longer than two lines
+    loses its end (and keeps it in the tooltip)."""
+    label = "Bảo cài ứng dụng ngoài kho chính thức (APK, link lạ)"
+    svg = bar_chart_svg([(label, 1.0), ("Cơ quan có thẩm quyền", 0.25)], title="t", percent=True)
+    lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)
+    assert lines == ["Bảo cài ứng dụng ngoài kho", "chính thức (APK, link lạ)", "Cơ quan có thẩm quyền"]
+    assert "100%" in svg and "25%" in svg
+    long = " ".join(["rất dài"] * 20)
+    cut = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", bar_chart_svg([(long, 0.5)], title="t"))
+    assert len(cut) == 2 and cut[1].endswith("…") and all(len(line) <= 28 for line in cut)
+    assert f"<title>{long}</title>" in bar_chart_svg([(long, 0.5)], title="t")
