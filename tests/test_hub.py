@@ -131,6 +131,9 @@ def do_a_task(page, hub, name: str) -> None:
     page.locator(".hv-inbox-send").click()
     expect(page.locator(".hv-inbox-status")).to_have_class("hv-inbox-status hv-inbox-status-ok")
     hub.memory[name] = server_memory_mb(hub, name)
+    page.goto(f"{hub.url}{prefix}")  # back on the catalogue, the hub user's saved lesson is marked finished
+    expect(page.locator(f'.hv-lesson[data-lesson="{LESSON}"] .hv-done')).to_have_text("✓ Đã hoàn thành")
+    assert page.locator(".hv-done").count() == 1
 
 
 def stored(hub) -> list[tuple[str, str, str]]:
