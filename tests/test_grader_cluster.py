@@ -30,6 +30,7 @@ from hocvuso.grader.judge._spec import load_spec
 from graderkit import ASSIGNMENT, hand_in, make_course, nbgrader, read_results
 from test_contest_assignments import ROOT, answer
 from test_contest_assignments import hand_in as contest_hand_in
+from test_grade_assert import ps1_course
 
 pytestmark = [pytest.mark.slow]
 STABLE = ("student_id", "assignment", "score", "max_score", "status", "reason", "sha256", "isolation")
@@ -178,6 +179,24 @@ def test_workers_without_the_judges_folders_grade_like_a_local_batch(cluster, co
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"{STUDENTS} graded now" in done.stdout
     assert _stable(read_results(root / "cluster")) == local
+
+
+def test_stock_assert_tests_on_the_cluster_like_locally(cluster, tmp_path):
+    """nbgrader's docs course (assert cells graded by judge-side test processes, which run on the worker):
+    the same rows on the cluster as on this machine."""
+    names, _procs = cluster
+    assert str(tmp_path).startswith("/tmp/")
+    local, remote = ps1_course(tmp_path / "local"), ps1_course(tmp_path / "remote")
+    grade_batch(course=local, assignment="ps1", submissions=local / "submitted", out=tmp_path / "local-out")
+    done = subprocess.run(_inside(names["judge"], sys.executable, "-m", "hocvuso", "grade", "--course", str(remote),
+                                  "--assignment", "ps1", "--submissions", str(remote / "submitted"),
+                                  "--out", str(tmp_path / "remote-out"), "--scheduler", SCHEDULER),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = _stable(read_results(tmp_path / "remote-out"))
+    assert rows == _stable(read_results(tmp_path / "local-out"))
+    assert {sid: (row["score"], row["isolation"]) for sid, row in rows.items()} == {
+        "bitdiddle": ("1.5", "sandbox + judge-side tests"), "hacker": ("3.0", "sandbox + judge-side tests")}
 
 
 def test_a_worker_killed_mid_batch_loses_nobody_and_grades_nobody_twice(cluster, corpus):
