@@ -23,12 +23,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from kit import CHROMIUM, CHROMIUM_ARGS, start_classroom  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from hocvuso.classroom._frontend import MANIFEST, installed_versions  # noqa: E402
 from hocvuso.core.config import Settings  # noqa: E402
 from hocvuso.notebooks import lesson_notebooks  # noqa: E402
+
+from kit import CHROMIUM, CHROMIUM_ARGS, start_classroom  # noqa: E402
 
 PIN = "135790"
 WIDGETS = ".hv-inbox, .hv-dossier, .hv-phone, .hv-pin-input"  # a hocvuso widget (or the dashboard's PIN box) drew
