@@ -74,7 +74,7 @@ def _message(position: int, item: Mapping[str, Any]) -> InboxMessage:
         body=LocalText.model_validate(item["body"]) if item.get("body") else None,
         transcript=tuple(TranscriptLine.model_validate(t) for t in item.get("transcript", ())),
         links=tuple(LinkDef.model_validate(link) for link in item.get("links", ())), form=item["form"],
-        competences=tuple(item["competences"]), level=int(item.get("level", 1)))
+        competences=tuple(item["competences"]), level=int(item.get("level", 1)), offered=tuple(item.get("offered", ())))
 
 
 def variant_scenario(bank: Mapping[str, Any], student: str) -> InboxScenario:

@@ -28,6 +28,7 @@ from hocvuso.contest import make_dataset, write_csv
 from hocvuso.contest._dossier import bank_salt, variant_exercise
 from hocvuso.contest._sms import TRAIN_SEED, VALIDATION_SEED
 from hocvuso.core import describe_link
+from hocvuso.core.inbox import load_flags, offered_flags
 from hocvuso.core.validators import check_mobile, check_personal_id
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -351,9 +352,13 @@ def build_no_code() -> None:
     bank = json.loads((JUDGE / "hop-thu-thi.json").read_text(encoding="utf-8"))
     key = {}
     public = json.loads(json.dumps(bank))
+    catalogue = load_flags()
     for slot in public["slots"]:
         for item in slot["items"]:
             key[item["id"]] = item.pop("key")
+            # The short flag list a lesson offers (its key's flags and channel-fitting distractors, always
+            # FLAG_CHOICES long, in catalogue order): stored public, so the contest widget shows it without the key.
+            item["offered"] = list(offered_flags(item["id"], item["channel"], key[item["id"]][1], catalogue))
     flags_per_slot = [{len(key[i["id"]][1]) for i in s["items"]} for s in public["slots"]]
     assert all(len(f) == 1 for f in flags_per_slot), "every item of a slot must have as many red flags"
     folder = NOTEBOOKS / "thi-khong-code"

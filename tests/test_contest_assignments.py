@@ -15,13 +15,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from graderkit import nbgrader, read_results
 
 from hocvuso.contest import make_dataset
 from hocvuso.contest._inbox import load_bank, variant_exercise
 from hocvuso.core import FileStore, load_competences
 from hocvuso.grader.judge import grade_batch
 from hocvuso.grader.judge._spec import load_spec
+
+from graderkit import nbgrader, read_results
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTESTS = ("thi-lap-trinh", "thi-ai", "thi-khong-code")
@@ -188,11 +189,15 @@ def answer(folder: Path, student: str, *, perfect_for: str | None = None, wrong:
     inbox = ContestInbox(folder / "de-thi" / "hop-thu.json", task_id="hop-thu", student=student,
                          store=FileStore(folder))
     _scenario, variant_key = variant_exercise(bank, perfect_for or student, key)
+    own, _own_key = variant_exercise(bank, student, key)
     for message_id, message_key in variant_key.messages.items():
         verdict = message_key.verdict
         if wrong:
             verdict = "safe" if verdict == "scam" else "scam"
-        inbox.answer(message_id, verdict, list(message_key.red_flags) if verdict == "scam" and not wrong else [])
+        flags = list(message_key.red_flags) if verdict == "scam" and not wrong else []
+        # The student's own message offers its short flag list: a classmate's flag it does not offer cannot
+        # be ticked on this phone.
+        inbox.answer(message_id, verdict, [f for f in flags if f in own.message(message_id).offered])
 
 
 def source_key() -> dict:
