@@ -32,6 +32,11 @@ def test_wheel_holds_only_the_hocvuso_namespace(wheel):
         assert needed in names, needed
     assert any(n.startswith("hocvuso/content/messages/") and n.endswith(".yaml") for n in names)
     assert any(n.startswith("hocvuso/widgets/") and n.endswith(".js") for n in names), "widget JS must ship"
+    # the lean lesson-page front end ships built (a classroom laptop has no npm and no internet) …
+    assert "hocvuso/classroom/frontend/served/lean.js" in names
+    # … and its sources and build tools do not
+    assert not [n for n in names if "/frontend/node_modules/" in n or "/frontend/src/" in n
+                or n.endswith(("frontend/package.json", "frontend/build.mjs"))]
 
 
 def _run(cmd: list[str], **kwargs) -> str:
