@@ -209,3 +209,24 @@ def test_hidden_tests_run_judge_side_and_are_not_quoted_in_feedback(tmp_path):
 
 OFF_BY_ONE = ("def squares(n):\n    if n < 1:\n        raise ValueError\n"
               "    return [i * i for i in range(1, min(n, 3) + 1)]\n")
+
+
+def test_a_test_cell_reads_a_data_file_of_the_release(tmp_path):
+    """The judge-side process gets the release's data files (and only those): a test comparing with an
+    expected-answers file works; the student's own copy of that file does not count."""
+    course = _course_with_assert_tests(tmp_path / "course", {"honest": HONEST, "wrong": WRONG})
+    (course / "source" / "cheat" / "expected.json").write_text("[1, 4, 9]")
+    path = course / "source" / "cheat" / "p.ipynb"
+    source = nbformat.read(path, as_version=4)
+    source.cells[1].source = "import json\nwith open('expected.json') as fh:\n    assert squares(3) == json.load(fh)\n"
+    nbformat.write(source, path)
+    shutil.rmtree(course / "release")
+    for name in ("honest", "wrong"):
+        handed = course / "submitted" / name / "cheat"
+        notebook = nbformat.read(handed / "p.ipynb", as_version=4)
+        notebook.cells[1].source = source.cells[1].source
+        nbformat.write(notebook, handed / "p.ipynb")
+        (handed / "expected.json").write_text("[0, 0, 0]")  # the wrong student's "expected" answers
+    grade_batch(course=course, assignment="cheat", submissions=course / "submitted", out=tmp_path / "out")
+    rows = read_results(tmp_path / "out")
+    assert float(rows["honest"]["score"]) == 2.0 and float(rows["wrong"]["score"]) == 0.0, rows

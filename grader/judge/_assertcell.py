@@ -21,6 +21,8 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import json
+import os
 import traceback
 from dataclasses import dataclass
 from typing import Any
@@ -263,16 +265,18 @@ def serve_tests(config: dict) -> None:
     """The judge-side test process of one notebook (run by `_sandbox`, in a sandbox of its own).
 
     `config`: {"tests": [{"id", "source", "points"}] in notebook order, "rfd"/"wfd" (the bridge's pipe to and
-    from the student's process), "report_fd", "cell_seconds", "wait_seconds"}. For each test cell it waits for
-    the student's process to reach the cell (at most `wait_seconds`: the student's cells before it may take that
-    long), grades it (`grade_test_cell`), ends the cell on the student's side and writes one JSON line
-    {"verdict": {...}}. A bridge request over its time asks the supervisor to interrupt the student's process
-    with the line {"interrupt": 1} (this process cannot see it: another pid namespace).
-    """
-    import json  # noqa: PLC0415 - only the judge-side test process needs these
-    import os  # noqa: PLC0415 - (same)
+    from the student's process), "report_fd", "cell_seconds", "wait_seconds", and "files_fd" with "files"
+    ([path, size] …, the release's data files back to back) to unpack into "workdir", where the tests run}.
 
+    For each test cell it waits for the student's process to reach the cell (at most `wait_seconds`: the
+    student's cells before it may take that long), grades it (`grade_test_cell`), ends the cell on the student's
+    side and writes one JSON line {"verdict": {...}}. A bridge request over its time asks the supervisor to
+    interrupt the student's process with the line {"interrupt": 1} (this process cannot see it: another pid
+    namespace).
+    """
     report_fd = int(config["report_fd"])
+    _unpack(int(config["files_fd"]), str(config["workdir"]), config.get("files", ()))
+    os.chdir(config["workdir"])
 
     def send(frame: dict) -> None:
         data = (json.dumps(frame) + "\n").encode("utf-8")
@@ -295,6 +299,17 @@ def serve_tests(config: dict) -> None:
                           "output": verdict.output[-4000:], "error": verdict.error[-4000:],
                           "reason": verdict.needs_student_process or "", "isolation": verdict.isolation}})
     send({"done": 1})
+
+
+def _unpack(files_fd: int, workdir: str, manifest: list) -> None:
+    """Write the release's data files (sizes in `manifest`, bytes back to back in `files_fd`) under `workdir`."""
+    with os.fdopen(files_fd, "rb") as source:
+        for rel, size in manifest:
+            target = os.path.join(workdir, rel)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as out:
+                out.write(source.read(size))
+    os.makedirs(workdir, exist_ok=True)
 
 
 def _wait_for_student(channel: StudentChannel, seconds: float) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import queue
 import shutil
+import socket
 import sys
 import tempfile
 import time
@@ -18,6 +19,7 @@ from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -185,6 +187,7 @@ def _execute(task: Task, name: str, nb_spec: NotebookSpec, shared: Bundle, *, li
                    for item in nb_spec.items if item.kind in ("probe", "model") for i, case in enumerate(item.cases)],
         "tests": [{"id": item.grade_id, "source": item.test, "points": item.points}  # judge-side only (_sandbox)
                   for item in nb_spec.items if item.kind == "assert"],
+        "test_files": sorted(shared.release),  # the release's data files, for test cells that read them
     }
     if isolate:
         outcome = _sandbox.run(None, job, files=files, limits=limits)
@@ -270,7 +273,7 @@ def grade_batch(*, course: Path, assignment: str, submissions: Path, out: Path |
 
         shared = bundle(spec, needed=needs_code or any(item.kind == "variant" for item in spec.items))
         if scheduler:
-            _run_dask(scheduler, pending, shared, limits, isolate, record)
+            _run_dask(scheduler, pending, shared, limits, isolate, not unlimited, record)
         else:
             _run_local(workers or os.cpu_count() or 1, pending, shared, limits, isolate, scratch, record)
         records = [r for r in journal.records() if r.student_id in ids]
@@ -346,7 +349,7 @@ def _run_local(workers: int, pending: list[Candidate], shared: Bundle, limits: _
 
 
 def _run_dask(address: str, pending: list[Candidate], shared: Bundle, limits: _sandbox.Limits,
-              isolate: bool, record: Callable[[GradeRecord], None]) -> None:
+              isolate: bool, limited: bool, record: Callable[[GradeRecord], None]) -> None:
     """Grade on a Dask cluster whose workers share no folder with this machine.
 
     This process reads each submission into a Task (a bounded number in flight: memory stays flat for
@@ -354,6 +357,8 @@ def _run_dask(address: str, pending: list[Candidate], shared: Bundle, limits: _s
     alone writes the journal. A worker lost mid-task: Dask runs the task again elsewhere, or (after
     `distributed.scheduler.allowed-failures`) its future fails and the row is a grader fault, graded again
     by the next run. One future per student and one journal row per result: never graded twice.
+    A worker that cannot isolate (or, when this machine can, limit) each submission as this machine does
+    grades nobody: its rows are grader faults naming it (`_worker_problem`).
     """
     try:
         from distributed import Client, as_completed  # noqa: PLC0415 - Dask is optional ([cluster] extra)
@@ -378,7 +383,8 @@ def _run_dask(address: str, pending: list[Candidate], shared: Bundle, limits: _s
                     record(fault_record(candidate, shared.spec, exc))
                     continue
                 future = client.submit(_grade_remote, task, shared_future, limits=limits, slot=1000 + i,
-                                       isolate=isolate, pure=False, key=f"hocvuso-{i}-{candidate.student_id}")
+                                       isolate=isolate, limited=limited, pure=False,
+                                       key=f"hocvuso-{i}-{candidate.student_id}")
                 futures[future] = candidate
                 running.add(future)
                 return
@@ -399,8 +405,12 @@ def _run_dask(address: str, pending: list[Candidate], shared: Bundle, limits: _s
         client.close()
 
 
-def _grade_remote(task: Task, shared: Bundle, *, limits: _sandbox.Limits, slot: int, isolate: bool) -> GradeRecord:
+def _grade_remote(task: Task, shared: Bundle, *, limits: _sandbox.Limits, slot: int, isolate: bool,
+                  limited: bool = True) -> GradeRecord:
     """A Dask worker's part: grade one Task in a private temporary folder of this machine, return the row."""
+    problem = _worker_problem(isolate, limited)
+    if problem:
+        return fault_record(task.candidate, shared.spec, GraderFault(problem))
     scratch = Path(tempfile.mkdtemp(prefix="hocvuso-task-"))
     try:
         needs_release = any(item.kind == "variant" for item in shared.spec.items)
@@ -411,6 +421,17 @@ def _grade_remote(task: Task, shared: Bundle, *, limits: _sandbox.Limits, slot: 
         return fault_record(task.candidate, shared.spec, exc)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+@lru_cache(maxsize=4)
+def _worker_problem(isolate: bool, limited: bool) -> str:
+    """Why this worker cannot grade the way the judge's machine promised ("" when it can); asked once per process.
+
+    The judge checked its own machine (bubblewrap, root, cgroups); a worker must offer the same, or the rows
+    would claim an isolation that did not happen.
+    """
+    problem = (_sandbox.probe() or (_sandbox.probe_limits() if limited else None)) if isolate else None
+    return f"the Dask worker on {socket.gethostname()} cannot grade: {problem}" if problem else ""
 
 
 def _safe(grade: Callable[..., GradeRecord], candidate: Candidate, spec: AssignmentSpec, **kwargs) -> GradeRecord:

@@ -583,7 +583,8 @@ def run(work: Path | None, job: dict, *, files: Mapping[str, bytes] | None = Non
         public = [{k: v for k, v in p.items() if k != "hidden"} for p in probes if not p.get("hidden")]
         hidden = [{k: v for k, v in p.items() if k != "hidden"} for p in probes if p.get("hidden")]
         manifest = [[rel, len(data)] for rel, data in files.items()]
-        head = {**{k: v for k, v in job.items() if k not in ("probes", "tests")}, "probes": public, "files": manifest,
+        head = {**{k: v for k, v in job.items() if k not in ("probes", "tests", "test_files")}, "probes": public,
+                "files": manifest,
                 "workdir": WORK if isolate else str(work), "probe_seconds": limits.probe_seconds,
                 "limits": {"memory_mb": limits.memory_mb, "max_processes": limits.max_processes + 2 * SLACK_PROCESSES,
                            "max_file_mb": limits.max_file_mb, "cpu_seconds": int(limits.wall_seconds) + 5},
@@ -598,8 +599,9 @@ def run(work: Path | None, job: dict, *, files: Mapping[str, bytes] | None = Non
             to_judge_r, to_judge_w = _pipe(opened)
             fds += (to_student_r, to_judge_w)
             head.update(serve_ids=[t["id"] for t in tests], bridge=BRIDGE_IN_SANDBOX if isolate else str(BRIDGE))
-            judge = _start_judge_side(tests, (to_judge_r, to_student_w), limits=limits, lease=lease, group=group,
-                                      isolate=isolate, cwd=str(work), opened=opened)
+            test_files = {rel: files[rel] for rel in job.get("test_files", ()) if rel in files}
+            judge = _start_judge_side(tests, (to_judge_r, to_student_w), test_files, limits=limits, lease=lease,
+                                      group=group, isolate=isolate, opened=opened)
         if isolate:
             env = _environment()
             data = {RUNNER_IN_SANDBOX: _memfd("hocvuso-runner", _source(RUNNER), opened)}
@@ -646,8 +648,8 @@ def _source(path: Path) -> bytes:
 class _JudgeSide:
     """The judge-side test process of one run: its verdicts, and its requests to interrupt the student."""
 
-    def __init__(self, proc: subprocess.Popen, report_fd: int, ids: list[str]) -> None:
-        self.proc, self.fd, self.ids = proc, report_fd, ids
+    def __init__(self, proc: subprocess.Popen, report_fd: int, ids: list[str], home: str | None) -> None:
+        self.proc, self.fd, self.ids, self.home = proc, report_fd, ids, home
         self.buffer = b""
         self.verdicts: dict[str, dict] = {}
         self.open = True
@@ -679,15 +681,24 @@ class _JudgeSide:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        if self.home is not None:
+            shutil.rmtree(self.home, ignore_errors=True)
 
 
-def _start_judge_side(tests: list[dict], bridge_fds: tuple[int, int], *, limits: Limits, lease: _UidLease | None,
-                      group: _Cgroup | None, isolate: bool, cwd: str, opened: list[int]) -> _JudgeSide:
-    """Start the judge-side test process: the test cells (as data), the bridge's judge end, its own sandbox."""
+def _start_judge_side(tests: list[dict], bridge_fds: tuple[int, int], files: Mapping[str, bytes], *, limits: Limits,
+                      lease: _UidLease | None, group: _Cgroup | None, isolate: bool, opened: list[int]) -> _JudgeSide:
+    """Start the judge-side test process: the test cells (as data), the bridge's judge end, its own sandbox.
+
+    `files` (the release's data files, never the student's) are its work folder, for tests that read them.
+    """
     report_r, report_w = _pipe(opened)
-    fds = (*bridge_fds, report_w)
+    files_fd = _memfd("hocvuso-test-files", b"".join(files.values()), opened)
+    fds = (*bridge_fds, report_w, files_fd)
+    home = None if isolate else tempfile.mkdtemp(prefix="hocvuso-tests-")
     config = {"tests": tests, "rfd": bridge_fds[0], "wfd": bridge_fds[1], "report_fd": report_w,
-              "wait_seconds": limits.wall_seconds, "cell_seconds": limits.test_cell_seconds}
+              "wait_seconds": limits.wall_seconds, "cell_seconds": limits.test_cell_seconds,
+              "files_fd": files_fd, "files": [[rel, len(data)] for rel, data in files.items()],
+              "workdir": WORK if isolate else home}
     if isolate:
         assert lease is not None  # leased by run() whenever isolate is set
         env = _environment()
@@ -704,7 +715,7 @@ def _start_judge_side(tests: list[dict], bridge_fds: tuple[int, int], *, limits:
     else:
         config.update(bridge=str(BRIDGE), assertcell=str(ASSERTCELL), site_dirs=[])
         command = [sys.executable, "-I", "-B", "-c", JUDGE_BOOT, json.dumps(config)]
-        pass_fds, environ, where = fds, {**os.environ, **ONE_THREAD}, cwd
+        pass_fds, environ, where = fds, {**os.environ, **ONE_THREAD}, str(home)
     if group is not None:
         command = ["/bin/sh", "-c", JOIN_CGROUPS, "sh", *group.procs_files(), "--", *command]
     try:
@@ -716,7 +727,7 @@ def _start_judge_side(tests: list[dict], bridge_fds: tuple[int, int], *, limits:
     for fd in pass_fds:  # its ends: EOF on its report means it is gone
         os.close(fd)
         opened.remove(fd)
-    return _JudgeSide(proc, report_r, [t["id"] for t in tests])
+    return _JudgeSide(proc, report_r, [t["id"] for t in tests], home)
 
 
 def _host_pid(root: int, inner: int) -> int | None:
