@@ -230,3 +230,18 @@ def test_a_test_cell_reads_a_data_file_of_the_release(tmp_path):
     grade_batch(course=course, assignment="cheat", submissions=course / "submitted", out=tmp_path / "out")
     rows = read_results(tmp_path / "out")
     assert float(rows["honest"]["score"]) == 2.0 and float(rows["wrong"]["score"]) == 0.0, rows
+
+
+def test_test_cells_see_the_student_state_at_their_place_in_the_notebook():
+    meta = {"schema_version": 3, "locked": True, "solution": False, "grade": True, "points": 1}
+    cells = [nbformat.v4.new_code_cell("x = 1"),
+             nbformat.v4.new_code_cell("", metadata={"nbgrader": {**meta, "grade_id": "first"}}),
+             nbformat.v4.new_code_cell("x = x + 10"),  # sees what the first test wrote through (x = 5)
+             nbformat.v4.new_code_cell("", metadata={"nbgrader": {**meta, "grade_id": "second"}})]
+    tests = [{"id": "first", "source": "assert x == 1\nx = 5\n", "points": 1.0},
+             {"id": "second", "source": "assert x == 15, x\n", "points": 1.0}]
+    job = {"notebook": "p.ipynb", "skip_ids": ["first", "second"], "probes": [], "tests": tests}
+    notebook = nbformat.writes(nbformat.v4.new_notebook(cells=cells)).encode()
+    outcome = sandbox.run(None, job, files={"p.ipynb": notebook}, limits=sandbox.Limits())
+    verdicts = outcome.result["tests"]
+    assert verdicts["first"]["score"] == 1.0 and verdicts["second"]["score"] == 1.0, verdicts
