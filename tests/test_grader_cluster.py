@@ -25,6 +25,7 @@ import pytest
 from hocvuso.grader.judge import _batch, _task, grade_batch
 from hocvuso.grader.judge._intake import discover
 from hocvuso.grader.judge._sandbox import Limits
+from hocvuso.grader.judge._sandbox import probe as sandbox_probe
 from hocvuso.grader.judge._spec import load_spec
 
 from graderkit import ASSIGNMENT, hand_in, make_course, nbgrader, read_results
@@ -274,3 +275,26 @@ def test_a_worker_scores_variant_tasks_from_the_bundle_alone(tmp_path):
     assert {s: [getattr(r, f) for f in fields] for s, r in remote.items()} == \
         {s: [getattr(r, f) for f in fields] for s, r in local.items()}
     assert remote["hs-0001"].score == 16.0 and remote["hs-0003"].score < 16
+
+
+def test_a_worker_that_cannot_isolate_grades_nobody(corpus, monkeypatch):
+    """A worker without bubblewrap (here: none on its PATH) must not grade as if it were sandboxed: the row is a
+    grader fault that names the worker and the missing tool, graded again by the next run."""
+    course, sub, root, _local = corpus
+    spec = load_spec(course, ASSIGNMENT)
+    (root / "scratch-nobwrap").mkdir()
+    candidate = next(c for c in discover(sub, spec, root / "scratch-nobwrap") if c.student_id == "hs-00")
+    limits = Limits(wall_seconds=60, memory_mb=1024)
+    task = _task.gather(candidate, spec, limits)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    caches = (_batch._worker_problem, sandbox_probe)  # asked once per process: a fresh worker asks again
+    for cache in caches:
+        cache.cache_clear()
+    try:
+        row = _batch._grade_remote(task, _task.bundle(spec, needed=True), limits=limits, slot=0, isolate=True)
+    finally:
+        monkeypatch.undo()
+        for cache in caches:
+            cache.cache_clear()
+    assert row.grader_fault and row.status == "error" and row.score == 0
+    assert "Dask worker on" in row.reason and "bubblewrap is not installed" in row.reason
