@@ -298,3 +298,32 @@ def test_a_worker_that_cannot_isolate_grades_nobody(corpus, monkeypatch):
             cache.cache_clear()
     assert row.grader_fault and row.status == "error" and row.score == 0
     assert "Dask worker on" in row.reason and "bubblewrap is not installed" in row.reason
+
+
+def test_two_batches_on_one_scheduler_keep_their_own_students(tmp_path):
+    """Two judges grade on one cluster at once, with the same student ids: each gets its own students' rows."""
+    import threading
+
+    import distributed
+
+    code = {"right": "import time\ntime.sleep(2)\nreturn a + b", "wrong": "import time\ntime.sleep(2)\nreturn a - b"}
+    courses = {which: make_course(tmp_path / f"course-{which}") for which in code}
+    for which, tong in code.items():
+        for student in ("an", "bi"):
+            hand_in(tmp_path / which, courses[which], student, tong=tong)
+    summaries: dict = {}
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as local_cluster:
+        def batch(which: str) -> None:
+            summaries[which] = grade_batch(course=courses[which], assignment=ASSIGNMENT, submissions=tmp_path / which,
+                                           out=tmp_path / f"out-{which}", scheduler=local_cluster.scheduler_address,
+                                           timeout=120)
+        threads = [threading.Thread(target=batch, args=(which,)) for which in code]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+    assert {which: s.graded_now for which, s in summaries.items()} == {"right": 2, "wrong": 2}
+    right, wrong = read_results(tmp_path / "out-right"), read_results(tmp_path / "out-wrong")
+    assert {r["score"] for r in right.values()} == {"10.0"}
+    assert all(float(r["score"]) < 10 for r in wrong.values()), wrong

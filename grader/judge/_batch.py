@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import unicodedata
+import uuid
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, replace
@@ -372,6 +373,7 @@ def _run_dask(address: str, pending: list[Candidate], shared: Bundle, limits: _s
         threads = sum(w.get("nthreads", 1) for w in client.scheduler_info().get("workers", {}).values())
         window = max(8, 2 * threads)
         shared_future = client.scatter(shared, broadcast=True, hash=False)
+        batch = uuid.uuid4().hex[:12]  # task keys of two batches sharing a scheduler (same student ids) never meet
         todo = iter(enumerate(pending))
         futures: dict = {}
 
@@ -384,7 +386,7 @@ def _run_dask(address: str, pending: list[Candidate], shared: Bundle, limits: _s
                     continue
                 future = client.submit(_grade_remote, task, shared_future, limits=limits, slot=1000 + i,
                                        isolate=isolate, limited=limited, pure=False,
-                                       key=f"hocvuso-{i}-{candidate.student_id}")
+                                       key=f"hocvuso-{batch}-{i}-{candidate.student_id}")
                 futures[future] = candidate
                 running.add(future)
                 return
