@@ -157,6 +157,9 @@ def test_a_student_ignoring_the_interrupt_ends_at_the_wall_clock_with_reasons():
                           limits=sandbox.Limits(test_cell_seconds=2.0, wall_seconds=12))
     assert outcome.state == "timeout", outcome
     assert outcome.seconds < 25, outcome
+    verdicts = outcome.result["tests"]  # the channel broke: both cells score 0, each with its reason
+    assert verdicts["spins"]["score"] == 0.0 and "longer than 2 s" in verdicts["spins"]["error"], verdicts
+    assert verdicts["values"]["score"] == 0.0 and "longer than 2 s" in verdicts["values"]["error"], verdicts
 
 
 def test_test_sources_never_enter_the_students_sandbox():
