@@ -20,7 +20,6 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from graderkit import nbgrader
 
 from hocvuso.grader._bridge import BridgeLimit, StudentChannel, StudentObject
 from hocvuso.grader.judge._assertcell import (
@@ -29,6 +28,8 @@ from hocvuso.grader.judge._assertcell import (
     needs_student_process,
     run_assert_cell,
 )
+
+from graderkit import nbgrader
 
 DRIVER = textwrap.dedent("""
     import json, sys
