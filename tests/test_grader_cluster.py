@@ -278,8 +278,9 @@ def test_a_worker_scores_variant_tasks_from_the_bundle_alone(tmp_path):
 
 
 def test_a_worker_that_cannot_isolate_grades_nobody(corpus, monkeypatch):
-    """A worker without bubblewrap (here: none on its PATH) must not grade as if it were sandboxed: the row is a
-    grader fault that names the worker and the missing tool, graded again by the next run."""
+    """A worker without bubblewrap (here: none on its PATH) must not grade as if it were sandboxed, nor one with
+    another hocvuso than the judge's: the row is a grader fault that names the worker and what is wrong,
+    graded again by the next run."""
     course, sub, root, _local = corpus
     spec = load_spec(course, ASSIGNMENT)
     (root / "scratch-nobwrap").mkdir()
@@ -298,6 +299,9 @@ def test_a_worker_that_cannot_isolate_grades_nobody(corpus, monkeypatch):
             cache.cache_clear()
     assert row.grader_fault and row.status == "error" and row.score == 0
     assert "Dask worker on" in row.reason and "bubblewrap is not installed" in row.reason
+    other = _batch._grade_remote(task, _task.bundle(spec, needed=True), limits=limits, slot=0, isolate=True,
+                                 version="0.0.0-another")
+    assert other.grader_fault and "install the same version on both" in other.reason
 
 
 def test_two_batches_on_one_scheduler_keep_their_own_students(tmp_path):

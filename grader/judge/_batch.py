@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import hocvuso.grader.judge._sandbox as _sandbox
+from hocvuso import __version__
 
 from .._cells import cells_by_id
 from .._errors import GraderError, GraderFault, NotebookProblem, Tampered
@@ -385,7 +386,7 @@ def _run_dask(address: str, pending: list[Candidate], shared: Bundle, limits: _s
                     record(fault_record(candidate, shared.spec, exc))
                     continue
                 future = client.submit(_grade_remote, task, shared_future, limits=limits, slot=1000 + i,
-                                       isolate=isolate, limited=limited, pure=False,
+                                       isolate=isolate, limited=limited, version=__version__, pure=False,
                                        key=f"hocvuso-{batch}-{i}-{candidate.student_id}")
                 futures[future] = candidate
                 running.add(future)
@@ -408,9 +409,13 @@ def _run_dask(address: str, pending: list[Candidate], shared: Bundle, limits: _s
 
 
 def _grade_remote(task: Task, shared: Bundle, *, limits: _sandbox.Limits, slot: int, isolate: bool,
-                  limited: bool = True) -> GradeRecord:
-    """A Dask worker's part: grade one Task in a private temporary folder of this machine, return the row."""
-    problem = _worker_problem(isolate, limited)
+                  limited: bool = True, version: str = __version__) -> GradeRecord:
+    """A Dask worker's part: grade one Task in a private temporary folder of this machine, return the row.
+
+    `version` is the judge's hocvuso: a worker with another grades nobody (its rows could differ from the
+    judge's own for the same notebook).
+    """
+    problem = _worker_problem(isolate, limited, version)
     if problem:
         return fault_record(task.candidate, shared.spec, GraderFault(problem))
     scratch = Path(tempfile.mkdtemp(prefix="hocvuso-task-"))
@@ -426,13 +431,15 @@ def _grade_remote(task: Task, shared: Bundle, *, limits: _sandbox.Limits, slot: 
 
 
 @lru_cache(maxsize=4)
-def _worker_problem(isolate: bool, limited: bool) -> str:
+def _worker_problem(isolate: bool, limited: bool, version: str = __version__) -> str:
     """Why this worker cannot grade the way the judge's machine promised ("" when it can); asked once per process.
 
     The judge checked its own machine (bubblewrap, root, cgroups); a worker must offer the same, or the rows
     would claim an isolation that did not happen.
     """
     problem = (_sandbox.probe() or (_sandbox.probe_limits() if limited else None)) if isolate else None
+    if version != __version__:
+        problem = f"it has hocvuso {__version__}, the judge's machine {version}; install the same version on both"
     return f"the Dask worker on {socket.gethostname()} cannot grade: {problem}" if problem else ""
 
 
