@@ -68,6 +68,12 @@ def cluster(tmp_path_factory):
     logs = tmp_path_factory.mktemp("cluster-logs")
     scripts = Path(sysconfig.get_path("scripts"))
     env = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"}
+    files = []
+
+    def log(role: str):
+        files.append(open(logs / f"{role}.log", "wb"))  # closed in the teardown below
+        return files[-1]
+
     try:
         for ns in names.values():
             _ip("netns", "add", ns)
@@ -85,13 +91,13 @@ def cluster(tmp_path_factory):
         procs["sched"] = subprocess.Popen(
             _inside(names["sched"], str(scripts / "dask"), "scheduler", "--host", f"{NET}.2", "--port", "8786",
                     "--no-dashboard", private_tmp=True),
-            stdout=subprocess.DEVNULL, stderr=open(logs / "sched.log", "wb"), env=env)
+            stdout=subprocess.DEVNULL, stderr=log("sched"), env=env)
         for role in ("w1", "w2"):
             procs[role] = subprocess.Popen(
                 _inside(names[role], sys.executable, "-m", "distributed.cli.dask_worker", SCHEDULER,
                         "--host", f"{NET}.{HOSTS[role]}", "--nthreads", "1", "--no-nanny", "--no-dashboard",
                         "--death-timeout", "120", private_tmp=True),
-                stdout=subprocess.DEVNULL, stderr=open(logs / f"{role}.log", "wb"), env=env)
+                stdout=subprocess.DEVNULL, stderr=log(role), env=env)
         _wait_for_workers(names["judge"], 2)
         yield names, procs
     finally:
@@ -108,6 +114,8 @@ def cluster(tmp_path_factory):
                 except ProcessLookupError:
                     pass
             subprocess.run([IP, "netns", "del", ns], capture_output=True)
+        for file in files:
+            file.close()
 
 
 def _client_script(body: str) -> str:
