@@ -16,12 +16,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from playwright.sync_api import Page, expect
-from test_content_xlsx import GOOD, add_template_rows
 
 from hocvuso.cli import main
 from hocvuso.core._content import content_root
 from hocvuso.core.contentcheck import check_content
 from hocvuso.core.contentxlsx import TEMPLATE, export_messages
+
+from test_content_xlsx import GOOD, add_template_rows
 
 pytestmark = pytest.mark.browser
 

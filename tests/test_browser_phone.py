@@ -14,11 +14,12 @@ import re
 import time
 
 import pytest
-from phonekit import large_text
 from playwright.sync_api import Page, expect
 
 from hocvuso.core import SqlStore
 from hocvuso.core.phone import load_phone
+
+from phonekit import large_text
 
 pytestmark = pytest.mark.browser
 

@@ -5,10 +5,11 @@ import subprocess
 import sys
 
 import pytest
-from graderkit import NOTEBOOK, hand_in, make_course
 from nbformat.v4 import new_code_cell
 
 from hocvuso.grader import self_check
+
+from graderkit import NOTEBOOK, hand_in, make_course
 
 pytestmark = [pytest.mark.slow]
 HIDDEN_INPUTS = ("10, -4", "(7,)", "-3")

@@ -136,9 +136,9 @@ def test_a_missing_driver_names_the_extra_to_install(postgres_url):
 
 def test_a_class_on_postgresql_survives_a_restart(postgres_url, tmp_path):
     """`hocvuso serve --db postgresql://…` twice without a class code: the same class, the answer restored."""
-    from test_classroom_restart import FIRST, SECOND, Serving, answer
-
     from hocvuso.classroom._loadtest import SimLearner
+
+    from test_classroom_restart import FIRST, SECOND, Serving, answer
 
     first = Serving(tmp_path, "--db", postgres_url)
     assert PASSWORD not in first.text() and "***" in first.text(), "the terminal masks the password"

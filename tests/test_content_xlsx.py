@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
-from test_content_check import empty_content
 
 from hocvuso.cli import main
 from hocvuso.core._content import content_root
 from hocvuso.core.contentcheck import check_content
 from hocvuso.core.contentxlsx import COLUMNS, SHEET, TEMPLATE, ImportRefused, export_messages, import_messages
 from hocvuso.core.inbox import load_message
+
+from test_content_check import empty_content
 
 SAMPLE = ["sms-phat-nguoi-dvc", "call-khoa-sim-21", "sms-tien-dien-that"]
 

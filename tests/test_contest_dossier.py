@@ -18,7 +18,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from graderkit import nbgrader, read_results
 
 from hocvuso.contest import ContestDossier
 from hocvuso.contest._dossier import load_bank, variant_exercise, variant_scenario, variant_values
@@ -26,6 +25,8 @@ from hocvuso.core import FileStore, MemoryStore, score
 from hocvuso.core import validators as v
 from hocvuso.grader.judge import grade_batch
 from hocvuso.grader.judge._spec import load_spec
+
+from graderkit import nbgrader, read_results
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "thi-khong-code"

@@ -9,11 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from graderkit import lesson_course, nbgrader, submitted_folder
 from nbgrader.api import Gradebook
 
 from hocvuso.core import FileStore, load_exercise, score
 from hocvuso.widgets import DossierPortal
+
+from graderkit import lesson_course, nbgrader, submitted_folder
 
 ASSIGNMENT = "ho-so-khai-sinh"
 TASK, SCENARIO, POINTS = "ho-so-khai-sinh", "ks-be-an-nhien", 20.0

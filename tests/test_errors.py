@@ -5,9 +5,9 @@ from __future__ import annotations
 import importlib
 import inspect
 
-from test_imports import MODULES
-
 from hocvuso.core import HocvusoError
+
+from test_imports import MODULES
 
 # A module's private exceptions (a leading underscore) stay inside it. Exceptions that never reach a caller
 # of hocvuso either: the grading bridge's own protocol signals (some derive

@@ -168,8 +168,9 @@ def test_real_nbgrader_grades_the_feed_lesson_with_the_same_score(tmp_path):
     """A judge's course for the lesson (hocvuso course init + assign), a student who decided on three
     posts and one who handed in nothing, real `nbgrader autograde`: the gradebook holds hocvuso's score
     of the saved answers, and 0 (not nbgrader's full marks for a silent cell) for the empty hand-in."""
-    from graderkit import lesson_course, nbgrader, submitted_folder
     from nbgrader.api import Gradebook
+
+    from graderkit import lesson_course, nbgrader, submitted_folder
 
     course = lesson_course(tmp_path / "course", FEED)
     folder = submitted_folder(course, "hs-an", FEED)

@@ -16,11 +16,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from graderkit import ASSIGNMENT, NOTEBOOK, _meta, hand_in, nbgrader, read_results, source_notebook
 from nbformat.v4 import new_markdown_cell
-from test_classroom_postgres import postgres_url  # noqa: F401 - the throwaway PostgreSQL cluster fixture
 
 from hocvuso.grader.judge._gradebook import course_directory, open_gradebook
+
+from graderkit import ASSIGNMENT, NOTEBOOK, _meta, hand_in, nbgrader, read_results, source_notebook
+from test_classroom_postgres import postgres_url  # noqa: F401 - the throwaway PostgreSQL cluster fixture
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
 

@@ -8,8 +8,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from graderkit import ASSIGNMENT, NOTEBOOK, hand_in, make_course, read_results
 from openpyxl import load_workbook
+
+from graderkit import ASSIGNMENT, NOTEBOOK, hand_in, make_course, read_results
 
 pytestmark = [pytest.mark.slow]
 

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from graderkit import ASSIGNMENT, GRADER_OUTPUTS, NOTEBOOK, hand_in, make_course, read_results, tree_digest
 
 from hocvuso.grader.judge import grade_batch
+
+from graderkit import ASSIGNMENT, GRADER_OUTPUTS, NOTEBOOK, hand_in, make_course, read_results, tree_digest
 
 pytestmark = [pytest.mark.slow]
 MARKER = Path("/tmp/hocvuso-escape-marker")

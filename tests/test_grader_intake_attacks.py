@@ -18,10 +18,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from graderkit import ASSIGNMENT, hand_in, lesson_course, make_course, read_results, zip_lying_about_size
 from openpyxl import load_workbook
 
 from hocvuso.grader.judge import _intake, grade_batch
+
+from graderkit import ASSIGNMENT, hand_in, lesson_course, make_course, read_results, zip_lying_about_size
 
 pytestmark = [pytest.mark.slow]
 LESSON = "lua-dao-tin-nhan"

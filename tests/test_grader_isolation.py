@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+
 from graderkit import ASSIGNMENT, hand_in, make_course, read_results
 
 pytestmark = [pytest.mark.slow]

@@ -13,10 +13,11 @@ import subprocess
 import sys
 
 import pytest
-from graderkit import lesson_course, read_results
 
 from hocvuso.grader._errors import GraderFault
 from hocvuso.grader.judge import _batch, grade_batch
+
+from graderkit import lesson_course, read_results
 
 pytestmark = [pytest.mark.slow]
 LESSON = "lua-dao-tin-nhan"
@@ -94,10 +95,10 @@ def test_regrade_chosen_statuses_and_students(course, tmp_path):
 
 
 def test_no_per_submission_limits_refuses_unless_the_judge_allows_it(tmp_path, monkeypatch):
-    from graderkit import ASSIGNMENT, hand_in, make_course
-
     from hocvuso.grader._errors import GraderError
     from hocvuso.grader.judge import _sandbox
+
+    from graderkit import ASSIGNMENT, hand_in, make_course
 
     course = make_course(tmp_path / "course")
     hand_in(tmp_path / "submitted", course, "an")
@@ -120,6 +121,7 @@ def test_a_lost_dask_worker_is_the_graders_fault_and_regraded(tmp_path):
 
     distributed = pytest.importorskip("distributed")
     import dask
+
     from graderkit import ASSIGNMENT, hand_in, make_course
 
     course = make_course(tmp_path / "course")

@@ -15,9 +15,10 @@ import time
 from pathlib import Path
 
 import pytest
-from graderkit import ASSIGNMENT, hand_in, make_course, read_results
 
 from hocvuso.grader.judge import grade_batch
+
+from graderkit import ASSIGNMENT, hand_in, make_course, read_results
 
 pytestmark = [pytest.mark.slow]
 STABLE = ("student_id", "assignment", "score", "max_score", "status", "reason", "sha256", "isolation")

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from graderkit import ASSIGNMENT, GRADER_OUTPUTS, hand_in, make_course, read_results, tree_digest
 
 from hocvuso.grader._errors import GraderFault
 from hocvuso.grader.judge import _sandbox, grade_batch
+
+from graderkit import ASSIGNMENT, GRADER_OUTPUTS, hand_in, make_course, read_results, tree_digest
 
 pytestmark = [pytest.mark.skipif(_sandbox.probe() is not None, reason=f"no sandbox here: {_sandbox.probe()}")]
 REPO = Path(__file__).resolve().parents[1]

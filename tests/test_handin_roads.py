@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+
 from graderkit import ASSIGNMENT, NOTEBOOK, hand_in, make_course, read_results, set_solution
 
 pytestmark = [pytest.mark.slow, pytest.mark.nbgrader]

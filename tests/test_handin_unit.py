@@ -10,6 +10,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
+from hocvuso.grader._errors import GraderError
+from hocvuso.grader._errors import UploadRefused as Refused
+from hocvuso.grader.judge import clean_student, course_due_date, find_receipt, hand_in, parse_deadline, parse_timestamp
+from hocvuso.grader.judge._reading import fingerprint
+from hocvuso.grader.judge._versions import Version, choose, format_timestamp, versions_of
+
 from graderkit import (
     ASSIGNMENT,
     NOTEBOOK,
@@ -20,12 +27,6 @@ from graderkit import (
     tree_digest,
     zip_lying_about_size,
 )
-
-from hocvuso.grader._errors import GraderError
-from hocvuso.grader._errors import UploadRefused as Refused
-from hocvuso.grader.judge import clean_student, course_due_date, find_receipt, hand_in, parse_deadline, parse_timestamp
-from hocvuso.grader.judge._reading import fingerprint
-from hocvuso.grader.judge._versions import Version, choose, format_timestamp, versions_of
 
 UTC = timezone.utc
 

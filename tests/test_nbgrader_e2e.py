@@ -8,11 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from graderkit import lesson_course, nbgrader, submitted_folder
 from nbgrader.api import Gradebook
 
 from hocvuso.core import FileStore, load_inbox, score
 from hocvuso.widgets import ScamInbox
+
+from graderkit import lesson_course, nbgrader, submitted_folder
 
 ASSIGNMENT = "lua-dao-tin-nhan"
 TASK, INBOX, POINTS = "hop-thu", "hop-thu-1", 10.0
